@@ -1,0 +1,91 @@
+//! Bech32 and bech32m (BIP-173, BIP-350): segwit addresses (`bc1…`, `tb1…`,
+//! `bcrt1…`, `ltc1…`, `tltc1…`) and plain bech32 addresses (`bnb1…`).
+//!
+//! Only known human-readable parts are classified as bech32, so that the
+//! classification of a string never depends on its case (an unknown-hrp
+//! string might otherwise be base58 in upper case and bech32 in lower case).
+
+use super::{Address, AddressKind, Checksum, Family};
+use crate::error::ParseError;
+
+/// Segwit human-readable parts and the chain each names.
+const SEGWIT: &[(&str, &[&str])] = &[
+    ("bc", &["bitcoin"]),
+    ("tb", &["bitcoin-testnet"]),
+    ("bcrt", &["bitcoin-regtest"]),
+    ("ltc", &["litecoin"]),
+    ("tltc", &["litecoin-testnet"]),
+];
+
+/// Plain (non-segwit) bech32 human-readable parts.
+const PLAIN: &[(&str, &[&str])] = &[("bnb", &["bnb-beacon-chain"]), ("tbnb", &["bnb-testnet"])];
+
+/// The bech32 data alphabet.
+const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+const IS_DATA: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 32 {
+        t[CHARSET[i] as usize] = true;
+        t[CHARSET[i].to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+fn known_hrp(hrp: &[u8]) -> Option<(&'static str, &'static [&'static str], bool)> {
+    let find = |table: &[(&'static str, &'static [&'static str])]| {
+        table
+            .iter()
+            .find(|(h, _)| h.as_bytes().eq_ignore_ascii_case(hrp))
+            .map(|&(h, c)| (h, c))
+    };
+    find(SEGWIT)
+        .map(|(h, c)| (h, c, true))
+        .or_else(|| find(PLAIN).map(|(h, c)| (h, c, false)))
+}
+
+/// Shape test: known hrp, separator, at least 6 data characters (the
+/// checksum), all in the bech32 alphabet, at most 90 characters.
+pub(crate) fn looks_like(b: &[u8]) -> bool {
+    if b.len() > 90 {
+        return false;
+    }
+    let Some(sep) = b.iter().rposition(|&c| c == b'1') else {
+        return false;
+    };
+    let data = &b[sep + 1..];
+    data.len() >= 6 && known_hrp(&b[..sep]).is_some() && data.iter().all(|&c| IS_DATA[c as usize])
+}
+
+/// Full validation with the bech32 crate.
+pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
+    let sep = text.rfind('1').unwrap_or(0);
+    let (_, chains, segwit) = known_hrp(&text.as_bytes()[..sep]).ok_or(ParseError::UnknownFormat)?;
+    let err = |e: &dyn std::fmt::Display| ParseError::Bech32(e.to_string());
+    if segwit {
+        let (hrp, version, program) = ::bech32::segwit::decode(text).map_err(|e| err(&e))?;
+        Ok(Address {
+            family: Family::Bech32,
+            kind: AddressKind::Segwit {
+                hrp: hrp.to_lowercase(),
+                version: version.to_u8(),
+            },
+            chains,
+            payload: program,
+            checksum: Checksum::Valid,
+        })
+    } else {
+        let (hrp, data) = ::bech32::decode(text).map_err(|e| err(&e))?;
+        Ok(Address {
+            family: Family::Bech32,
+            kind: AddressKind::Bech32 {
+                hrp: hrp.to_lowercase(),
+            },
+            chains,
+            payload: data,
+            checksum: Checksum::Valid,
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! EVM addresses (`0x` + 40 hex digits) and EIP-55 mixed-case checksums;
+//! also the hex decoding shared with TRON's `41…` spelling.
+
+use std::fmt;
+
+use tiny_keccak::{Hasher, Keccak};
+
+use super::{Address, AddressKind, Checksum, Family};
+use crate::error::ParseError;
+
+/// Hex digit value, or 0xff.
+const HEX: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decodes `2 * N` hex digits (either case) into `out`; false on a non-hex
+/// digit or a length mismatch.
+pub(crate) fn decode_hex<const N: usize>(hex: &[u8], out: &mut [u8; N]) -> bool {
+    if hex.len() != 2 * N {
+        return false;
+    }
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        let (h, l) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+        bad |= h | l;
+        *o = (h << 4) | (l & 0x0f);
+    }
+    bad & 0xf0 == 0
+}
+
+/// Position of the first non-hex byte.
+pub(crate) fn first_non_hex(hex: &[u8]) -> Option<usize> {
+    hex.iter().position(|&b| HEX[b as usize] == 0xff)
+}
+
+/// Lower-case hex display of bytes.
+pub(crate) struct Hex<'a>(pub &'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The EIP-55 checksummed spelling of a 20-byte address, `0x`-prefixed.
+pub fn to_checksum(bytes: &[u8; 20]) -> String {
+    let lower = Hex(bytes).to_string();
+    let hash = keccak256(lower.as_bytes());
+    let mut out = String::with_capacity(42);
+    out.push_str("0x");
+    for (i, c) in lower.chars().enumerate() {
+        let nibble = (hash[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0x0f;
+        out.push(if nibble >= 8 {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        });
+    }
+    out
+}
+
+pub(crate) fn keccak256(data: &[u8]) -> [u8; 32] {
+    let mut k = Keccak::v256();
+    k.update(data);
+    let mut out = [0u8; 32];
+    k.finalize(&mut out);
+    out
+}
+
+/// Full validation. `text` is the normalized spelling (with or without
+/// `0x`), `bytes` the 20 decoded bytes. A mixed-case spelling must carry a
+/// correct EIP-55 checksum; all-lower and all-upper spellings carry none.
+pub(crate) fn parse(text: &str, bytes: &[u8]) -> Result<Address, ParseError> {
+    let hex = text.as_bytes();
+    let hex = hex.get(hex.len().saturating_sub(40)..).unwrap_or(hex);
+    let arr: &[u8; 20] = bytes.try_into().map_err(|_| ParseError::BadLength {
+        family: Family::Evm,
+        len: bytes.len(),
+        expected: "20 bytes",
+    })?;
+    let has_lower = hex.iter().any(u8::is_ascii_lowercase);
+    let has_upper = hex.iter().any(u8::is_ascii_uppercase);
+    let checksum = if has_lower && has_upper {
+        if to_checksum(arr).as_bytes()[2..] != *hex {
+            return Err(ParseError::Eip55Mismatch);
+        }
+        Checksum::Valid
+    } else {
+        Checksum::Absent
+    };
+    Ok(Address {
+        family: Family::Evm,
+        kind: AddressKind::Evm,
+        chains: &["ethereum", "evm"],
+        payload: bytes.to_vec(),
+        checksum,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_decoding() {
+        let mut out = [0u8; 2];
+        assert!(decode_hex(b"aBcD", &mut out));
+        assert_eq!(out, [0xab, 0xcd]);
+        assert!(!decode_hex(b"abcg", &mut out));
+        assert!(!decode_hex(b"abc", &mut out));
+        assert_eq!(first_non_hex(b"01x2"), Some(2));
+    }
+
+    #[test]
+    fn checksum_spelling() {
+        let mut b = [0u8; 20];
+        assert!(decode_hex(
+            b"5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+            &mut b
+        ));
+        assert_eq!(
+            to_checksum(&b),
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+        );
+    }
+}

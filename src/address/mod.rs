@@ -1,0 +1,616 @@
+//! Address parsing and canonical keys.
+//!
+//! Every string, whether it comes from a list file, a caller of
+//! [`Screener::check`](crate::Screener::check) or a scan of free text, goes
+//! through one path:
+//!
+//! 1. **normalize**: remove Unicode whitespace, control and invisible format
+//!    characters (zero-width space, BOM, bidi marks, ...) anywhere in the
+//!    string, fold full-width ASCII (`０ｘ…`) to ASCII, and strip a URI scheme
+//!    (`bitcoin:ADDR?amount=1`, `ethereum:ADDR@1`, `litecoin://ADDR`); a
+//!    CashAddr prefix (`bitcoincash:`) is kept as part of the address;
+//! 2. **classify** by shape only (length, prefix, character set): no
+//!    big-number decoding, no hashing;
+//! 3. **key**: a `(tag, bytes)` pair that is the same for every spelling of
+//!    one address: EVM and TRON-hex keys are the decoded bytes (so case does
+//!    not matter), bech32 and CashAddr keys are lower-cased text, base58 keys
+//!    are the text itself (base58 is case-sensitive and each byte string has
+//!    exactly one base58 spelling).
+//!
+//! Equivalences between *different encodings* of one address (a CashAddr and
+//! its legacy base58 form, a TRON `T…` address and its `41…` hex form) are not
+//! computed per query: the screener indexes every equivalent spelling of each
+//! listed address when it is compiled, so a query costs one classification and
+//! one hash probe.
+//!
+//! Full validation (base58check / bech32 / CashAddr / Monero checksums,
+//! EIP-55) is [`parse`]; it is what list loading uses to flag bad entries and
+//! what [`CheckOptions::verify_checksum`](crate::CheckOptions) asks for.
+
+use serde::{Serialize, Serializer};
+
+use crate::error::ParseError;
+
+pub(crate) mod base58check;
+pub(crate) mod bech32;
+pub mod cashaddr;
+pub(crate) mod evm;
+pub mod monero;
+pub(crate) mod opaque;
+pub(crate) mod solana;
+pub(crate) mod xrp;
+
+/// Longest address text (after normalization) that is classified; longer
+/// strings are keyed as opaque text.
+pub const MAX_LEN: usize = 128;
+
+/// Longest input examined at all. Longer inputs are [`ParseError::TooLong`]
+/// and can match nothing.
+pub const MAX_INPUT: usize = 4096;
+
+/// Address family, recognized from the shape of the string alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// `0x` + 40 hex digits (or 40 bare hex digits): Ethereum and every EVM
+    /// chain. Case-insensitive.
+    Evm,
+    /// `41` + 40 hex digits: the hex spelling of a TRON address.
+    TronHex,
+    /// Base58 text: base58check (Bitcoin, Litecoin, Dash, Dogecoin, Zcash
+    /// transparent, TRON, ...), XRP, Solana. Case-sensitive.
+    Base58,
+    /// A Monero address (95 or 106 base58 characters).
+    Monero,
+    /// Bech32 / bech32m (segwit `bc1…`, `ltc1…`, `tb1…`; plain `bnb1…`).
+    Bech32,
+    /// Bitcoin Cash CashAddr, with or without its prefix.
+    #[serde(rename = "cashaddr")]
+    CashAddr,
+    /// Not a known format: matched exactly, as normalized text.
+    Opaque,
+}
+
+impl Family {
+    /// A short lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Evm => "evm",
+            Family::TronHex => "tron_hex",
+            Family::Base58 => "base58",
+            Family::Monero => "monero",
+            Family::Bech32 => "bech32",
+            Family::CashAddr => "cashaddr",
+            Family::Opaque => "opaque",
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What is known of an address's checksum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checksum {
+    /// Verified and correct.
+    Valid,
+    /// Verified and wrong (only reported on hits: a listed address spelled
+    /// with a broken checksum still matches).
+    Invalid,
+    /// The spelling carries no checksum (Solana, lower-case EVM, TRON hex).
+    Absent,
+    /// Not verified: the fast path of [`crate::Screener::check`] checks shape
+    /// only. Ask for verification with [`crate::CheckOptions`].
+    NotChecked,
+}
+
+/// What kind of address a string decoded to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AddressKind {
+    /// base58check pay-to-public-key-hash (version byte(s) given).
+    P2pkh {
+        /// Version byte(s), big-endian (`0x1cb8` for Zcash `t1`).
+        version: u16,
+    },
+    /// base58check pay-to-script-hash.
+    P2sh {
+        /// Version byte(s), big-endian.
+        version: u16,
+    },
+    /// TRON base58check account (`T…`, version 0x41).
+    Tron,
+    /// TRON account in hex (`41…`).
+    TronHex,
+    /// XRP Ledger classic address (`r…`).
+    Xrp,
+    /// Solana account (32-byte public key, no checksum).
+    Solana,
+    /// EVM account.
+    Evm,
+    /// Segwit address (BIP-173 / BIP-350).
+    Segwit {
+        /// Human-readable part (`bc`, `tb`, `ltc`, ...).
+        hrp: String,
+        /// Witness version.
+        version: u8,
+    },
+    /// Plain bech32 address (e.g. BNB Beacon Chain `bnb1…`).
+    Bech32 {
+        /// Human-readable part.
+        hrp: String,
+    },
+    /// CashAddr.
+    CashAddr {
+        /// Prefix (`bitcoincash`, `bchtest`, ...).
+        prefix: String,
+        /// Type field: 0 = P2PKH, 1 = P2SH.
+        kind: u8,
+    },
+    /// Monero address.
+    Monero {
+        /// Network.
+        network: monero::Network,
+        /// Standard, integrated or subaddress.
+        kind: monero::Kind,
+    },
+}
+
+/// A fully decoded and validated address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Address {
+    /// The family.
+    pub family: Family,
+    /// The decoded kind.
+    pub kind: AddressKind,
+    /// Chains this encoding is used on (several chains share some version
+    /// bytes, e.g. Bitcoin, Bitcoin Cash and Bitcoin SV legacy addresses).
+    pub chains: &'static [&'static str],
+    /// Decoded payload: the 20-byte hash for base58check, CashAddr, EVM and
+    /// TRON; the witness program for segwit; the public key for Solana; spend
+    /// key, view key (and payment id) for Monero.
+    #[serde(serialize_with = "serialize_hex")]
+    pub payload: Vec<u8>,
+    /// Checksum status: [`Checksum::Valid`] or [`Checksum::Absent`].
+    pub checksum: Checksum,
+}
+
+fn serialize_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&evm::Hex(bytes))
+}
+
+impl Address {
+    /// The Bitcoin-style output script for P2PKH, P2SH and segwit addresses
+    /// (what Bitcoin Core's `key_io` vectors give); `None` for other kinds.
+    pub fn script_pubkey(&self) -> Option<Vec<u8>> {
+        let p = &self.payload;
+        match &self.kind {
+            AddressKind::P2pkh { .. } => {
+                let mut s = vec![0x76, 0xa9, 0x14];
+                s.extend_from_slice(p);
+                s.extend_from_slice(&[0x88, 0xac]);
+                Some(s)
+            }
+            AddressKind::P2sh { .. } => {
+                let mut s = vec![0xa9, 0x14];
+                s.extend_from_slice(p);
+                s.push(0x87);
+                Some(s)
+            }
+            AddressKind::Segwit { version, .. } => {
+                let op = if *version == 0 { 0 } else { 0x50 + version };
+                let mut s = vec![op, u8::try_from(p.len()).ok()?];
+                s.extend_from_slice(p);
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Key tags: the first byte of every key, one per key space.
+pub(crate) mod tag {
+    pub const EVM: u8 = b'e';
+    pub const TRON_HEX: u8 = b't';
+    pub const BASE58: u8 = b'b';
+    pub const BECH32: u8 = b's';
+    pub const CASHADDR: u8 = b'c';
+    pub const OPAQUE: u8 = b'o';
+}
+
+/// Stack space for normalization and keys: nothing on the query path
+/// allocates.
+pub(crate) struct Scratch {
+    text: [u8; MAX_LEN],
+    key: [u8; MAX_LEN],
+}
+
+impl Scratch {
+    pub(crate) fn new() -> Self {
+        Scratch {
+            text: [0; MAX_LEN],
+            key: [0; MAX_LEN],
+        }
+    }
+}
+
+/// A classified, keyed string.
+#[derive(Debug)]
+pub(crate) struct Keyed<'a> {
+    /// The family recognized from the shape.
+    pub family: Family,
+    /// Key space.
+    pub tag: u8,
+    /// Key bytes.
+    pub payload: &'a [u8],
+    /// Normalized address text (URI scheme stripped, CashAddr prefix kept).
+    pub text: &'a str,
+    /// Why the string is no known format (`family == Opaque` only).
+    pub error: Option<ParseError>,
+}
+
+/// Normalizes `input` as [`key`] does and returns the address text: the
+/// caller-facing view of step 1 of the module docs.
+///
+/// ```
+/// use walletscreen::address::normalize;
+/// assert_eq!(
+///     normalize(" bitcoin:1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa?amount=1\u{200b}").unwrap(),
+///     "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+/// );
+/// ```
+pub fn normalize(input: &str) -> Result<String, ParseError> {
+    let mut scratch = Scratch::new();
+    key(input, &mut scratch).map(|k| k.text.to_owned())
+}
+
+/// Classifies and keys `input`. `Err` means the input can match nothing
+/// (empty, or longer than [`MAX_INPUT`]); an unknown format is `Ok` with
+/// `family == Opaque`, since a list may hold such a string verbatim.
+pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, ParseError> {
+    if input.len() > MAX_INPUT {
+        return Err(ParseError::TooLong {
+            len: input.len(),
+            max: MAX_INPUT,
+        });
+    }
+    let Scratch {
+        text: text_buf,
+        key: key_buf,
+    } = scratch;
+    let cleaned = match clean(input, text_buf) {
+        Ok(c) => c,
+        Err(len) => {
+            // Too long to be an address: exact match of the trimmed text.
+            let t = input.trim_matches(is_ignorable);
+            return Ok(Keyed {
+                family: Family::Opaque,
+                tag: tag::OPAQUE,
+                payload: t.as_bytes(),
+                text: t,
+                error: Some(ParseError::TooLong { len, max: MAX_LEN }),
+            });
+        }
+    };
+    if cleaned.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let (prefix, text) = strip_uri(cleaned);
+    if let Some(k) = classify(prefix, text, key_buf) {
+        return Ok(k);
+    }
+    Ok(Keyed {
+        family: Family::Opaque,
+        tag: tag::OPAQUE,
+        payload: cleaned.as_bytes(),
+        text: cleaned,
+        error: Some(opaque::reason(prefix, text)),
+    })
+}
+
+/// Shape-only classification of normalized text. `None`: no known format.
+fn classify<'a>(
+    cash_prefix: Option<&'a str>,
+    text: &'a str,
+    key_buf: &'a mut [u8; MAX_LEN],
+) -> Option<Keyed<'a>> {
+    let b = text.as_bytes();
+    let keyed = |family, tag, payload| {
+        Some(Keyed {
+            family,
+            tag,
+            payload,
+            text,
+            error: None,
+        })
+    };
+    if let Some(prefix) = cash_prefix {
+        let n = cashaddr_key(prefix, b, key_buf)?;
+        return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
+    }
+    match b {
+        [b'0', b'x' | b'X', hex @ ..] | hex if hex.len() == 40 => {
+            let out: &mut [u8; 20] = (&mut key_buf[..20]).try_into().ok()?;
+            if evm::decode_hex(hex, out) {
+                return keyed(Family::Evm, tag::EVM, &key_buf[..20]);
+            }
+        }
+        [b'4', b'1', ..] if b.len() == 42 => {
+            let out: &mut [u8; 21] = (&mut key_buf[..21]).try_into().ok()?;
+            if evm::decode_hex(b, out) {
+                return keyed(Family::TronHex, tag::TRON_HEX, &key_buf[..21]);
+            }
+        }
+        _ => {}
+    }
+    if bech32::looks_like(b) {
+        let out = key_buf.get_mut(..b.len())?;
+        out.copy_from_slice(b);
+        out.make_ascii_lowercase();
+        return keyed(Family::Bech32, tag::BECH32, &key_buf[..b.len()]);
+    }
+    if cashaddr::looks_like_payload(b) {
+        let n = cashaddr_key(CASHADDR_DEFAULT_PREFIX, b, key_buf)?;
+        return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
+    }
+    if monero::looks_like(b) {
+        return keyed(Family::Monero, tag::BASE58, b);
+    }
+    if base58check::looks_like(b) {
+        return keyed(Family::Base58, tag::BASE58, b);
+    }
+    None
+}
+
+/// Writes the CashAddr key `prefix:payload`, lower-cased; returns its length.
+fn cashaddr_key(prefix: &str, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
+    if !cashaddr::looks_like_payload(payload) {
+        return None;
+    }
+    let n = prefix.len() + 1 + payload.len();
+    let out = key_buf.get_mut(..n)?;
+    out[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    out[prefix.len()] = b':';
+    out[prefix.len() + 1..].copy_from_slice(payload);
+    out.make_ascii_lowercase();
+    Some(n)
+}
+
+/// Fully decodes and validates an address: every checksum is verified.
+///
+/// ```
+/// use walletscreen::address::{parse, AddressKind};
+/// let a = parse("bitcoin:1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa").unwrap();
+/// assert_eq!(a.kind, AddressKind::P2pkh { version: 0 });
+/// assert!(parse("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb").is_err());
+/// ```
+pub fn parse(input: &str) -> Result<Address, ParseError> {
+    let mut scratch = Scratch::new();
+    let k = key(input, &mut scratch)?;
+    parse_keyed(&k)
+}
+
+/// Full validation of an already classified string.
+pub(crate) fn parse_keyed(k: &Keyed<'_>) -> Result<Address, ParseError> {
+    match k.family {
+        Family::Evm => evm::parse(k.text, k.payload),
+        Family::TronHex => Ok(Address {
+            family: Family::TronHex,
+            kind: AddressKind::TronHex,
+            chains: &["tron"],
+            payload: k.payload.get(1..).unwrap_or_default().to_vec(),
+            checksum: Checksum::Absent,
+        }),
+        Family::Base58 => base58check::parse(k.text),
+        Family::Monero => monero_parse(k.text),
+        Family::Bech32 => bech32::parse(k.text),
+        Family::CashAddr => cashaddr_parse(k),
+        Family::Opaque => Err(k.error.clone().unwrap_or(ParseError::UnknownFormat)),
+    }
+}
+
+fn monero_parse(text: &str) -> Result<Address, ParseError> {
+    let m = monero::decode(text)?;
+    let mut payload = Vec::with_capacity(72);
+    payload.extend_from_slice(&m.spend_key);
+    payload.extend_from_slice(&m.view_key);
+    if let Some(id) = m.payment_id {
+        payload.extend_from_slice(&id);
+    }
+    Ok(Address {
+        family: Family::Monero,
+        kind: AddressKind::Monero {
+            network: m.network,
+            kind: m.kind,
+        },
+        chains: &["monero"],
+        payload,
+        checksum: Checksum::Valid,
+    })
+}
+
+fn cashaddr_parse(k: &Keyed<'_>) -> Result<Address, ParseError> {
+    // The key is the lower-cased `prefix:payload`; the text keeps the
+    // caller's case, which must be uniform.
+    let t = k.text;
+    if t.bytes().any(|c| c.is_ascii_lowercase()) && t.bytes().any(|c| c.is_ascii_uppercase()) {
+        return Err(ParseError::MixedCase {
+            family: Family::CashAddr,
+        });
+    }
+    let key = std::str::from_utf8(k.payload).map_err(|_| ParseError::UnknownFormat)?;
+    let c = cashaddr::decode(key, CASHADDR_DEFAULT_PREFIX)?;
+    let chains: &'static [&'static str] = match c.prefix.as_str() {
+        "bitcoincash" => &["bitcoin-cash"],
+        "bchtest" => &["bitcoin-cash-testnet"],
+        "bchreg" => &["bitcoin-cash-regtest"],
+        _ => &[],
+    };
+    Ok(Address {
+        family: Family::CashAddr,
+        kind: AddressKind::CashAddr {
+            prefix: c.prefix.clone(),
+            kind: c.kind,
+        },
+        chains,
+        payload: c.hash.to_vec(),
+        checksum: Checksum::Valid,
+    })
+}
+
+/// True for characters removed anywhere in an address: whitespace, controls
+/// and invisible format characters (zero-width, bidi, BOM, variation
+/// selectors, tags, Hangul fillers...).
+pub(crate) fn is_ignorable(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}'
+            | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Step 1: returns `input` itself when it is plain printable ASCII, else a
+/// cleaned copy in `buf`. `Err(len)`: the cleaned text would exceed
+/// [`MAX_LEN`].
+fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> Result<&'a str, usize> {
+    let bytes = input.as_bytes();
+    if bytes.iter().all(|&b| (0x21..0x7f).contains(&b)) {
+        return if bytes.len() <= MAX_LEN {
+            Ok(input)
+        } else {
+            Err(bytes.len())
+        };
+    }
+    let mut n = 0;
+    for c in input.chars() {
+        if is_ignorable(c) {
+            continue;
+        }
+        // Full-width ASCII variants (U+FF01..U+FF5E) fold to ASCII.
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        let mut tmp = [0u8; 4];
+        let enc = c.encode_utf8(&mut tmp).as_bytes();
+        match buf.get_mut(n..n + enc.len()) {
+            Some(dst) => dst.copy_from_slice(enc),
+            None => {
+                let rest: usize = input.chars().filter(|c| !is_ignorable(*c)).count();
+                return Err(rest.max(MAX_LEN + 1));
+            }
+        }
+        n += enc.len();
+    }
+    // Only whole UTF-8 sequences were copied.
+    std::str::from_utf8(&buf[..n]).map_err(|_| n)
+}
+
+/// The prefix assumed for a CashAddr written without one.
+pub(crate) const CASHADDR_DEFAULT_PREFIX: &str = "bitcoincash";
+
+/// CashAddr prefixes kept as part of the address.
+const CASHADDR_PREFIXES: [&str; 3] = ["bitcoincash", "bchtest", "bchreg"];
+
+/// Splits off a URI scheme: `(cashaddr prefix, address text)`.
+fn strip_uri(s: &str) -> (Option<&str>, &str) {
+    let Some(colon) = s.bytes().position(|b| b == b':') else {
+        return (None, s);
+    };
+    let scheme = &s[..colon];
+    let is_scheme = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
+    if !is_scheme {
+        return (None, s);
+    }
+    let mut rest = &s[colon + 1..];
+    let cut = |r: &str, stops: &[u8]| -> usize {
+        r.bytes()
+            .position(|b| stops.contains(&b))
+            .unwrap_or(r.len())
+    };
+    if CASHADDR_PREFIXES
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(scheme))
+    {
+        // The caller's spelling of the prefix is kept: the key lower-cases it.
+        let end = cut(rest, b"?#");
+        return (Some(scheme), &rest[..end]);
+    }
+    rest = rest.strip_prefix("//").unwrap_or(rest);
+    if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case("pay-") {
+        rest = &rest[4..]; // EIP-681 `ethereum:pay-0x…`
+    }
+    let end = cut(rest, b"?#@/");
+    (None, &rest[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(s: &str) -> (Family, u8, Vec<u8>) {
+        let mut sc = Scratch::new();
+        let k = key(s, &mut sc).unwrap();
+        (k.family, k.tag, k.payload.to_vec())
+    }
+
+    #[test]
+    fn strip_uri_cases() {
+        assert_eq!(strip_uri("bitcoin:1abc?amount=1"), (None, "1abc"));
+        assert_eq!(strip_uri("ethereum:pay-0xab@1/transfer"), (None, "0xab"));
+        assert_eq!(strip_uri("litecoin://Labc"), (None, "Labc"));
+        assert_eq!(
+            strip_uri("BITCOINCASH:qpm2?x"),
+            (Some("BITCOINCASH"), "qpm2")
+        );
+        assert_eq!(strip_uri("1abc"), (None, "1abc"));
+        assert_eq!(strip_uri(":x"), (None, ":x"));
+    }
+
+    #[test]
+    fn evm_spellings_share_a_key() {
+        let a = k("0x52908400098527886E0F7030069857D2E4169EE7");
+        assert_eq!(a.0, Family::Evm);
+        assert_eq!(a, k("0x52908400098527886e0f7030069857d2e4169ee7"));
+        assert_eq!(a, k("52908400098527886E0F7030069857D2E4169EE7"));
+        assert_eq!(
+            a,
+            k("ethereum:0x52908400098527886E0F7030069857D2E4169EE7@1")
+        );
+        assert_eq!(
+            a,
+            k("\u{200b} 0X52908400098527886E0F7030069857D2E4169EE7\n")
+        );
+    }
+
+    #[test]
+    fn too_long_and_empty() {
+        let mut sc = Scratch::new();
+        assert_eq!(key(" \u{200b}\t", &mut sc).unwrap_err(), ParseError::Empty);
+        let long = "a".repeat(MAX_INPUT + 1);
+        assert!(matches!(
+            key(&long, &mut sc),
+            Err(ParseError::TooLong { .. })
+        ));
+        let mid = "a".repeat(MAX_LEN + 1);
+        let kk = key(&mid, &mut sc).unwrap();
+        assert_eq!(kk.family, Family::Opaque);
+        assert_eq!(kk.payload.len(), MAX_LEN + 1);
+    }
+}

@@ -1,0 +1,39 @@
+//! The lists shipped with the crate, embedded at compile time (see
+//! `lists/README.md` for their sources, dates and licenses).
+
+use crate::error::BuildError;
+use crate::list::{Category, List, ListMeta};
+
+/// `(id, category, bytes)` of each bundled list file.
+const FILES: &[(&str, Category, &[u8])] = &[
+    (
+        "ofac-sdn",
+        Category::Sanctioned,
+        include_bytes!("../lists/ofac_sdn.csv"),
+    ),
+    (
+        "fbi-dprk",
+        Category::Attributed,
+        include_bytes!("../lists/fbi_dprk.csv"),
+    ),
+];
+
+/// Loads the bundled lists (the files' own metadata applies).
+pub fn lists() -> Result<Vec<List>, BuildError> {
+    FILES
+        .iter()
+        .map(|&(id, category, bytes)| {
+            List::from_bytes(bytes, ListMeta::new(id, category)).map_err(|source| {
+                BuildError::Bundled {
+                    id: id.to_owned(),
+                    source,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The raw bytes of a bundled list file by id (`ofac-sdn`, `fbi-dprk`).
+pub fn raw(id: &str) -> Option<&'static [u8]> {
+    FILES.iter().find(|(i, _, _)| *i == id).map(|&(_, _, b)| b)
+}

@@ -1,0 +1,183 @@
+//! Typed errors, one per phase: [`ParseError`] (an address string),
+//! [`LoadError`] (a list file), [`BuildError`] (compiling a screener).
+
+use serde::{Serialize, Serializer};
+
+use crate::address::Family;
+
+/// Why a string is not a well-formed address.
+///
+/// Positions (`index`) are byte offsets into the address text *after*
+/// normalization (whitespace and invisible characters removed, URI scheme
+/// stripped), which is what [`crate::address::normalize`] returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Nothing left after removing whitespace and invisible characters.
+    #[error("empty input")]
+    Empty,
+    /// Longer than any address this crate knows.
+    #[error("input is {len} bytes long, more than the {max} an address can have")]
+    TooLong {
+        /// Length in bytes (after normalization where it could be done).
+        len: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// A character that the detected family does not allow.
+    #[error("invalid character {character:?} at byte {index} for {family}")]
+    InvalidChar {
+        /// The family the string looked like.
+        family: Family,
+        /// The offending character.
+        character: char,
+        /// Its byte offset.
+        index: usize,
+    },
+    /// The length does not fit the detected family.
+    #[error("{family} address has length {len}, expected {expected}")]
+    BadLength {
+        /// The family the string looked like.
+        family: Family,
+        /// Its length in bytes (or decoded bytes, as `expected` says).
+        len: usize,
+        /// What was expected, in words.
+        expected: &'static str,
+    },
+    /// The string matches no known address format.
+    #[error("not a known address format")]
+    UnknownFormat,
+    /// A checksum did not verify.
+    #[error("{family} checksum mismatch")]
+    Checksum {
+        /// The family whose checksum failed.
+        family: Family,
+    },
+    /// Mixed-case EVM address whose EIP-55 checksum is wrong.
+    #[error("mixed-case EVM address fails its EIP-55 checksum")]
+    Eip55Mismatch,
+    /// A base58check version byte (and payload length) of no known chain.
+    #[error("unknown base58check version 0x{version} with {payload_len}-byte payload")]
+    UnknownVersion {
+        /// The version byte(s), in hex.
+        version: String,
+        /// Length of the payload after the version.
+        payload_len: usize,
+    },
+    /// Mixed upper and lower case in a case-insensitive format where the
+    /// specification forbids it (bech32, CashAddr).
+    #[error("{family} address mixes upper and lower case")]
+    MixedCase {
+        /// The family.
+        family: Family,
+    },
+    /// An error from the bech32 crate.
+    #[error("bech32: {0}")]
+    Bech32(String),
+    /// An error decoding a CashAddr.
+    #[error("cashaddr: {0}")]
+    CashAddr(#[from] crate::address::cashaddr::CashAddrError),
+    /// An error decoding a Monero address.
+    #[error("monero: {0}")]
+    Monero(#[from] crate::address::monero::MoneroError),
+}
+
+impl Serialize for ParseError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Why a list file could not be loaded.
+///
+/// A list that fails to load never reaches a screener: loading is all or
+/// nothing. Entries whose *address* is malformed are not load errors; they
+/// are kept and flagged (see [`crate::list::Entry::issue`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Reading the file failed.
+    #[error("reading {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes are not UTF-8.
+    #[error("line {line}: invalid UTF-8 at byte {byte}")]
+    Utf8 {
+        /// 1-based line number.
+        line: usize,
+        /// Byte offset in the file.
+        byte: usize,
+    },
+    /// The CSV structure is broken (e.g. an unterminated quote, a row with
+    /// more fields than the header).
+    #[error("line {line}: malformed CSV: {source}")]
+    Csv {
+        /// 1-based line number.
+        line: usize,
+        /// The csv crate's error.
+        #[source]
+        source: csv::Error,
+    },
+    /// The CSV has no header row or no `address` column.
+    #[error("line {line}: CSV header has no `address` column")]
+    MissingAddressColumn {
+        /// 1-based line number of the header (0 when there is none).
+        line: usize,
+    },
+    /// A metadata line (`# key: value`) with a bad value.
+    #[error("line {line}: bad metadata {key:?}: {reason}")]
+    BadMetadata {
+        /// 1-based line number.
+        line: usize,
+        /// The key.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An unsupported format version in `# walletscreen-list:`.
+    #[error("line {line}: unsupported list format version {version:?}")]
+    UnsupportedVersion {
+        /// 1-based line number.
+        line: usize,
+        /// The version found.
+        version: String,
+    },
+}
+
+/// Why a screener could not be compiled.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Two lists share one id.
+    #[error("two lists have the id {id:?}")]
+    DuplicateListId {
+        /// The id.
+        id: String,
+    },
+    /// More keys than the compact index can address (2^32 - 1).
+    #[error("too many keys: {count}")]
+    TooManyKeys {
+        /// How many.
+        count: usize,
+    },
+    /// The bloom filter could not be created.
+    #[error("bloom filter: {reason}")]
+    Bloom {
+        /// The bloomfilter crate's reason.
+        reason: String,
+    },
+    /// A bundled list failed to load (a bug in the crate's data).
+    #[error("bundled list {id}: {source}")]
+    Bundled {
+        /// The list id.
+        id: String,
+        /// The load error.
+        #[source]
+        source: LoadError,
+    },
+}

@@ -1,0 +1,66 @@
+//! # walletscreen
+//!
+//! Screens cryptocurrency wallet addresses against sanctions lists (OFAC SDN)
+//! and attribution lists (FBI notices on DPRK / Lazarus Group), in
+//! nanoseconds, inside a payment path, and says where each answer came from.
+//!
+//! Lists are compiled once into an immutable [`Screener`] (`Send + Sync`,
+//! cheap to clone) whose [`Screener::check`] answers with a [`Verdict`]:
+//! [`Verdict::Hit`] with every matching entry and its provenance (list,
+//! category, entity, programs, listing date, source URL) and the version of
+//! the list set; [`Verdict::Clear`]; or [`Verdict::Invalid`] with a typed
+//! reason.
+//!
+//! Every spelling of one address finds the same entry: any case where the
+//! format ignores case (EVM hex, bech32, CashAddr), surrounding or embedded
+//! whitespace and invisible characters, URI forms (`bitcoin:…?amount=`,
+//! `ethereum:…@1`), a CashAddr and its legacy base58 form, a TRON `T…`
+//! address and its `41…` hex form. See [`address`] for how.
+//!
+//! ```
+//! use walletscreen::{Screener, Verdict};
+//!
+//! let screener = Screener::bundled()?;
+//! // An OFAC-listed Bitcoin address (Hydra Market), wrapped in a payment URI:
+//! match screener.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX?amount=0.1") {
+//!     Verdict::Hit(hit) => {
+//!         let m = &hit.matches[0];
+//!         assert_eq!(m.list.as_ref(), "ofac-sdn");
+//!         assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
+//!         assert_eq!(m.entry.programs, ["CYBER2"]);
+//!     }
+//!     other => panic!("expected a hit, got {other:?}"),
+//! }
+//! # Ok::<(), walletscreen::BuildError>(())
+//! ```
+//!
+//! Your own lists, in the crate's CSV format or as plain text:
+//!
+//! ```
+//! use walletscreen::{Category, List, ListMeta, Screener};
+//!
+//! let blocklist = List::from_bytes(
+//!     b"# our internal blocklist\nbc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\n",
+//!     ListMeta::new("internal", Category::Custom),
+//! )?;
+//! let screener = Screener::builder().bundled(true).list(blocklist).build()?;
+//! assert!(screener.check("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4").is_hit());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod address;
+pub mod bundled;
+pub mod error;
+pub mod list;
+mod screener;
+mod table;
+
+pub use address::{Address, AddressKind, Checksum, Family};
+pub use error::{BuildError, LoadError, ParseError};
+pub use list::{Category, Entry, List, ListMeta};
+pub use screener::{
+    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
+    Verdict, Version, Via,
+};

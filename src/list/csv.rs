@@ -1,0 +1,93 @@
+//! walletscreen list v1: CSV with a header row (see `lists/README.md`).
+
+use super::{Entry, non_empty, split_multi};
+use crate::error::LoadError;
+
+/// Parses the body (header row and data rows) whose first line is line
+/// `first_line` of the file.
+pub(super) fn parse(body: &str, first_line: usize) -> Result<Vec<Entry>, LoadError> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(body.as_bytes());
+    let at = |pos: Option<&::csv::Position>| first_line + pos.map_or(0, |p| p.line() as usize - 1);
+    let headers = rdr
+        .headers()
+        .map_err(|source| LoadError::Csv {
+            line: first_line,
+            source,
+        })?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let address = col("address").ok_or(LoadError::MissingAddressColumn { line: first_line })?;
+    let [chain, tickers, entity, entity_id, programs, listed, source] = [
+        "chain",
+        "tickers",
+        "entity",
+        "entity_id",
+        "programs",
+        "listed",
+        "source",
+    ]
+    .map(col);
+    let mut out = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(source) => {
+                let line = at(source.position());
+                return Err(LoadError::Csv { line, source });
+            }
+        }
+        let line = at(record.position());
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
+        let mut e = Entry::new(record.get(address).unwrap_or(""), line);
+        e.chain = non_empty(get(chain));
+        e.tickers = split_multi(get(tickers));
+        e.entity = non_empty(get(entity));
+        e.entity_id = non_empty(get(entity_id));
+        e.programs = split_multi(get(programs));
+        e.listed = non_empty(get(listed));
+        e.source = non_empty(get(source));
+        out.push(e);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_fields_and_lines() {
+        let body = "address,entity,tickers\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa,\"SUEX OTC, S.R.O.\",XBT;USDT\n";
+        let e = parse(body, 8).unwrap();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 9);
+        assert_eq!(e[0].entity.as_deref(), Some("SUEX OTC, S.R.O."));
+        assert_eq!(e[0].tickers, ["XBT", "USDT"]);
+    }
+
+    #[test]
+    fn ragged_row_is_an_error_with_its_line() {
+        let body = "address,entity\nabc,x\nabc,x,extra\n";
+        match parse(body, 1) {
+            Err(LoadError::Csv { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_address_column() {
+        assert!(matches!(
+            parse("addr,entity\nx,y\n", 4),
+            Err(LoadError::MissingAddressColumn { line: 4 })
+        ));
+    }
+}
