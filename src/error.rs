@@ -115,10 +115,13 @@ pub enum LoadError {
     },
     /// The CSV structure is broken (e.g. an unterminated quote, a row with
     /// more fields than the header).
-    #[error("line {line}: malformed CSV: {source}")]
+    #[error("line {line}: malformed CSV: {reason}")]
     Csv {
-        /// 1-based line number.
+        /// 1-based line number in the file.
         line: usize,
+        /// What is wrong, without the csv crate's own (section-relative)
+        /// position.
+        reason: String,
         /// The csv crate's error.
         #[source]
         source: csv::Error,

@@ -42,12 +42,13 @@ const BLOOM_SEED: [u8; 32] = *b"walletscreen bloom filter seed!!";
 /// Per-call options of [`Screener::check_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CheckOptions {
-    /// Verify checksums (base58check, bech32, CashAddr, Monero, EIP-55) of
-    /// inputs that are not listed, so that a mistyped address is
-    /// [`Verdict::Invalid`] rather than [`Verdict::Clear`]. Costs a full
-    /// decode (~0.3–1 µs). Off by default: the default check looks at shape
-    /// only and answers in nanoseconds. Hits are never affected: a listed
-    /// address is a hit however it is spelled.
+    /// Verify checksums (base58check, bech32, CashAddr, Monero, EIP-55 for
+    /// mixed-case EVM): a mistyped unlisted address becomes
+    /// [`Verdict::Invalid`] rather than [`Verdict::Clear`], and a hit reports
+    /// [`Checksum::Valid`] or [`Checksum::Invalid`] for the spelling it was
+    /// given. Costs a full decode (~0.3–1 µs). Off by default: the default
+    /// check looks at shape only and answers in nanoseconds. Never turns a
+    /// hit away: a listed address is a hit however it is spelled.
     pub verify_checksum: bool,
 }
 
@@ -66,6 +67,25 @@ pub enum Via {
     TronHexOfBase58,
     /// The `T…` spelling of a listed TRON hex address.
     TronBase58OfHex,
+    /// The one valid address that a listed entry, which fails validation
+    /// because of a look-alike character (`l` or `I` for `1`, `O` or `0`
+    /// for `o`), becomes when that character is replaced. The entry stays
+    /// flagged; the match says it was reached this way.
+    CorrectedSpelling,
+}
+
+impl Via {
+    /// The snake_case name used in serialized output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Listed => "listed",
+            Via::LegacyOfCashaddr => "legacy_of_cashaddr",
+            Via::CashaddrOfLegacy => "cashaddr_of_legacy",
+            Via::TronHexOfBase58 => "tron_hex_of_base58",
+            Via::TronBase58OfHex => "tron_base58_of_hex",
+            Via::CorrectedSpelling => "corrected_spelling",
+        }
+    }
 }
 
 /// One listed entry that a query matched, with its provenance.
@@ -118,7 +138,9 @@ pub struct Version {
 pub struct Hit {
     /// Family of the query's spelling.
     pub family: Family,
-    /// Checksum status of the query's spelling (always verified on hits).
+    /// Checksum status of the query's spelling: verified (EIP-55 included)
+    /// when [`CheckOptions::verify_checksum`] is set, else
+    /// [`Checksum::NotChecked`]. A wrong checksum never turns a hit away.
     pub checksum: Checksum,
     /// Every listed entry the query matched, in list order.
     pub matches: Vec<Match>,
@@ -340,7 +362,7 @@ impl Screener {
             Err(reason) => return Verdict::Invalid { reason },
         };
         if let Some(idx) = self.lookup(k.tag, k.payload) {
-            return Verdict::Hit(self.hit(idx, &k));
+            return Verdict::Hit(self.hit(idx, &k, opts));
         }
         match k.family {
             Family::Opaque => Verdict::Invalid {
@@ -390,7 +412,7 @@ impl Screener {
         inner.table.find(hash, tag, payload)
     }
 
-    fn hit(&self, idx: u32, k: &Keyed<'_>) -> Hit {
+    fn hit(&self, idx: u32, k: &Keyed<'_>, opts: CheckOptions) -> Hit {
         let inner = &*self.inner;
         let i = idx as usize;
         let range = inner.group_start[i] as usize..inner.group_start[i + 1] as usize;
@@ -406,10 +428,13 @@ impl Screener {
                 }
             })
             .collect();
-        let checksum = match (k.family, address::parse_keyed(k)) {
-            (Family::Opaque, _) => Checksum::Absent,
-            (_, Ok(a)) => a.checksum,
-            (_, Err(_)) => Checksum::Invalid,
+        let checksum = match k.family {
+            Family::Opaque => Checksum::Absent,
+            _ if !opts.verify_checksum => Checksum::NotChecked,
+            _ => match address::parse_keyed(k) {
+                Ok(a) => a.checksum,
+                Err(_) => Checksum::Invalid,
+            },
         };
         Hit {
             family: k.family,
@@ -474,6 +499,9 @@ fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
         out.push((k.tag, k.payload.to_vec(), Via::Listed));
     }
     let Some(a) = &entry.parsed else {
+        if let Some(fixed) = corrected_spelling(&entry.address) {
+            out.push((tag::BASE58, fixed.into_bytes(), Via::CorrectedSpelling));
+        }
         return out;
     };
     let hash = a.payload.as_slice();
@@ -507,6 +535,41 @@ fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
         _ => {}
     }
     out
+}
+
+/// Look-alike characters outside the base58 alphabet and what they stand
+/// for inside it.
+const LOOKALIKES: &[(u8, u8)] = &[(b'l', b'1'), (b'I', b'1'), (b'O', b'o'), (b'0', b'o')];
+
+/// For an address that fails validation: the single base58 or Monero
+/// address that replacing one look-alike character makes valid, if exactly
+/// one such replacement does. OFAC lists a Monero address with `l` where
+/// its checksum says `1`.
+fn corrected_spelling(listed: &str) -> Option<String> {
+    let text = address::normalize(listed).ok()?;
+    if !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let mut found: Option<String> = None;
+    for (i, b) in text.bytes().enumerate() {
+        for &(from, to) in LOOKALIKES {
+            if b != from {
+                continue;
+            }
+            let mut candidate = text.clone().into_bytes();
+            candidate[i] = to;
+            let candidate = String::from_utf8(candidate).ok()?;
+            let valid = address::parse(&candidate)
+                .is_ok_and(|a| matches!(a.family, Family::Base58 | Family::Monero));
+            if valid {
+                if found.is_some() {
+                    return None; // ambiguous: index nothing
+                }
+                found = Some(candidate);
+            }
+        }
+    }
+    found
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -35,6 +35,13 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
     LEN.contains(&b.len()) && b.iter().all(|&c| IS_B58[c as usize])
 }
 
+/// True if base58 text `b` carries a correct base58check checksum (any
+/// version). No allocation.
+pub(crate) fn checksum_ok(b: &[u8]) -> bool {
+    let mut out = [0u8; 64];
+    bs58::decode(b).with_check(None).onto(&mut out[..]).is_ok()
+}
+
 /// What one version prefix means.
 struct Version {
     prefix: &'static [u8],

@@ -62,7 +62,8 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
 /// Full validation with the bech32 crate.
 pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
     let sep = text.rfind('1').unwrap_or(0);
-    let (_, chains, segwit) = known_hrp(&text.as_bytes()[..sep]).ok_or(ParseError::UnknownFormat)?;
+    let (_, chains, segwit) =
+        known_hrp(&text.as_bytes()[..sep]).ok_or(ParseError::UnknownFormat)?;
     let err = |e: &dyn std::fmt::Display| ParseError::Bech32(e.to_string());
     if segwit {
         let (hrp, version, program) = ::bech32::segwit::decode(text).map_err(|e| err(&e))?;

@@ -40,6 +40,8 @@ pub(crate) mod opaque;
 pub(crate) mod solana;
 pub(crate) mod xrp;
 
+pub use evm::to_checksum;
+
 /// Longest address text (after normalization) that is classified; longer
 /// strings are keyed as opaque text.
 pub const MAX_LEN: usize = 128;
@@ -69,6 +71,18 @@ pub enum Family {
     CashAddr,
     /// Not a known format: matched exactly, as normalized text.
     Opaque,
+}
+
+impl Checksum {
+    /// The snake_case name used in serialized output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Checksum::Valid => "valid",
+            Checksum::Invalid => "invalid",
+            Checksum::Absent => "absent",
+            Checksum::NotChecked => "not_checked",
+        }
+    }
 }
 
 impl Family {
@@ -283,26 +297,41 @@ pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<
         text: text_buf,
         key: key_buf,
     } = scratch;
-    let cleaned = match clean(input, text_buf) {
-        Ok(c) => c,
-        Err(len) => {
-            // Too long to be an address: exact match of the trimmed text.
-            let t = input.trim_matches(is_ignorable);
-            return Ok(Keyed {
-                family: Family::Opaque,
-                tag: tag::OPAQUE,
-                payload: t.as_bytes(),
-                text: t,
-                error: Some(ParseError::TooLong { len, max: MAX_LEN }),
-            });
-        }
-    };
-    if cleaned.is_empty() {
+    let (cleaned, len) = clean(input, text_buf);
+    if len == 0 {
         return Err(ParseError::Empty);
     }
+    // Too long to be an address: exact match of the trimmed text.
+    let too_long = || {
+        let t = input.trim_matches(is_ignorable);
+        Keyed {
+            family: Family::Opaque,
+            tag: tag::OPAQUE,
+            payload: t.as_bytes(),
+            text: t,
+            error: Some(ParseError::TooLong { len, max: MAX_LEN }),
+        }
+    };
+    let Some(cleaned) = cleaned else {
+        return Ok(too_long());
+    };
     let (prefix, text) = strip_uri(cleaned);
-    if let Some(k) = classify(prefix, text, key_buf) {
+    // `MAX_LEN` bounds the address text, not a URI around it: a BIP-21 URI
+    // with a label and a message is longer than any address.
+    let long = len > MAX_LEN;
+    if long && (text.len() > MAX_LEN || text.len() == cleaned.len()) {
+        return Ok(too_long());
+    }
+    if let Some(mut k) = classify(prefix, text, key_buf) {
+        if let Some(p) = prefix {
+            // A CashAddr prefix is part of the address (its checksum covers
+            // it): keep it in the text, as `cleaned[..]` spells it.
+            k.text = &cleaned[..p.len() + 1 + text.len()];
+        }
         return Ok(k);
+    }
+    if long {
+        return Ok(too_long());
     }
     Ok(Keyed {
         family: Family::Opaque,
@@ -348,13 +377,19 @@ fn classify<'a>(
         }
         _ => {}
     }
-    if bech32::looks_like(b) {
+    // A mixed-case string cannot be a valid bech32 address, but is the usual
+    // spelling of a base58 one: a base58check address that happens to start
+    // like a bech32 hrp (TRON `TB1…`) must stay base58. Checked only in that
+    // rare case, so the hot path still does no decoding.
+    if bech32::looks_like(b)
+        && !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b))
+    {
         let out = key_buf.get_mut(..b.len())?;
         out.copy_from_slice(b);
         out.make_ascii_lowercase();
         return keyed(Family::Bech32, tag::BECH32, &key_buf[..b.len()]);
     }
-    if cashaddr::looks_like_payload(b) {
+    if is_bare_cashaddr(b) {
         let n = cashaddr_key(CASHADDR_DEFAULT_PREFIX, b, key_buf)?;
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
     }
@@ -367,18 +402,44 @@ fn classify<'a>(
     None
 }
 
+fn is_mixed_case(b: &[u8]) -> bool {
+    b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase)
+}
+
 /// Writes the CashAddr key `prefix:payload`, lower-cased; returns its length.
+///
+/// The payload's shape is checked after lower-casing, so a mixed-case
+/// spelling (invalid per the spec, see [`parse`]) still finds its listed
+/// address. `None`: not CashAddr-shaped.
 fn cashaddr_key(prefix: &str, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
-    if !cashaddr::looks_like_payload(payload) {
-        return None;
-    }
     let n = prefix.len() + 1 + payload.len();
     let out = key_buf.get_mut(..n)?;
     out[..prefix.len()].copy_from_slice(prefix.as_bytes());
     out[prefix.len()] = b':';
     out[prefix.len() + 1..].copy_from_slice(payload);
     out.make_ascii_lowercase();
-    Some(n)
+    cashaddr::looks_like_payload(&out[prefix.len() + 1..]).then_some(n)
+}
+
+/// Shape test for a CashAddr written without prefix. A uniform-case
+/// spelling needs only its shape; a mixed-case one is CashAddr only if it
+/// cannot be base58 (it holds `0` or `l`) or its CashAddr checksum verifies,
+/// so that a 42-character Solana key is never taken for a CashAddr. The
+/// checksum is computed only in that rare case.
+fn is_bare_cashaddr(b: &[u8]) -> bool {
+    if !is_mixed_case(b) {
+        return cashaddr::looks_like_payload(b);
+    }
+    let mut lower = [0u8; MAX_LEN];
+    let Some(l) = lower.get_mut(..b.len()) else {
+        return false;
+    };
+    l.copy_from_slice(b);
+    l.make_ascii_lowercase();
+    cashaddr::looks_like_payload(l)
+        && (!base58check::looks_like(b)
+            || std::str::from_utf8(l)
+                .is_ok_and(|s| cashaddr::decode(s, CASHADDR_DEFAULT_PREFIX).is_ok()))
 }
 
 /// Fully decodes and validates an address: every checksum is verified.
@@ -479,41 +540,47 @@ pub(crate) fn is_ignorable(c: char) -> bool {
             | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// Step 1: returns `input` itself when it is plain printable ASCII, else a
-/// cleaned copy in `buf`. `Err(len)`: the cleaned text would exceed
-/// [`MAX_LEN`].
-fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> Result<&'a str, usize> {
+/// Step 1. Returns the cleaned text and the length in bytes of the whole
+/// cleaned input.
+///
+/// The text is `input` itself when it is plain printable ASCII (of any
+/// length: the caller bounds it), else a cleaned copy in `buf`. When the
+/// whole cleaned input would not fit in `buf`, only its part before the
+/// first `?` or `#` (a URI's query or fragment) is cleaned, which is all
+/// [`strip_uri`] keeps of a URI; the caller must then check that a URI
+/// scheme was indeed stripped. `None`: that part does not fit either.
+fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let bytes = input.as_bytes();
     if bytes.iter().all(|&b| (0x21..0x7f).contains(&b)) {
-        return if bytes.len() <= MAX_LEN {
-            Ok(input)
-        } else {
-            Err(bytes.len())
-        };
+        return (Some(input), bytes.len());
     }
+    let len: usize = input.chars().filter_map(fold).map(char::len_utf8).sum();
+    let src = match input.find(['?', '#']) {
+        Some(end) if len > MAX_LEN => &input[..end],
+        _ => input,
+    };
     let mut n = 0;
-    for c in input.chars() {
-        if is_ignorable(c) {
-            continue;
-        }
-        // Full-width ASCII variants (U+FF01..U+FF5E) fold to ASCII.
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
+    for c in src.chars().filter_map(fold) {
         let mut tmp = [0u8; 4];
         let enc = c.encode_utf8(&mut tmp).as_bytes();
         match buf.get_mut(n..n + enc.len()) {
             Some(dst) => dst.copy_from_slice(enc),
-            None => {
-                let rest: usize = input.chars().filter(|c| !is_ignorable(*c)).count();
-                return Err(rest.max(MAX_LEN + 1));
-            }
+            None => return (None, len),
         }
         n += enc.len();
     }
     // Only whole UTF-8 sequences were copied.
-    std::str::from_utf8(&buf[..n]).map_err(|_| n)
+    (std::str::from_utf8(&buf[..n]).ok(), len)
+}
+
+/// What one character of the input becomes: nothing if ignorable; full-width
+/// ASCII variants (U+FF01..U+FF5E) fold to ASCII.
+fn fold(c: char) -> Option<char> {
+    match c {
+        c if is_ignorable(c) => None,
+        '\u{FF01}'..='\u{FF5E}' => Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+        c => Some(c),
+    }
 }
 
 /// The prefix assumed for a CashAddr written without one.
@@ -553,7 +620,12 @@ fn strip_uri(s: &str) -> (Option<&str>, &str) {
         return (Some(scheme), &rest[..end]);
     }
     rest = rest.strip_prefix("//").unwrap_or(rest);
-    if rest.len() >= 4 && rest[..4].eq_ignore_ascii_case("pay-") {
+    // Compared as bytes: byte 4 may fall inside a multi-byte character.
+    if rest
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"pay-"))
+    {
         rest = &rest[4..]; // EIP-681 `ethereum:pay-0x…`
     }
     let end = cut(rest, b"?#@/");
@@ -581,6 +653,8 @@ mod tests {
         );
         assert_eq!(strip_uri("1abc"), (None, "1abc"));
         assert_eq!(strip_uri(":x"), (None, ":x"));
+        assert_eq!(strip_uri("x:abcé"), (None, "abcé"));
+        assert_eq!(strip_uri("ethereum:pa€"), (None, "pa€"));
     }
 
     #[test]
@@ -597,6 +671,87 @@ mod tests {
             a,
             k("\u{200b} 0X52908400098527886E0F7030069857D2E4169EE7\n")
         );
+    }
+
+    #[test]
+    fn cashaddr_prefix_is_kept_and_case_checked_whole() {
+        let p = "qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a";
+        assert_eq!(
+            normalize(&format!("bitcoincash:{p}?amount=1")).unwrap(),
+            format!("bitcoincash:{p}")
+        );
+        assert_eq!(
+            normalize(&format!("bchtest:{p}")).unwrap(),
+            format!("bchtest:{p}")
+        );
+        assert_eq!(normalize(p).unwrap(), p);
+        // Normalizing does not change what an address parses to.
+        for q in [
+            format!("bitcoincash:{p}"),
+            format!("BITCOINCASH:{}", p.to_ascii_uppercase()),
+        ] {
+            assert_eq!(parse(&normalize(&q).unwrap()), parse(&q));
+            assert!(parse(&q).is_ok());
+        }
+        // Mixed case between prefix and payload is mixed case (as
+        // `cashaddr::decode` says), yet the key is the same.
+        let mixed = format!("BITCOINCASH:{p}");
+        assert_eq!(
+            parse(&mixed),
+            Err(ParseError::MixedCase {
+                family: Family::CashAddr
+            })
+        );
+        assert!(cashaddr::decode(&mixed, CASHADDR_DEFAULT_PREFIX).is_err());
+        assert_eq!(k(&mixed), k(&format!("bitcoincash:{p}")));
+    }
+
+    #[test]
+    fn long_uri_is_stripped_before_the_length_cap() {
+        let a = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+        let query = "?amount=1&label=".to_owned() + &"x".repeat(200);
+        for q in [
+            format!("bitcoin:{a}{query}"),
+            format!("\u{200b}bitcoin:{a}{query}"),
+            format!("bitcoin:{a}{query}\u{00e9}#frag"),
+            format!("ｂｉｔｃｏｉｎ：{a}{query}\u{00e9}"),
+        ] {
+            assert!(q.len() > MAX_LEN);
+            assert_eq!(k(&q), k(a), "{q}");
+            assert_eq!(normalize(&q).unwrap(), a);
+        }
+        // Not a URI: still too long, keyed verbatim, however it is spelled.
+        for q in [format!("{a}{query}"), format!("{a}{query}\u{00e9}")] {
+            let mut sc = Scratch::new();
+            let kk = key(&q, &mut sc).unwrap();
+            assert_eq!(kk.family, Family::Opaque);
+            assert_eq!(kk.payload, q.as_bytes());
+            assert!(matches!(kk.error, Some(ParseError::TooLong { .. })));
+        }
+        // A URI whose address part is itself too long.
+        let q = format!("bitcoin:{}", "x".repeat(MAX_LEN + 1));
+        let mut sc = Scratch::new();
+        assert!(matches!(
+            key(&q, &mut sc).unwrap().error,
+            Some(ParseError::TooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn base58check_address_shaped_like_bech32_stays_base58() {
+        // base58check of 0x41 || hash: a TRON address starting `TB1` whose
+        // other characters are all in the bech32 alphabet.
+        let t = "TB1athnQ93Sy8knP2HGFX7yPeeHCTQ9FKV";
+        assert!(bech32::looks_like(t.as_bytes()));
+        assert_eq!(k(t).0, Family::Base58);
+        assert_eq!(parse(t).unwrap().kind, AddressKind::Tron);
+        // Mixed-case spellings of a bech32 address are still bech32 keys.
+        let w = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
+        let mixed = "bC1QW508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
+        assert_eq!(k(mixed), k(w));
+        assert_eq!(k(w).0, Family::Bech32);
+        // A case-swapped (different) base58 string is not the TRON address.
+        assert_ne!(k("TB1athnq93sy8knp2hgfx7ypeehctq9fkv"), k(t));
     }
 
     #[test]

@@ -13,10 +13,7 @@ pub(super) fn parse(body: &str, first_line: usize) -> Result<Vec<Entry>, LoadErr
     let at = |pos: Option<&::csv::Position>| first_line + pos.map_or(0, |p| p.line() as usize - 1);
     let headers = rdr
         .headers()
-        .map_err(|source| LoadError::Csv {
-            line: first_line,
-            source,
-        })?
+        .map_err(|source| csv_error(first_line, source))?
         .clone();
     let col = |name: &str| {
         headers
@@ -41,8 +38,7 @@ pub(super) fn parse(body: &str, first_line: usize) -> Result<Vec<Entry>, LoadErr
             Ok(false) => break,
             Ok(true) => {}
             Err(source) => {
-                let line = at(source.position());
-                return Err(LoadError::Csv { line, source });
+                return Err(csv_error(at(source.position()), source));
             }
         }
         let line = at(record.position());
@@ -58,6 +54,23 @@ pub(super) fn parse(body: &str, first_line: usize) -> Result<Vec<Entry>, LoadErr
         out.push(e);
     }
     Ok(out)
+}
+
+/// A load error whose message carries only the file's line number.
+fn csv_error(line: usize, source: ::csv::Error) -> LoadError {
+    let reason = match source.kind() {
+        ::csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        ::csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        ::csv::ErrorKind::Io(e) => e.to_string(),
+        _ => "unreadable CSV".to_owned(),
+    };
+    LoadError::Csv {
+        line,
+        reason,
+        source,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,846 @@
+//! Every address of every real list in `tests/fixtures/` is a hit, with the
+//! right provenance, quirks included (see `tests/fixtures/README.md`,
+//! "Quirks worth knowing when writing tests", and `lists/README.md`).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde_json::Value;
+use walletscreen::address::{self, AddressKind, Family, cashaddr, parse};
+use walletscreen::error::ParseError;
+use walletscreen::{Category, Hit, List, ListMeta, Match, Screener, Verdict, Via};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+
+/// A file of the repository, by path from its root.
+fn read_repo(rel: &str) -> String {
+    let path = format!("{ROOT}{rel}");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A fixture, by path from `tests/fixtures/`.
+fn read(rel: &str) -> String {
+    read_repo(&format!("tests/fixtures/{rel}"))
+}
+
+fn bundled() -> Screener {
+    Screener::bundled().expect("bundled lists load")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hit for `query`, or a panic saying what came instead.
+fn hit(s: &Screener, query: &str) -> Hit {
+    match s.check(query) {
+        Verdict::Hit(h) => h,
+        other => panic!("{query:?}: expected a hit, got {other:?}"),
+    }
+}
+
+/// The match of `hit` in list `list` whose entry is `address` exactly.
+fn match_in<'a>(hit: &'a Hit, list: &str, address: &str, query: &str) -> &'a Match {
+    hit.matches
+        .iter()
+        .find(|m| &*m.list == list && m.entry.address == address)
+        .unwrap_or_else(|| panic!("{query:?}: no match of {address} in {list}: {hit:?}"))
+}
+
+// ---------------------------------------------------------------------------
+// Fixture readers
+// ---------------------------------------------------------------------------
+
+/// `naughtylist/all_addresses.json` records.
+fn naughtylist() -> Vec<Value> {
+    let v: Value = serde_json::from_str(&read("naughtylist/all_addresses.json")).unwrap();
+    let records = v["addresses"].as_array().expect("addresses").clone();
+    assert_eq!(
+        v["total_address_count"].as_u64(),
+        Some(records.len() as u64)
+    );
+    records
+}
+
+fn str_field<'a>(r: &'a Value, k: &str) -> &'a str {
+    r[k].as_str()
+        .unwrap_or_else(|| panic!("{k} is not a string in {r}"))
+}
+
+fn str_list(r: &Value, k: &str) -> Vec<String> {
+    r[k].as_array()
+        .unwrap_or_else(|| panic!("{k} is not an array in {r}"))
+        .iter()
+        .map(|x| x.as_str().expect("string").to_owned())
+        .collect()
+}
+
+/// Non-blank, non-`#` lines of a text fixture.
+fn text_lines(rel: &str) -> Vec<String> {
+    read(rel)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The `- address: X` lines of a GraphSense tag pack (no yaml crate); a
+/// quoted scalar (`'0x…'`, which YAML would otherwise read as a number) is
+/// unquoted.
+fn yaml_addresses(rel: &str) -> Vec<String> {
+    read(rel)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- address:"))
+        .map(|a| {
+            let a = a.trim();
+            a.strip_prefix('\'')
+                .and_then(|a| a.strip_suffix('\''))
+                .or_else(|| a.strip_prefix('"').and_then(|a| a.strip_suffix('"')))
+                .unwrap_or(a)
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The value of the first `key: value` line of a yaml file or `# key: value`
+/// comment line of a text or CSV file (path from the repository root).
+fn header_value(rel: &str, key: &str) -> String {
+    read_repo(rel)
+        .lines()
+        .find_map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .strip_prefix(key)
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("{rel}: no {key}"))
+}
+
+/// `(ticker, addresses)` of each 0xB10C per-ticker list, by ticker.
+fn b10c_files() -> BTreeMap<String, (Vec<u8>, Vec<String>)> {
+    let dir = format!("{FIXTURES}0xb10c");
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(ticker) = name
+            .strip_prefix("sanctioned_addresses_")
+            .and_then(|n| n.strip_suffix(".txt"))
+        else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).unwrap();
+        let lines = String::from_utf8(bytes.clone())
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        out.insert(ticker.to_owned(), (bytes, lines));
+    }
+    out
+}
+
+fn b10c_list_id(ticker: &str) -> String {
+    format!("0xb10c-{ticker}")
+}
+
+/// A screener over the 17 0xB10C lists, each a plain-text list.
+fn b10c_screener() -> Screener {
+    let mut b = Screener::builder();
+    for (ticker, (bytes, lines)) in b10c_files() {
+        let list = List::from_bytes(
+            &bytes,
+            ListMeta::new(b10c_list_id(&ticker), Category::Sanctioned),
+        )
+        .unwrap_or_else(|e| panic!("{ticker}: {e}"));
+        assert_eq!(list.entries().len(), lines.len(), "{ticker}: lines dropped");
+        b.list(list);
+    }
+    b.build().unwrap()
+}
+
+fn b10c_lines(ticker: &str) -> Vec<String> {
+    b10c_files()
+        .remove(ticker)
+        .unwrap_or_else(|| panic!("no 0xB10C list for {ticker}"))
+        .1
+}
+
+// ---------------------------------------------------------------------------
+// Bundled lists
+// ---------------------------------------------------------------------------
+
+#[test]
+fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
+    let s = bundled();
+    // Rows have no `source` of their own: the list-level one applies.
+    let ofac_source = header_value("lists/ofac_sdn.csv", "source:");
+    let records = naughtylist();
+    for r in &records {
+        let addr = str_field(r, "address");
+        let h = hit(&s, addr);
+        let m = match_in(&h, "ofac-sdn", addr, addr);
+        assert_eq!(m.via, Via::Listed, "{addr}");
+        assert_eq!(m.category, Category::Sanctioned, "{addr}");
+        let e = &m.entry;
+        assert_eq!(e.chain.as_deref(), Some(str_field(r, "chain")), "{addr}");
+        assert_eq!(e.tickers, str_list(r, "ofac_tickers"), "{addr}");
+        assert_eq!(
+            e.entity.as_deref(),
+            Some(str_field(r, "entity_name")),
+            "{addr}"
+        );
+        let id = r["entity_id"].as_u64().expect("numeric entity_id");
+        assert_eq!(e.entity_id, Some(id.to_string()), "{addr}");
+        assert_eq!(e.programs, str_list(r, "programs"), "{addr}");
+        assert_eq!(
+            e.listed.as_deref(),
+            Some(str_field(r, "date_listed")),
+            "{addr}"
+        );
+        assert_eq!(e.source.as_deref(), Some(ofac_source.as_str()), "{addr}");
+        // OFAC and the FBI list share no address.
+        assert!(
+            h.matches.iter().all(|m| &*m.list == "ofac-sdn"),
+            "{addr}: {h:?}"
+        );
+    }
+    assert_eq!(records.len(), 961);
+}
+
+/// One FBI publication behind `lists/fbi_dprk.csv`.
+struct FbiSource {
+    name: &'static str,
+    addresses: Vec<String>,
+    count: usize,
+    chain: &'static str,
+    ticker: &'static str,
+    entity: &'static str,
+    listed: &'static str,
+    source: String,
+}
+
+fn fbi_sources() -> Vec<FbiSource> {
+    let harmony = "attributed/fbi_2023-01-23_harmony_lazarus_btc.txt";
+    let lazarus2 = "attributed/graphsense_lazarus2.yaml";
+    let fixture = |rel: &str| format!("tests/fixtures/{rel}");
+    vec![
+        FbiSource {
+            name: "IC3 PSA I-022625-PSA (Bybit)",
+            addresses: text_lines("attributed/fbi_psa250226_bybit_tradertraitor_eth.txt"),
+            count: 51,
+            chain: "ethereum",
+            ticker: "ETH",
+            entity: "Lazarus Group (TraderTraitor)",
+            listed: "2025-02-26",
+            source: "https://www.ic3.gov/PSA/2025/PSA250226".to_owned(),
+        },
+        FbiSource {
+            name: "FBI 2023-01-23 (Harmony)",
+            addresses: text_lines(harmony),
+            count: 11,
+            chain: "bitcoin",
+            ticker: "BTC",
+            entity: "Lazarus Group (APT38)",
+            listed: "2023-01-23",
+            source: header_value(&fixture(harmony), "Source text:"),
+        },
+        FbiSource {
+            name: "FBI 2023-08-22 (GraphSense lazarus2)",
+            addresses: yaml_addresses(lazarus2),
+            count: 6,
+            chain: "bitcoin",
+            ticker: "BTC",
+            entity: "Lazarus Group",
+            listed: "2023-08-22",
+            source: header_value(&fixture(lazarus2), "source:"),
+        },
+    ]
+}
+
+#[test]
+fn fbi_addresses_are_dprk_hits_with_their_provenance() {
+    let s = bundled();
+    let mut total = 0;
+    for src in fbi_sources() {
+        assert_eq!(src.addresses.len(), src.count, "{}", src.name);
+        assert!(src.source.starts_with("https://"), "{}", src.name);
+        for addr in &src.addresses {
+            let h = hit(&s, addr);
+            assert_eq!(h.matches.len(), 1, "{}: {addr}: {h:?}", src.name);
+            let m = match_in(&h, "fbi-dprk", addr, addr);
+            assert_eq!(
+                (m.via, m.category),
+                (Via::Listed, Category::Attributed),
+                "{addr}"
+            );
+            let e = &m.entry;
+            assert_eq!(e.entity.as_deref(), Some(src.entity), "{addr}");
+            assert_eq!(e.listed.as_deref(), Some(src.listed), "{addr}");
+            assert_eq!(e.source.as_deref(), Some(src.source.as_str()), "{addr}");
+            assert_eq!(e.chain.as_deref(), Some(src.chain), "{addr}");
+            assert_eq!(e.tickers, [src.ticker], "{addr}");
+            assert!(e.entity_id.is_none() && e.programs.is_empty(), "{addr}");
+            assert!(e.issue.is_none(), "{addr}: {:?}", e.issue);
+        }
+        total += src.addresses.len();
+    }
+    let info = s.lists().iter().find(|l| l.meta.id == "fbi-dprk").unwrap();
+    assert_eq!((total, info.entries), (68, 68));
+}
+
+#[test]
+fn graphsense_lazarus_addresses_are_ofac_hits() {
+    let s = bundled();
+    let by_addr: BTreeMap<String, Value> = naughtylist()
+        .into_iter()
+        .map(|r| (str_field(&r, "address").to_owned(), r))
+        .collect();
+    let addrs = yaml_addresses("attributed/graphsense_lazarus.yaml");
+    for addr in &addrs {
+        let h = hit(&s, addr);
+        let m = match_in(&h, "ofac-sdn", addr, addr);
+        assert_eq!(m.category, Category::Sanctioned);
+        let r = &by_addr[addr];
+        assert_eq!(m.entry.entity.as_deref(), Some(str_field(r, "entity_name")));
+    }
+    assert_eq!(addrs.len(), 21);
+}
+
+// ---------------------------------------------------------------------------
+// 0xB10C per-ticker lists (2024)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn b10c_lists_every_line_is_a_hit() {
+    let s = b10c_screener();
+    let files = b10c_files();
+    let mut pairs = 0;
+    let mut distinct = HashSet::new();
+    for (ticker, (_, lines)) in &files {
+        let id = b10c_list_id(ticker);
+        for addr in lines {
+            let h = hit(&s, addr);
+            let m = match_in(&h, &id, addr, addr);
+            assert_eq!((m.via, m.category), (Via::Listed, Category::Sanctioned));
+            pairs += 1;
+            distinct.insert(addr.clone());
+        }
+    }
+    // tests/fixtures/README.md: 17 files, 654 (ticker, address) pairs, 641
+    // distinct strings.
+    assert_eq!((files.len(), pairs, distinct.len()), (17, 654, 641));
+    assert_eq!(s.entry_count(), 654);
+}
+
+/// An address under several tickers is one hit with a match per list.
+#[test]
+fn b10c_multi_ticker_addresses_match_every_list() {
+    let s = b10c_screener();
+    let mut tickers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (ticker, (_, lines)) in b10c_files() {
+        for a in lines {
+            tickers.entry(a).or_default().insert(b10c_list_id(&ticker));
+        }
+    }
+    let mut multi = 0;
+    for (addr, lists) in &tickers {
+        let got: BTreeSet<String> = hit(&s, addr)
+            .matches
+            .iter()
+            .map(|m| m.list.to_string())
+            .collect();
+        assert_eq!(&got, lists, "{addr}");
+        multi += usize::from(lists.len() > 1);
+    }
+    assert!(multi > 0);
+}
+
+/// The 2024 lists hold Tornado Cash addresses that OFAC delisted on
+/// 2025-03-21: they are not in the bundled 2026 list. All 90 are EVM.
+#[test]
+fn b10c_addresses_missing_from_bundled_are_the_delisted_evm_ones() {
+    let s = bundled();
+    let distinct: BTreeSet<String> = b10c_files()
+        .into_values()
+        .flat_map(|(_, lines)| lines)
+        .collect();
+    let mut missing = 0;
+    for a in &distinct {
+        match s.check(a) {
+            Verdict::Hit(_) => {}
+            Verdict::Clear {
+                family: Family::Evm,
+                ..
+            } => missing += 1,
+            other => panic!("{a}: {other:?}"),
+        }
+    }
+    assert_eq!(missing, 90);
+}
+
+// ---------------------------------------------------------------------------
+// Quirks
+// ---------------------------------------------------------------------------
+
+#[test]
+fn quirk_tron_address_filed_under_xbt() {
+    let t = "TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq";
+    assert!(b10c_lines("XBT").iter().any(|l| l == t));
+    let a = parse(t).unwrap();
+    assert_eq!((a.family, &a.kind), (Family::Base58, &AddressKind::Tron));
+
+    let h = hit(&bundled(), t);
+    let m = match_in(&h, "ofac-sdn", t, t);
+    assert_eq!(m.entry.chain.as_deref(), Some("bitcoin"));
+    assert_eq!(m.entry.tickers, ["XBT"]);
+    // Indexed as TRON all the same: its 41-hex spelling hits too.
+    let hex41 = format!("41{}", hex(&a.payload));
+    let h = hit(&bundled(), &hex41);
+    assert_eq!(
+        match_in(&h, "ofac-sdn", t, &hex41).via,
+        Via::TronHexOfBase58
+    );
+
+    let h = hit(&b10c_screener(), t);
+    match_in(&h, "0xb10c-XBT", t, t);
+}
+
+/// Legacy base58 spelling of a 20-byte CashAddr hash.
+fn legacy_of(kind: u8, hash: &[u8]) -> String {
+    let version = match kind {
+        0 => 0x00,
+        1 => 0x05,
+        k => panic!("type {k}"),
+    };
+    let mut data = vec![version];
+    data.extend_from_slice(hash);
+    bs58::encode(data).with_check().into_string()
+}
+
+#[test]
+fn quirk_unprefixed_cashaddr() {
+    let bch = b10c_lines("BCH");
+    let naughty: Vec<String> = naughtylist()
+        .iter()
+        .map(|r| str_field(r, "address").to_owned())
+        .filter(|a| cashaddr::looks_like_payload(a.as_bytes()))
+        .collect();
+    let cash: Vec<&String> = bch
+        .iter()
+        .filter(|a| !a.starts_with('1') && !a.starts_with('3'))
+        .collect();
+    assert_eq!(cash.len(), 6);
+    assert_eq!(naughty.len(), 6);
+    for (screener, list) in [(bundled(), "ofac-sdn"), (b10c_screener(), "0xb10c-BCH")] {
+        for &addr in &cash {
+            assert!(!addr.contains(':'), "{addr} is unprefixed in the fixture");
+            assert!(naughty.contains(addr), "{addr} not in the naughtylist");
+            let a = parse(addr).unwrap();
+            assert_eq!(a.family, Family::CashAddr, "{addr}");
+            let AddressKind::CashAddr { prefix, kind } = &a.kind else {
+                panic!("{addr}: {:?}", a.kind);
+            };
+            assert_eq!(prefix, "bitcoincash");
+            let upper = addr.to_ascii_uppercase();
+            for q in [
+                addr.clone(),
+                format!("bitcoincash:{addr}"),
+                upper.clone(),
+                format!("BITCOINCASH:{upper}"),
+            ] {
+                let h = hit(&screener, &q);
+                assert_eq!(h.family, Family::CashAddr, "{q}");
+                assert_eq!(match_in(&h, list, addr, &q).via, Via::Listed, "{q}");
+            }
+            let legacy = legacy_of(*kind, &a.payload);
+            let h = hit(&screener, &legacy);
+            assert_eq!(h.family, Family::Base58, "{legacy}");
+            assert_eq!(
+                match_in(&h, list, addr, &legacy).via,
+                Via::LegacyOfCashaddr,
+                "{legacy}"
+            );
+        }
+    }
+}
+
+#[test]
+fn quirk_legacy_bch_address() {
+    let legacy = "18M8bJWMzWHDBMxoLqjHHAffdRy4SrzkfB";
+    assert!(b10c_lines("BCH").iter().any(|l| l == legacy));
+    let a = parse(legacy).unwrap();
+    assert_eq!(a.kind, AddressKind::P2pkh { version: 0 });
+    let cash = cashaddr::encode("bitcoincash", 0, &a.payload).unwrap();
+    let bare = cash.strip_prefix("bitcoincash:").unwrap().to_owned();
+    for (screener, list) in [(bundled(), "ofac-sdn"), (b10c_screener(), "0xb10c-BCH")] {
+        let h = hit(&screener, legacy);
+        assert_eq!(match_in(&h, list, legacy, legacy).via, Via::Listed);
+        for q in [cash.clone(), bare.clone(), cash.to_ascii_uppercase()] {
+            let h = hit(&screener, &q);
+            assert_eq!(h.family, Family::CashAddr, "{q}");
+            assert_eq!(
+                match_in(&h, list, legacy, &q).via,
+                Via::CashaddrOfLegacy,
+                "{q}"
+            );
+        }
+    }
+    let e = &hit(&bundled(), legacy).matches[0].entry;
+    assert_eq!(e.chain.as_deref(), Some("bitcoin_cash"));
+}
+
+#[test]
+fn quirk_xmr_64_hex_string() {
+    let x = "5be5543ff73456ab9f2d207887e2af87322c651ea1a873c5b25b7ffae456c320";
+    assert!(b10c_lines("XMR").iter().any(|l| l == x));
+    assert_eq!(parse(x), Err(ParseError::UnknownFormat));
+    for (screener, list) in [(bundled(), "ofac-sdn"), (b10c_screener(), "0xb10c-XMR")] {
+        let h = hit(&screener, x);
+        assert_eq!(h.family, Family::Opaque);
+        let m = match_in(&h, list, x, x);
+        assert_eq!(m.entry.issue, Some(ParseError::UnknownFormat));
+        assert!(m.entry.parsed().is_none());
+        // Matched exactly: another 64-hex string is not a hit.
+        let other = x.replace("5be5", "5be6");
+        assert!(
+            matches!(screener.check(&other), Verdict::Invalid { .. }),
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn quirk_monero_entry_with_a_typo() {
+    let typo = "45ezvPejNsKYntjhyyeb7fbfzilsxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo";
+    assert_eq!(&typo[26..27], "l");
+    let want = ParseError::Monero(address::monero::MoneroError::InvalidChar {
+        character: 'l',
+        index: 26,
+    });
+    assert_eq!(parse(typo).unwrap_err(), want);
+    // With '1' in place of 'l' it is a checksum-valid mainnet address.
+    let fixed = format!("{}1{}", &typo[..26], &typo[27..]);
+    let a = parse(&fixed).unwrap();
+    assert_eq!(a.family, Family::Monero);
+
+    let s = bundled();
+    let h = hit(&s, typo);
+    assert_eq!(h.family, Family::Opaque);
+    let m = match_in(&h, "ofac-sdn", typo, typo);
+    assert_eq!(m.entry.issue.as_ref(), Some(&want));
+    assert_eq!(m.entry.chain.as_deref(), Some("monero"));
+    assert_eq!(m.via, Via::Listed);
+
+    // Someone paying the real address (with '1') is caught too, and the
+    // match says it was reached through the corrected spelling of a flagged
+    // entry.
+    let h = hit(&s, &fixed);
+    assert_eq!(h.family, Family::Monero);
+    assert_eq!(h.matches.len(), 1);
+    assert_eq!(h.matches[0].via, Via::CorrectedSpelling);
+    assert_eq!(h.matches[0].entry.address, typo);
+    assert_eq!(h.matches[0].entry.entity.as_deref(), Some("ISIL Khorasan"));
+    // Only that one replacement: another look-alike change is no hit.
+    let other = format!("{}1{}", &typo[..25], &typo[26..]);
+    assert!(!s.check(&other).is_hit(), "{other}");
+}
+
+/// The corrected spelling of a flagged entry is indexed only when exactly
+/// one look-alike replacement yields a valid address: one typo is
+/// corrected, two are not.
+#[test]
+fn corrected_spelling_only_for_a_single_lookalike() {
+    // A listed Harmony-theft address with '1' at bytes 0, 1, 7 and 12.
+    let valid = "12283Cq1pJ3f1gXwqi6K3bRf5LZb8Bkm6g";
+    assert!(parse(valid).is_ok());
+    let with_l = |at: &[usize]| {
+        let mut b = valid.as_bytes().to_vec();
+        for &i in at {
+            assert_eq!(b[i], b'1');
+            b[i] = b'l';
+        }
+        String::from_utf8(b).unwrap()
+    };
+    let screener = |entry: &str| {
+        let list =
+            List::from_bytes(entry.as_bytes(), ListMeta::new("typo", Category::Custom)).unwrap();
+        assert_eq!(list.flagged().count(), 1, "{entry} must be flagged");
+        walletscreen::ScreenerBuilder::new()
+            .list(list)
+            .build()
+            .unwrap()
+    };
+
+    let one = with_l(&[7]);
+    let s = screener(&one);
+    let h = hit(&s, valid);
+    assert_eq!(h.matches[0].via, Via::CorrectedSpelling);
+    assert_eq!(h.matches[0].entry.address, one);
+    assert_eq!(hit(&s, &one).matches[0].via, Via::Listed);
+
+    let two = with_l(&[7, 12]);
+    let s = screener(&two);
+    assert!(!s.check(valid).is_hit(), "two typos must not be corrected");
+    assert!(!s.check(&one).is_hit());
+    assert!(s.check(&two).is_hit(), "the entry itself still matches");
+}
+
+#[test]
+fn quirk_doge_addresses_filed_under_solana() {
+    let s = bundled();
+    let doge: Vec<Value> = naughtylist()
+        .into_iter()
+        .filter(|r| str_list(r, "ofac_tickers") == ["DOGE"])
+        .collect();
+    assert_eq!(doge.len(), 2);
+    for r in &doge {
+        let addr = str_field(r, "address");
+        assert_eq!(str_field(r, "chain"), "solana");
+        let a = parse(addr).unwrap();
+        assert_eq!(a.kind, AddressKind::P2pkh { version: 0x1e }, "{addr}");
+        assert!(a.chains.contains(&"dogecoin"));
+        let h = hit(&s, addr);
+        let m = match_in(&h, "ofac-sdn", addr, addr);
+        assert_eq!(m.entry.chain.as_deref(), Some("solana"));
+    }
+}
+
+#[test]
+fn quirk_bnb_beacon_chain_address() {
+    let addr = "bnb136ns6lfw4zs5hg4n85vdthaad7hq5m4gtkgf23";
+    let a = parse(addr).unwrap();
+    assert_eq!(a.family, Family::Bech32);
+    assert_eq!(
+        a.kind,
+        AddressKind::Bech32 {
+            hrp: "bnb".to_owned()
+        }
+    );
+    let s = bundled();
+    for q in [addr.to_owned(), addr.to_ascii_uppercase()] {
+        let h = hit(&s, &q);
+        let m = match_in(&h, "ofac-sdn", addr, &q);
+        assert_eq!(m.entry.chain.as_deref(), Some("unknown"));
+        assert_eq!(m.entry.tickers, ["BNB"]);
+    }
+}
+
+fn is_mixed(hexpart: &str) -> bool {
+    hexpart.bytes().any(|c| c.is_ascii_lowercase())
+        && hexpart.bytes().any(|c| c.is_ascii_uppercase())
+}
+
+#[test]
+fn quirk_evm_addresses_hit_in_any_case() {
+    let naughty = naughtylist()
+        .into_iter()
+        .map(|r| (str_field(&r, "address").to_owned(), "ofac-sdn".to_owned()));
+    let fbi = fbi_sources()
+        .into_iter()
+        .flat_map(|src| src.addresses)
+        .map(|a| (a, "fbi-dprk".to_owned()));
+    let b10c = b10c_files().into_iter().flat_map(|(t, (_, lines))| {
+        let id = b10c_list_id(&t);
+        lines.into_iter().map(move |a| (a, id.clone()))
+    });
+    let (s, b) = (bundled(), b10c_screener());
+    let mut counts: BTreeMap<(&str, bool), usize> = BTreeMap::new();
+    for (addr, list) in naughty.chain(fbi).chain(b10c) {
+        let Some(hexpart) = addr.strip_prefix("0x") else {
+            continue;
+        };
+        let (screener, source) = if list.starts_with("0xb10c") {
+            (&b, "0xb10c")
+        } else {
+            (
+                &s,
+                if list == "ofac-sdn" {
+                    "ofac-sdn"
+                } else {
+                    "fbi-dprk"
+                },
+            )
+        };
+        let mixed = is_mixed(hexpart);
+        let a = parse(&addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+        let bytes: [u8; 20] = a.payload.as_slice().try_into().unwrap();
+        let checksummed = address::to_checksum(&bytes);
+        if mixed {
+            assert_eq!(checksummed, addr, "listed with a bad EIP-55 checksum");
+        }
+        for q in [
+            format!("0x{}", hexpart.to_ascii_lowercase()),
+            format!("0x{}", hexpart.to_ascii_uppercase()),
+            checksummed,
+        ] {
+            let h = hit(screener, &q);
+            assert_eq!(match_in(&h, &list, &addr, &q).via, Via::Listed, "{q}");
+        }
+        *counts.entry((source, mixed)).or_default() += 1;
+    }
+    // tests/fixtures/README.md: naughtylist 56 checksummed + 48 lower-case;
+    // 0xB10C ETH alone 115 + 37 (USDT, USDC, ARB, BSC and ETC hold more EVM
+    // entries); the 51 Bybit addresses are checksummed.
+    assert_eq!(counts[&("ofac-sdn", true)], 56);
+    assert_eq!(counts[&("ofac-sdn", false)], 48);
+    assert_eq!(counts[&("fbi-dprk", true)], 51);
+    assert!(!counts.contains_key(&("fbi-dprk", false)));
+    assert!(counts[&("0xb10c", true)] >= 115 && counts[&("0xb10c", false)] >= 37);
+}
+
+#[test]
+fn quirk_tron_addresses_hit_in_their_hex_spelling() {
+    let s = bundled();
+    let mut n = 0;
+    for r in naughtylist() {
+        let addr = str_field(&r, "address");
+        let Ok(a) = parse(addr) else { continue };
+        if a.kind != AddressKind::Tron {
+            continue;
+        }
+        let h41 = format!("41{}", hex(&a.payload));
+        for q in [h41.clone(), h41.to_ascii_uppercase()] {
+            let h = hit(&s, &q);
+            assert_eq!(h.family, Family::TronHex, "{q}");
+            assert_eq!(
+                match_in(&h, "ofac-sdn", addr, &q).via,
+                Via::TronHexOfBase58,
+                "{q}"
+            );
+        }
+        n += 1;
+    }
+    // 276 under chain `tron` plus the one filed under XBT.
+    let t_shaped = naughtylist()
+        .iter()
+        .filter(|r| {
+            let a = str_field(r, "address");
+            a.starts_with('T') && a.len() == 34
+        })
+        .count();
+    assert_eq!((n, t_shaped), (277, 277));
+}
+
+// ---------------------------------------------------------------------------
+// Flagged entries and provenance
+// ---------------------------------------------------------------------------
+
+/// The bundled lists keep two entries that are no valid address, exactly as
+/// OFAC published them:
+/// * `5be5…c320`, filed under XMR: 64 hex digits, no known format;
+/// * `45ezvPej…`, an ISIL Khorasan Monero address with `l` (not in base58)
+///   at byte 26 where the checksum-valid address has `1`.
+#[test]
+fn flagged_entries_of_the_bundled_lists() {
+    let s = bundled();
+    let got: BTreeSet<(String, String, String)> = s
+        .flagged()
+        .map(|(l, e)| {
+            let issue = e.issue.as_ref().expect("flagged means an issue");
+            (l.to_owned(), e.address.clone(), format!("{issue:?}"))
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        (
+            "5be5543ff73456ab9f2d207887e2af87322c651ea1a873c5b25b7ffae456c320",
+            ParseError::UnknownFormat,
+        ),
+        (
+            "45ezvPejNsKYntjhyyeb7fbfzilsxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo",
+            ParseError::Monero(address::monero::MoneroError::InvalidChar {
+                character: 'l',
+                index: 26,
+            }),
+        ),
+    ]
+    .into_iter()
+    .map(|(a, e)| ("ofac-sdn".to_owned(), a.to_owned(), format!("{e:?}")))
+    .collect();
+    assert_eq!(got, want);
+    let per_list: Vec<(&str, usize, usize)> = s
+        .lists()
+        .iter()
+        .map(|l| (l.meta.id.as_str(), l.flagged, l.unmatchable))
+        .collect();
+    assert_eq!(per_list, [("ofac-sdn", 2, 0), ("fbi-dprk", 0, 0)]);
+}
+
+#[test]
+fn flagged_entries_of_the_b10c_lists() {
+    // The 2024 lists predate the Monero typo entry; only the 64-hex string.
+    let got: Vec<(String, String)> = b10c_screener()
+        .flagged()
+        .map(|(l, e)| (l.to_owned(), e.address.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            "0xb10c-XMR".to_owned(),
+            "5be5543ff73456ab9f2d207887e2af87322c651ea1a873c5b25b7ffae456c320".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn hit_provenance_serializes() {
+    let s = bundled();
+    let version = s.version().clone();
+    assert_eq!(version.date.as_deref(), Some("2026-08-08"));
+    // The newest `as_of` of the lists.
+    let newest = s.lists().iter().filter_map(|l| l.meta.as_of.clone()).max();
+    assert_eq!(version.date, newest);
+    assert_eq!(version.sha256.len(), 64);
+    assert!(
+        version
+            .sha256
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    );
+
+    // (query, list, category, entity, programs, listed, source) as the
+    // fixtures give them.
+    let ofac = &naughtylist()[0];
+    let ofac_source = header_value("lists/ofac_sdn.csv", "source:");
+    let bybit = fbi_sources().remove(0);
+    let cases = [
+        (
+            str_field(ofac, "address").to_owned(),
+            "ofac-sdn",
+            "sanctioned",
+            str_field(ofac, "entity_name").to_owned(),
+            str_list(ofac, "programs"),
+            str_field(ofac, "date_listed").to_owned(),
+            ofac_source,
+        ),
+        (
+            bybit.addresses[0].to_ascii_lowercase(),
+            "fbi-dprk",
+            "attributed",
+            bybit.entity.to_owned(),
+            Vec::new(),
+            bybit.listed.to_owned(),
+            bybit.source.clone(),
+        ),
+    ];
+    for (query, list, category, entity, programs, listed, source) in cases {
+        let h = hit(&s, &query);
+        assert_eq!(h.version, version, "{query}");
+        assert_eq!(h.matches.len(), 1, "{query}");
+        let j = serde_json::to_value(&h.matches[0]).unwrap();
+        assert_eq!(j["list"], list, "{query}");
+        assert_eq!(j["category"], category, "{query}");
+        assert_eq!(j["entity"], entity.as_str(), "{query}");
+        assert_eq!(j["programs"], serde_json::json!(programs), "{query}");
+        assert_eq!(j["listed"], listed.as_str(), "{query}");
+        assert_eq!(j["source"], source.as_str(), "{query}");
+        assert_eq!(j["via"], "listed", "{query}");
+        // The whole verdict carries the version.
+        let v = serde_json::to_value(s.check(&query)).unwrap();
+        assert_eq!(v["verdict"], "hit");
+        assert_eq!(v["version"]["date"], "2026-08-08");
+        assert_eq!(v["version"]["sha256"], version.sha256.as_str());
+    }
+}

@@ -1,0 +1,512 @@
+//! End-to-end tests of the batch binary `examples/screen.rs`: they run the
+//! real executable and check its output, stderr and exit status.
+//!
+//! `cargo test` builds examples, but `cargo test --test screen_cli` does
+//! not, so the binary is (re)built once with `cargo build --example screen`
+//! before the first test runs (a no-op when it is up to date).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// OFAC SDN, Hydra Market (bundled list).
+const OFAC_HYDRA: &str = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
+/// Bitcoin genesis address: valid, listed nowhere.
+const GENESIS: &str = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+/// The genesis address with its last character changed: bad checksum.
+const GENESIS_TYPO: &str = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
+/// A valid P2SH address, listed nowhere.
+const P2SH: &str = "36j4NfKv6Akva9amjWrLG6MuSQym1GuEmm";
+/// A valid EIP-55 address, listed nowhere.
+const EVM_CLEAR: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+
+// ---------------------------------------------------------------- harness
+
+/// Path of the example binary, built once per test run.
+fn screen_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // target/<profile>/deps/screen_cli-<hash> → target/<profile>
+        let exe = std::env::current_exe().expect("current_exe");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("test binary is in target/<profile>/deps");
+        let target_dir = profile_dir.parent().expect("target dir");
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.current_dir(MANIFEST_DIR)
+            .args(["build", "--quiet", "--example", "screen", "--target-dir"])
+            .arg(target_dir);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("running cargo build --example screen");
+        assert!(status.success(), "cargo build --example screen failed");
+        let bin = profile_dir
+            .join("examples")
+            .join(format!("screen{}", std::env::consts::EXE_SUFFIX));
+        assert!(bin.is_file(), "{} was not built", bin.display());
+        bin
+    })
+}
+
+/// Result of one run.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    fn json(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+            .collect()
+    }
+}
+
+/// Runs the binary with `args`, feeding `stdin`.
+fn run(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(screen_bin())
+        .args(args)
+        .current_dir(MANIFEST_DIR)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning screen");
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The binary may exit without reading (usage errors): ignore EPIPE.
+        let _ = pipe.write_all(&input);
+    });
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("waiting for screen");
+    writer.join().unwrap();
+    Run {
+        code: status.code().expect("exit code"),
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A fresh, unique directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "walletscreen-screen-cli-{}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed),
+            tag
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write_file(dir: &Path, name: &str, contents: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(Path::new(MANIFEST_DIR).join(rel)).unwrap()
+}
+
+fn verdicts(values: &[Value]) -> Vec<&str> {
+    values
+        .iter()
+        .map(|v| v["verdict"].as_str().expect("verdict is a string"))
+        .collect()
+}
+
+const SAMPLE: &str = "examples/sample-addresses.txt";
+
+/// `(expected verdict, expected list id for hits)` per line of the sample,
+/// from the table in `examples/README.md`.
+fn readme_expectations() -> Vec<(String, Option<String>)> {
+    read("examples/README.md")
+        .lines()
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            // ["", line, input, expected, why, ""]
+            if cells.len() < 5 || cells[1].parse::<usize>().is_err() {
+                return None;
+            }
+            let mut words = cells[3].split_whitespace();
+            let verdict = words.next()?.to_owned();
+            let list = words.next().map(|l| l.trim_matches('`').to_owned());
+            Some((verdict, list))
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------ tests
+
+#[test]
+fn golden_verdicts_agree_with_examples_readme() {
+    let golden: Vec<String> = read("tests/golden/sample.verdicts")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let readme: Vec<String> = readme_expectations().into_iter().map(|(v, _)| v).collect();
+    assert_eq!(golden.len(), read(SAMPLE).lines().count());
+    assert_eq!(golden, readme);
+}
+
+#[test]
+fn sample_jsonl_matches_expected_verdicts() {
+    let r = run(&["--format", "jsonl", SAMPLE], b"");
+    assert_eq!(r.code, 1, "a hit means exit 1; stderr: {}", r.stderr);
+    let values = r.json();
+    let sample = read(SAMPLE);
+    let inputs: Vec<&str> = sample.lines().collect();
+    assert_eq!(values.len(), inputs.len(), "one output per input line");
+    let golden = read("tests/golden/sample.verdicts");
+    assert_eq!(verdicts(&values), golden.lines().collect::<Vec<_>>());
+    let expectations = readme_expectations();
+    for (i, v) in values.iter().enumerate() {
+        assert_eq!(v["line"], i + 1);
+        assert_eq!(v["input"], inputs[i]);
+        assert_eq!(v["file"], SAMPLE);
+        let matches = v["matches"].as_array().expect("matches is an array");
+        match v["verdict"].as_str().unwrap() {
+            "hit" => {
+                assert!(!matches.is_empty(), "{v}");
+                for key in ["list", "category", "entity", "programs", "listed", "source"] {
+                    assert!(matches[0].get(key).is_some(), "match lacks {key}: {v}");
+                }
+                assert_eq!(
+                    matches[0]["list"].as_str(),
+                    expectations[i].1.as_deref(),
+                    "{v}"
+                );
+                assert!(v["family"].is_string() && v["checksum"].is_string(), "{v}");
+                assert_eq!(v["version"]["sha256"].as_str().unwrap().len(), 64, "{v}");
+                assert!(v["version"]["date"].is_string(), "{v}");
+            }
+            "clear" => {
+                assert!(matches.is_empty(), "{v}");
+                assert!(v["family"].is_string(), "{v}");
+                assert_eq!(v["checksum"], "valid", "checksums verified: {v}");
+            }
+            "invalid" => {
+                assert!(matches.is_empty(), "{v}");
+                assert!(!v["reason"].as_str().unwrap().is_empty(), "{v}");
+            }
+            other => panic!("unknown verdict {other}"),
+        }
+    }
+    assert_eq!(
+        r.stderr.trim_end(),
+        "screen: 20 lines, 8 hits, 7 clear, 5 invalid"
+    );
+}
+
+#[test]
+fn sample_text_matches_golden_file() {
+    let r = run(&[SAMPLE], b"");
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, read("tests/golden/sample.text"));
+    // Explicit --format text is the same as the default.
+    let explicit = run(&["--format", "text", SAMPLE], b"");
+    assert_eq!(explicit.stdout, r.stdout);
+}
+
+#[test]
+fn stdin_via_dash_and_via_no_file() {
+    let input = format!("{OFAC_HYDRA}\n{GENESIS}\n");
+    let dash = run(&["--format", "jsonl", "-"], input.as_bytes());
+    let none = run(&["--format", "jsonl"], input.as_bytes());
+    assert_eq!(dash.code, 1);
+    assert_eq!(none.code, 1);
+    assert_eq!(dash.stdout, none.stdout);
+    let values = dash.json();
+    assert_eq!(verdicts(&values), ["hit", "clear"]);
+    assert!(values.iter().all(|v| v["file"] == "-"));
+}
+
+#[test]
+fn files_are_read_in_order_with_per_file_line_numbers() {
+    let dir = TempDir::new("order");
+    let a = write_file(&dir, "a.txt", format!("{GENESIS}\n{P2SH}\n").as_bytes());
+    let r = run(&["--format", "jsonl", &a, "-"], OFAC_HYDRA.as_bytes());
+    let values = r.json();
+    let got: Vec<(&str, u64)> = values
+        .iter()
+        .map(|v| (v["file"].as_str().unwrap(), v["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, [(a.as_str(), 1), (a.as_str(), 2), ("-", 1)]);
+    assert_eq!(verdicts(&values), ["clear", "clear", "hit"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn crlf_line_endings_are_stripped() {
+    let input = format!("{OFAC_HYDRA}\r\n{GENESIS}\r\n");
+    let r = run(&["--format", "jsonl"], input.as_bytes());
+    let values = r.json();
+    assert_eq!(verdicts(&values), ["hit", "clear"]);
+    assert_eq!(values[0]["input"], OFAC_HYDRA);
+    assert_eq!(values[1]["input"], GENESIS);
+}
+
+#[test]
+fn empty_lines_are_invalid_inputs() {
+    // Blank first line, blank middle line, last line without a newline.
+    let input = format!("\n{GENESIS}\n\n{P2SH}");
+    let r = run(&["--format", "jsonl"], input.as_bytes());
+    assert_eq!(r.code, 0);
+    let values = r.json();
+    assert_eq!(verdicts(&values), ["invalid", "clear", "invalid", "clear"]);
+    for v in [&values[0], &values[2]] {
+        assert_eq!(v["input"], "");
+        assert_eq!(v["reason"], "empty input");
+    }
+    assert_eq!(values[3]["line"], 4);
+    assert!(
+        r.stderr
+            .contains("screen: 4 lines, 0 hits, 2 clear, 2 invalid")
+    );
+    // Text format too: one line per input.
+    let text = run(&[], input.as_bytes());
+    assert_eq!(text.lines().len(), 4);
+    assert_eq!(text.lines()[0], "1\tINVALID\t\tempty input");
+}
+
+#[test]
+fn invalid_utf8_line_is_invalid_and_does_not_stop() {
+    let mut input = b"\xff\xfeabc\n".to_vec();
+    input.extend_from_slice(OFAC_HYDRA.as_bytes());
+    input.push(b'\n');
+    let r = run(&["--format", "jsonl"], &input);
+    assert_eq!(r.code, 1, "the line after the bad one is still screened");
+    let values = r.json();
+    assert_eq!(verdicts(&values), ["invalid", "hit"]);
+    assert_eq!(values[0]["reason"], "invalid UTF-8");
+    assert_eq!(values[0]["input"], "\u{FFFD}\u{FFFD}abc");
+    let text = run(&[], &input);
+    assert_eq!(
+        text.lines()[0],
+        "1\tINVALID\t\u{FFFD}\u{FFFD}abc\tinvalid UTF-8"
+    );
+}
+
+#[test]
+fn all_clear_input_exits_zero() {
+    let input = format!("{GENESIS}\n{P2SH}\n{EVM_CLEAR}\n");
+    let r = run(&[], input.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.lines()
+            .iter()
+            .all(|l| l.split('\t').nth(1) == Some("CLEAR"))
+    );
+    assert_eq!(r.lines().len(), 3);
+    assert!(
+        r.stderr
+            .contains("screen: 3 lines, 0 hits, 3 clear, 0 invalid")
+    );
+}
+
+#[test]
+fn invalid_only_input_exits_zero() {
+    let r = run(&[], b"hello\n0x1234\n");
+    assert_eq!(r.code, 0);
+    assert!(r.lines().iter().all(|l| l.contains("\tINVALID\t")));
+}
+
+#[test]
+fn unreadable_file_exits_two_and_other_files_are_still_screened() {
+    let dir = TempDir::new("unreadable");
+    let missing = dir.join("does-not-exist.txt");
+    let missing = missing.to_str().unwrap();
+    let good = write_file(&dir, "good.txt", format!("{OFAC_HYDRA}\n").as_bytes());
+    let r = run(&[missing, &good], b"");
+    assert_eq!(r.code, 2, "an I/O error beats a hit");
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with("screen: ") && l.contains(missing)),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.lines().len(), 1, "the readable file is still screened");
+    assert!(r.lines()[0].starts_with("1\tHIT\t"));
+}
+
+#[test]
+fn unknown_flag_exits_two() {
+    let r = run(&["--frobnicate", SAMPLE], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.starts_with("screen: "), "{}", r.stderr);
+    assert!(r.stderr.contains("--frobnicate"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_format_value_exits_two() {
+    for args in [&["--format", "xml"][..], &["--format=csv"], &["--format"]] {
+        let r = run(args, b"");
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.starts_with("screen: "), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn help_prints_usage_and_exits_zero() {
+    let r = run(&["--help"], b"");
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("usage: screen"));
+    for needle in ["--list", "--no-bundled", "--format", "--fast", "checksum"] {
+        assert!(r.stdout.contains(needle), "help lacks {needle}");
+    }
+}
+
+#[test]
+fn plain_text_list_adds_custom_hits() {
+    let dir = TempDir::new("textlist");
+    let list = write_file(
+        &dir,
+        "internal.txt",
+        format!("# our blocklist\n{GENESIS}  # genesis\n").as_bytes(),
+    );
+    let input = format!("{GENESIS}\n{OFAC_HYDRA}\n");
+    let r = run(&["--format", "jsonl", "--list", &list], input.as_bytes());
+    assert_eq!(r.code, 1);
+    let values = r.json();
+    assert_eq!(verdicts(&values), ["hit", "hit"], "bundled lists still on");
+    let m = &values[0]["matches"][0];
+    assert_eq!(m["list"], "internal");
+    assert_eq!(m["category"], "custom");
+    assert_eq!(values[1]["matches"][0]["list"], "ofac-sdn");
+    // Without the list, the same address is clear.
+    let without = run(&["--format", "jsonl"], input.as_bytes());
+    assert_eq!(verdicts(&without.json()), ["clear", "hit"]);
+}
+
+#[test]
+fn csv_list_attributes_category_and_entity() {
+    let dir = TempDir::new("csvlist");
+    let list = write_file(
+        &dir,
+        "partner.csv",
+        format!(
+            "# walletscreen-list: v1\n# id: partner-feed\n# category: attributed\n\
+             address,chain,tickers,entity,entity_id,programs,listed,source\n\
+             {P2SH},bitcoin,BTC,\"Acme, Inc.\",A-1,PROG1;PROG2,2024-01-02,https://example.org/a\n"
+        )
+        .as_bytes(),
+    );
+    let r = run(&["--format", "jsonl", "--list", &list], P2SH.as_bytes());
+    assert_eq!(r.code, 1);
+    let v = &r.json()[0];
+    let m = &v["matches"][0];
+    assert_eq!(m["list"], "partner-feed");
+    assert_eq!(m["category"], "attributed");
+    assert_eq!(m["entity"], "Acme, Inc.");
+    assert_eq!(m["programs"], serde_json::json!(["PROG1", "PROG2"]));
+    assert_eq!(m["listed"], "2024-01-02");
+    assert_eq!(m["source"], "https://example.org/a");
+    let text = run(&["--list", &list], P2SH.as_bytes());
+    assert_eq!(
+        text.stdout,
+        format!("1\tHIT\t{P2SH}\tpartner-feed: Acme, Inc. [PROG1;PROG2] listed 2024-01-02\n")
+    );
+}
+
+#[test]
+fn malformed_csv_list_exits_two_naming_file_and_line() {
+    let dir = TempDir::new("badcsv");
+    let list = write_file(
+        &dir,
+        "ragged.csv",
+        format!("address,entity\n{GENESIS},x\n{P2SH},y,extra\n").as_bytes(),
+    );
+    let r = run(&["--list", &list], GENESIS.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty(), "nothing is screened: {}", r.stdout);
+    assert!(r.stderr.starts_with("screen: "), "{}", r.stderr);
+    assert!(r.stderr.contains("ragged.csv"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 3"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_list_file_exits_two() {
+    let dir = TempDir::new("nolist");
+    let missing = dir.join("nope.csv");
+    let r = run(&["--list", missing.to_str().unwrap()], GENESIS.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nope.csv"), "{}", r.stderr);
+    let r = run(&["--list"], GENESIS.as_bytes());
+    assert_eq!(r.code, 2, "--list without a value");
+}
+
+#[test]
+fn no_bundled_makes_ofac_address_clear() {
+    let with = run(&["--format", "jsonl"], OFAC_HYDRA.as_bytes());
+    assert_eq!(with.code, 1);
+    let without = run(
+        &["--format", "jsonl", "--no-bundled"],
+        OFAC_HYDRA.as_bytes(),
+    );
+    assert_eq!(without.code, 0);
+    assert_eq!(verdicts(&without.json()), ["clear"]);
+}
+
+#[test]
+fn fast_skips_checksums_default_verifies_them() {
+    let checked = run(&["--format", "jsonl"], GENESIS_TYPO.as_bytes());
+    let v = &checked.json()[0];
+    assert_eq!(v["verdict"], "invalid");
+    assert!(v["reason"].as_str().unwrap().contains("checksum"), "{v}");
+    let fast = run(&["--format", "jsonl", "--fast"], GENESIS_TYPO.as_bytes());
+    let v = &fast.json()[0];
+    assert_eq!(v["verdict"], "clear");
+    assert_eq!(v["checksum"], "not_checked");
+    // Hits are hits either way.
+    let hit = run(&["--fast"], OFAC_HYDRA.as_bytes());
+    assert_eq!(hit.code, 1);
+}
+
+#[test]
+fn control_characters_do_not_break_text_columns() {
+    let r = run(&[], b"a\tb\rc\n");
+    assert_eq!(r.lines().len(), 1);
+    let cols: Vec<&str> = r.lines()[0].split('\t').collect();
+    assert_eq!(cols.len(), 4, "{cols:?}");
+    assert_eq!(cols[2], "a\\tb\\rc");
+}
