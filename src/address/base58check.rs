@@ -32,7 +32,7 @@ pub(crate) fn is_base58(c: u8) -> bool {
 
 /// Shape test: length in [`LEN`] and every character base58.
 pub(crate) fn looks_like(b: &[u8]) -> bool {
-    LEN.contains(&b.len()) && b.iter().all(|&c| IS_B58[c as usize])
+    LEN.contains(&b.len()) && !b.iter().fold(false, |acc, &c| acc | !IS_B58[c as usize])
 }
 
 /// True if base58 text `b` carries a correct base58check checksum (any

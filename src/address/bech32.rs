@@ -52,7 +52,9 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
     if b.len() > 90 {
         return false;
     }
-    let Some(sep) = b.iter().rposition(|&c| c == b'1') else {
+    // Every known hrp is 2 to 4 characters without a `1`, and the data part
+    // has no `1`: the separator is the first `1`, at byte 2, 3 or 4.
+    let Some(sep) = b.iter().take(5).position(|&c| c == b'1') else {
         return false;
     };
     let data = &b[sep + 1..];
@@ -88,5 +90,28 @@ pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
             payload: data,
             checksum: Checksum::Valid,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `looks_like` finds the separator in the first five bytes: every
+    /// known hrp must be 2 to 4 characters with no `1`.
+    #[test]
+    fn hrps_fit_the_separator_shortcut() {
+        for (hrp, _) in SEGWIT.iter().chain(PLAIN) {
+            assert!((2..=4).contains(&hrp.len()) && !hrp.contains('1'), "{hrp}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(looks_like(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        assert!(looks_like(b"BNB1GRPF0955H0YKZQ3AR5NMUM7Y6GDFL6LXFN46H2"));
+        assert!(!looks_like(b"xx1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        assert!(!looks_like(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f31"));
+        assert!(!looks_like(b"bc1qqq"));
     }
 }

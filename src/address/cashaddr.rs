@@ -134,6 +134,30 @@ fn size_code(hash_len: usize) -> Option<u8> {
 }
 
 /// Hash length whose payload has exactly `payload_len` characters.
+/// [`looks_like_payload`] for a payload already lower-cased: one
+/// branch-free pass over the characters (the hot path of the screener).
+pub(crate) fn looks_like_lower_payload(payload: &[u8]) -> bool {
+    let Some(hash_len) = hash_len_for_payload(payload.len()) else {
+        return false;
+    };
+    let (Some(&c0), Some(&c1)) = (payload.first(), payload.get(1)) else {
+        return false;
+    };
+    let (v0, v1) = (CHARSET_REV[usize::from(c0)], CHARSET_REV[usize::from(c1)]);
+    v0 < 16
+        && v1 != INVALID
+        && HASH_SIZES[usize::from(v1 >> 2)] == hash_len
+        && !payload.iter().fold(false, |bad, &c| {
+            bad | (CHARSET_REV[usize::from(c)] == INVALID)
+        })
+}
+
+/// True if some hash size gives a payload of this length (a cheap first
+/// rejection on the hot path).
+pub(crate) fn plausible_payload_len(payload_len: usize) -> bool {
+    hash_len_for_payload(payload_len).is_some()
+}
+
 fn hash_len_for_payload(payload_len: usize) -> Option<usize> {
     HASH_SIZES
         .iter()

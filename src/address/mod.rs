@@ -389,8 +389,7 @@ fn classify<'a>(
         out.make_ascii_lowercase();
         return keyed(Family::Bech32, tag::BECH32, &key_buf[..b.len()]);
     }
-    if is_bare_cashaddr(b) {
-        let n = cashaddr_key(CASHADDR_DEFAULT_PREFIX, b, key_buf)?;
+    if let Some(n) = bare_cashaddr_key(b, key_buf) {
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
     }
     if monero::looks_like(b) {
@@ -402,8 +401,12 @@ fn classify<'a>(
     None
 }
 
+/// One branch-free pass (it runs on the hot path of bech32 and CashAddr).
 fn is_mixed_case(b: &[u8]) -> bool {
-    b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase)
+    let (lower, upper) = b.iter().fold((false, false), |(l, u), c| {
+        (l | c.is_ascii_lowercase(), u | c.is_ascii_uppercase())
+    });
+    lower && upper
 }
 
 /// Writes the CashAddr key `prefix:payload`, lower-cased; returns its length.
@@ -418,28 +421,25 @@ fn cashaddr_key(prefix: &str, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Op
     out[prefix.len()] = b':';
     out[prefix.len() + 1..].copy_from_slice(payload);
     out.make_ascii_lowercase();
-    cashaddr::looks_like_payload(&out[prefix.len() + 1..]).then_some(n)
+    cashaddr::looks_like_lower_payload(&out[prefix.len() + 1..]).then_some(n)
 }
 
-/// Shape test for a CashAddr written without prefix. A uniform-case
+/// Keys a CashAddr written without prefix, if `b` is one. A uniform-case
 /// spelling needs only its shape; a mixed-case one is CashAddr only if it
-/// cannot be base58 (it holds `0` or `l`) or its CashAddr checksum verifies,
-/// so that a 42-character Solana key is never taken for a CashAddr. The
-/// checksum is computed only in that rare case.
-fn is_bare_cashaddr(b: &[u8]) -> bool {
-    if !is_mixed_case(b) {
-        return cashaddr::looks_like_payload(b);
+/// cannot be base58 or its CashAddr checksum verifies, so that a
+/// 42-character Solana key is never taken for a CashAddr. The checksum is
+/// computed only in that rare case.
+fn bare_cashaddr_key(b: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
+    if !cashaddr::plausible_payload_len(b.len()) {
+        return None;
     }
-    let mut lower = [0u8; MAX_LEN];
-    let Some(l) = lower.get_mut(..b.len()) else {
-        return false;
+    let n = cashaddr_key(CASHADDR_DEFAULT_PREFIX, b, key_buf)?;
+    let unambiguous = !is_mixed_case(b) || !base58check::looks_like(b);
+    let verified = || {
+        std::str::from_utf8(&key_buf[..n])
+            .is_ok_and(|s| cashaddr::decode(s, CASHADDR_DEFAULT_PREFIX).is_ok())
     };
-    l.copy_from_slice(b);
-    l.make_ascii_lowercase();
-    cashaddr::looks_like_payload(l)
-        && (!base58check::looks_like(b)
-            || std::str::from_utf8(l)
-                .is_ok_and(|s| cashaddr::decode(s, CASHADDR_DEFAULT_PREFIX).is_ok()))
+    (unambiguous || verified()).then_some(n)
 }
 
 /// Fully decodes and validates an address: every checksum is verified.
@@ -551,7 +551,11 @@ pub(crate) fn is_ignorable(c: char) -> bool {
 /// scheme was indeed stripped. `None`: that part does not fit either.
 fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let bytes = input.as_bytes();
-    if bytes.iter().all(|&b| (0x21..0x7f).contains(&b)) {
+    // Branch-free so that it vectorizes: this runs on every query.
+    let non_printable = bytes
+        .iter()
+        .fold(false, |acc, &b| acc | !(0x21..0x7f).contains(&b));
+    if !non_printable {
         return (Some(input), bytes.len());
     }
     let len: usize = input.chars().filter_map(fold).map(char::len_utf8).sum();
@@ -591,6 +595,10 @@ const CASHADDR_PREFIXES: [&str; 3] = ["bitcoincash", "bchtest", "bchreg"];
 
 /// Splits off a URI scheme: `(cashaddr prefix, address text)`.
 fn strip_uri(s: &str) -> (Option<&str>, &str) {
+    // `contains` on bytes is memchr: most inputs have no scheme.
+    if !s.as_bytes().contains(&b':') {
+        return (None, s);
+    }
     let Some(colon) = s.bytes().position(|b| b == b':') else {
         return (None, s);
     };
