@@ -1,0 +1,409 @@
+//! Check latency per address family, against the floor of a bare hash-set
+//! probe of the same strings (issue 2). See `BENCHMARKS.md`.
+//!
+//! `cargo bench --bench check` (about 5 minutes on 2 cores).
+//!
+//! Groups:
+//! - `check/<family>`: for the `hit` set (real listed addresses from the
+//!   bundled lists) and the `clear` set (well-formed, unlisted addresses of
+//!   the same family, generated deterministically): `Screener::check` with
+//!   the bloom filter off and on, `is_listed` (key + probe, no verdict), the
+//!   floor (a `hashbrown::HashSet<&str>` with foldhash holding the listed
+//!   strings, probed with the input as is) and the same with std's SipHash,
+//!   `address::parse` (the full decode a hit pays for its checksum status),
+//!   and on clear sets `check_with(verify_checksum)` and `address::normalize`.
+//!   Every figure is per element (`Throughput::Elements`).
+//! - `reference`: a 42-byte `String` allocation, to read `normalize` (which
+//!   returns an owned `String`) net of its allocation.
+//! - `scale_evm_clear`: synthetic lists of 1 Mi and 4 Mi random EVM
+//!   addresses, clear queries, bloom off vs on, to inform
+//!   `AUTO_BLOOM_MIN_KEYS` (about 40 s of list building; set
+//!   `WALLETSCREEN_BENCH_NO_SCALE=1` to skip it, e.g. when profiling).
+
+use std::collections::HashSet as StdHashSet;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use foldhash::fast::FixedState;
+use tiny_keccak::{Hasher as _, Keccak};
+use walletscreen::{
+    AUTO_BLOOM_MIN_KEYS, BloomMode, Category, CheckOptions, Checksum, Entry, List, ListMeta,
+    Screener, ScreenerBuilder, Verdict, address,
+};
+
+/// Listed addresses taken per family (all when fewer are listed).
+const HITS: usize = 64;
+/// Generated unlisted addresses per family.
+const CLEARS: usize = 64;
+/// Synthetic list sizes for the bloom threshold measurement.
+const SCALE_SIZES: [usize; 2] = [1 << 20, 4 << 20];
+/// Clear queries per iteration in the synthetic measurement.
+const SCALE_QUERIES: usize = 4096;
+
+/// splitmix64: deterministic inputs without a `rand` dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn bytes<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0u8; N];
+        for chunk in out.chunks_mut(8) {
+            let r = self.next().to_le_bytes();
+            chunk.copy_from_slice(&r[..chunk.len()]);
+        }
+        out
+    }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// EIP-55 mixed-case spelling, `0x`-prefixed.
+fn eip55(bytes: &[u8; 20]) -> String {
+    let lower = hex_lower(bytes);
+    let mut k = Keccak::v256();
+    k.update(lower.as_bytes());
+    let mut hash = [0u8; 32];
+    k.finalize(&mut hash);
+    let mut out = String::from("0x");
+    for (i, c) in lower.chars().enumerate() {
+        let nibble = (hash[i / 2] >> if i % 2 == 0 { 4 } else { 0 }) & 0x0f;
+        out.push(if nibble >= 8 {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        });
+    }
+    out
+}
+
+/// Up to `n` items spread evenly over `v`.
+fn spread(v: &[String], n: usize) -> Vec<String> {
+    if v.len() <= n {
+        return v.to_vec();
+    }
+    (0..n).map(|i| v[i * v.len() / n].clone()).collect()
+}
+
+struct Set {
+    family: &'static str,
+    hit: Vec<String>,
+    clear: Vec<String>,
+}
+
+/// Hit and clear sets per family, from the bundled lists.
+fn sets(listed: &[String]) -> Vec<Set> {
+    let with =
+        |p: fn(&str) -> bool| -> Vec<String> { listed.iter().filter(|s| p(s)).cloned().collect() };
+    let mut rng = Rng(0x5eed_0002);
+
+    // EVM: listed spellings are mostly EIP-55; mirror that (2/3 EIP-55,
+    // 1/3 lower case).
+    let evm_hit = spread(&with(|s| s.starts_with("0x")), HITS);
+    let evm_clear = (0..CLEARS)
+        .map(|i| {
+            let b: [u8; 20] = rng.bytes();
+            if i % 3 == 2 {
+                format!("0x{}", hex_lower(&b))
+            } else {
+                eip55(&b)
+            }
+        })
+        .collect();
+
+    // base58check: BTC P2PKH `1…`, P2SH `3…`, TRON `T…`, in equal parts.
+    let per = HITS / 3;
+    let mut b58_hit = spread(&with(|s| s.starts_with('1') && s.len() == 34), per);
+    b58_hit.extend(spread(&with(|s| s.starts_with('3') && s.len() == 34), per));
+    b58_hit.extend(spread(&with(|s| s.starts_with('T')), HITS - 2 * per));
+    let b58_clear = (0..CLEARS)
+        .map(|i| {
+            let version = [0x00, 0x05, 0x41][i * 3 / CLEARS];
+            let b: [u8; 20] = rng.bytes();
+            bs58::encode(b).with_check_version(version).into_string()
+        })
+        .collect();
+
+    // bech32: `bc1q…`, mostly P2WPKH (20-byte program), some P2WSH (32).
+    let bech_hit = spread(&with(|s| s.starts_with("bc1")), HITS);
+    let bech_clear = (0..CLEARS)
+        .map(|i| {
+            let program: Vec<u8> = if i % 8 == 7 {
+                rng.bytes::<32>().to_vec()
+            } else {
+                rng.bytes::<20>().to_vec()
+            };
+            bech32::segwit::encode_v0(bech32::hrp::BC, &program).unwrap()
+        })
+        .collect::<Vec<_>>();
+
+    // CashAddr, bare as listed and with the `bitcoincash:` prefix.
+    let cash_hit = with(|s| (s.starts_with('q') || s.starts_with('p')) && s.len() == 42);
+    let cash_clear_full: Vec<String> = (0..CLEARS)
+        .map(|i| {
+            let b: [u8; 20] = rng.bytes();
+            address::cashaddr::encode("bitcoincash", (i % 2) as u8, &b).unwrap()
+        })
+        .collect();
+    let cash_clear_bare = cash_clear_full
+        .iter()
+        .map(|s| s["bitcoincash:".len()..].to_owned())
+        .collect();
+    let cash_pref_hit = cash_hit
+        .iter()
+        .map(|s| format!("bitcoincash:{s}"))
+        .collect();
+
+    vec![
+        Set {
+            family: "evm",
+            hit: evm_hit,
+            clear: evm_clear,
+        },
+        Set {
+            family: "base58",
+            hit: b58_hit,
+            clear: b58_clear,
+        },
+        Set {
+            family: "bech32",
+            hit: bech_hit,
+            clear: bech_clear,
+        },
+        Set {
+            family: "cashaddr",
+            hit: cash_hit,
+            clear: cash_clear_bare,
+        },
+        Set {
+            family: "cashaddr_prefixed",
+            hit: cash_pref_hit,
+            clear: cash_clear_full,
+        },
+    ]
+}
+
+fn build(bloom: BloomMode) -> Screener {
+    ScreenerBuilder::new()
+        .bundled(true)
+        .bloom(bloom)
+        .build()
+        .expect("bundled lists compile")
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+        .without_plots()
+}
+
+fn bench_families(c: &mut Criterion) {
+    let off = build(BloomMode::Off);
+    let on = build(BloomMode::On);
+    assert!(!off.has_bloom() && on.has_bloom());
+
+    // Every listed address as listed, plus the prefixed spelling of listed
+    // bare CashAddrs (so that the floor of the prefixed hit set hits too).
+    let mut listed: Vec<String> = walletscreen::bundled::lists()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l.entries().iter().map(|e| e.address.clone()))
+        .collect();
+    let sets = sets(&listed);
+    listed.extend(
+        sets.iter()
+            .find(|s| s.family == "cashaddr_prefixed")
+            .unwrap()
+            .hit
+            .clone(),
+    );
+
+    let mut fold: hashbrown::HashSet<&str, FixedState> =
+        hashbrown::HashSet::with_hasher(FixedState::with_seed(0));
+    let mut sip: StdHashSet<&str> = StdHashSet::new();
+    for s in &listed {
+        fold.insert(s);
+        sip.insert(s);
+    }
+    eprintln!(
+        "bundled: {} entries, {} keys, index {} B (bloom off) / {} B (bloom on)",
+        off.entry_count(),
+        off.key_count(),
+        off.index_bytes(),
+        on.index_bytes()
+    );
+
+    let verify = CheckOptions {
+        verify_checksum: true,
+    };
+    for set in &sets {
+        // The sets are what they claim to be.
+        for s in &set.hit {
+            assert!(off.check(s).is_hit() && on.check(s).is_hit(), "{s}");
+            assert!(fold.contains(s.as_str()) && sip.contains(s.as_str()), "{s}");
+        }
+        for s in &set.clear {
+            assert!(matches!(off.check(s), Verdict::Clear { .. }), "{s}");
+            assert!(matches!(on.check(s), Verdict::Clear { .. }), "{s}");
+            assert!(
+                matches!(
+                    off.check_with(s, verify),
+                    Verdict::Clear {
+                        checksum: Checksum::Valid | Checksum::Absent,
+                        ..
+                    }
+                ),
+                "{s}"
+            );
+            assert!(!fold.contains(s.as_str()), "{s}");
+        }
+
+        let mut g = c.benchmark_group(format!("check/{}", set.family));
+        for (kind, inputs) in [("hit", &set.hit), ("clear", &set.clear)] {
+            g.throughput(Throughput::Elements(inputs.len() as u64));
+            let id = |f: &str| BenchmarkId::new(kind, f);
+            g.bench_function(id("check_bloom_off"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(off.check(black_box(s)));
+                    }
+                })
+            });
+            g.bench_function(id("check_bloom_on"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(on.check(black_box(s)));
+                    }
+                })
+            });
+            g.bench_function(id("is_listed_bloom_off"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(off.is_listed(black_box(s)));
+                    }
+                })
+            });
+            g.bench_function(id("floor_foldhash"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(fold.contains(black_box(s.as_str())));
+                    }
+                })
+            });
+            g.bench_function(id("floor_std_siphash"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(sip.contains(black_box(s.as_str())));
+                    }
+                })
+            });
+            g.bench_function(id("parse"), |b| {
+                b.iter(|| {
+                    for s in inputs {
+                        black_box(address::parse(black_box(s)).is_ok());
+                    }
+                })
+            });
+            if kind == "clear" {
+                g.bench_function(id("check_verify_checksum"), |b| {
+                    b.iter(|| {
+                        for s in inputs {
+                            black_box(off.check_with(black_box(s), verify));
+                        }
+                    })
+                });
+                g.bench_function(id("normalize"), |b| {
+                    b.iter(|| {
+                        for s in inputs {
+                            black_box(address::normalize(black_box(s)).is_ok());
+                        }
+                    })
+                });
+            }
+        }
+        g.finish();
+    }
+
+    // What `normalize` pays for returning an owned String.
+    let evm_clear = &sets[0].clear;
+    let mut g = c.benchmark_group("reference");
+    g.throughput(Throughput::Elements(evm_clear.len() as u64));
+    g.bench_function("string_alloc_42B", |b| {
+        b.iter(|| {
+            for s in evm_clear {
+                black_box(black_box(s.as_str()).to_owned());
+            }
+        })
+    });
+    g.finish();
+}
+
+/// Synthetic: `n` random lower-case EVM addresses, clear queries, bloom off
+/// vs on.
+fn bench_scale(c: &mut Criterion) {
+    if std::env::var_os("WALLETSCREEN_BENCH_NO_SCALE").is_some() {
+        return;
+    }
+    eprintln!("AUTO_BLOOM_MIN_KEYS = {AUTO_BLOOM_MIN_KEYS}");
+    let mut rng = Rng(0x5ca1e);
+    let queries: Vec<String> = (0..SCALE_QUERIES)
+        .map(|_| eip55(&rng.bytes::<20>()))
+        .collect();
+    let mut g = c.benchmark_group("scale_evm_clear");
+    g.throughput(Throughput::Elements(queries.len() as u64));
+    for n in SCALE_SIZES {
+        let t = Instant::now();
+        let list = List::from_entries(
+            ListMeta::new("synthetic", Category::Custom),
+            (0..n).map(|i| Entry::new(format!("0x{}", hex_lower(&rng.bytes::<20>())), i + 1)),
+        );
+        let make = |bloom| {
+            ScreenerBuilder::new()
+                .list(list.clone())
+                .bloom(bloom)
+                .build()
+                .unwrap()
+        };
+        let off = make(BloomMode::Off);
+        let on = make(BloomMode::On);
+        drop(list);
+        eprintln!(
+            "synthetic {n}: built in {:.1?}; {} keys, index {} MB (bloom off) / {} MB (bloom on)",
+            t.elapsed(),
+            off.key_count(),
+            off.index_bytes() >> 20,
+            on.index_bytes() >> 20
+        );
+        for q in &queries {
+            assert!(matches!(off.check(q), Verdict::Clear { .. }));
+        }
+        for (mode, s) in [("bloom_off", &off), ("bloom_on", &on)] {
+            g.bench_function(BenchmarkId::new(mode, n), |b| {
+                b.iter(|| {
+                    for q in &queries {
+                        black_box(s.check(black_box(q)));
+                    }
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = bench_families, bench_scale
+}
+criterion_main!(benches);
