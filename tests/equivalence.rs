@@ -412,23 +412,27 @@ fn cashaddr_case_and_prefix() {
     assert_hits(&s, OFAC_CASHADDR, &listed, "c", Via::Listed);
 }
 
+/// Upper-cases every `n`th character of `s`.
+fn upper_every(s: &str, n: usize) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % n == 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Mixed case is invalid CashAddr (the spec says so, and `parse` rejects
 /// it), but a listed address spelled in mixed case is still a hit, as for
 /// bech32: a match wins over invalidity.
 #[test]
 fn cashaddr_mixed_case_still_hits() {
     let lower = OFAC_CASHADDR.to_ascii_lowercase();
-    let mixed: String = lower
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if i % 3 == 0 {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            }
-        })
-        .collect();
+    let mixed = upper_every(&lower, 3);
     assert_ne!(mixed, lower);
     assert_ne!(mixed, lower.to_ascii_uppercase());
     for q in [mixed.clone(), format!("bitcoincash:{mixed}")] {
@@ -440,17 +444,7 @@ fn cashaddr_mixed_case_still_hits() {
     // An unlisted mixed-case CashAddr is Clear (shape) and Invalid when
     // verified.
     let other = cashaddr::encode("bitcoincash", 0, &[7u8; 20]).unwrap();
-    let other_mixed: String = other["bitcoincash:".len()..]
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if i % 2 == 0 {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            }
-        })
-        .collect();
+    let other_mixed = upper_every(&other["bitcoincash:".len()..], 2);
     assert!(matches!(
         bundled().check(&other_mixed),
         Verdict::Clear {
