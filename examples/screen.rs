@@ -408,10 +408,10 @@ impl<'a> JsonRecord<'a> {
         match r.outcome {
             Outcome::Verdict(Verdict::Hit(hit)) => {
                 j.verdict = "hit";
-                j.matches = &hit.matches;
+                j.matches = hit.matches();
                 j.family = Some(hit.family);
                 j.checksum = Some(hit.checksum);
-                j.version = Some(&hit.version);
+                j.version = Some(hit.version());
             }
             Outcome::Verdict(Verdict::Clear { family, checksum }) => {
                 j.verdict = "clear";
@@ -446,7 +446,7 @@ impl Output<'_> {
 /// `LINE\tVERDICT\tINPUT\tDETAIL`.
 fn text_line(r: &Record<'_>) -> String {
     let (verdict, detail) = match r.outcome {
-        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches)),
+        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches())),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
         Outcome::Verdict(Verdict::Invalid { reason }) => ("INVALID", reason.to_string()),
         Outcome::NotUtf8 => ("INVALID", NOT_UTF8.to_owned()),

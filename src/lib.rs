@@ -24,7 +24,7 @@
 //! // An OFAC-listed Bitcoin address (Hydra Market), wrapped in a payment URI:
 //! match screener.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX?amount=0.1") {
 //!     Verdict::Hit(hit) => {
-//!         let m = &hit.matches[0];
+//!         let m = &hit.matches()[0];
 //!         assert_eq!(m.list.as_ref(), "ofac-sdn");
 //!         assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
 //!         assert_eq!(m.entry.programs, ["CYBER2"]);

@@ -134,7 +134,12 @@ pub struct Version {
 }
 
 /// A positive answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// A hit holds a reference to the compiled screener that answered (one
+/// `Arc` increment, no allocation): its matches and version are that
+/// screener's, precomputed when it was compiled, so a hit stays valid and
+/// unchanged after the screener is replaced or dropped.
+#[derive(Clone)]
 pub struct Hit {
     /// Family of the query's spelling.
     pub family: Family,
@@ -142,10 +147,53 @@ pub struct Hit {
     /// when [`CheckOptions::verify_checksum`] is set, else
     /// [`Checksum::NotChecked`]. A wrong checksum never turns a hit away.
     pub checksum: Checksum,
+    inner: Arc<Inner>,
+    key: u32,
+}
+
+impl Hit {
     /// Every listed entry the query matched, in list order.
-    pub matches: Vec<Match>,
+    pub fn matches(&self) -> &[Match] {
+        let i = self.key as usize;
+        let range = self.inner.group_start[i] as usize..self.inner.group_start[i + 1] as usize;
+        &self.inner.matches[range]
+    }
+
     /// The list set that answered.
-    pub version: Arc<Version>,
+    pub fn version(&self) -> &Arc<Version> {
+        &self.inner.version
+    }
+}
+
+impl PartialEq for Hit {
+    fn eq(&self, other: &Hit) -> bool {
+        self.family == other.family
+            && self.checksum == other.checksum
+            && self.matches() == other.matches()
+            && self.version() == other.version()
+    }
+}
+
+impl std::fmt::Debug for Hit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hit")
+            .field("family", &self.family)
+            .field("checksum", &self.checksum)
+            .field("matches", &self.matches())
+            .field("version", self.version())
+            .finish()
+    }
+}
+
+impl Serialize for Hit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("family", &self.family)?;
+        m.serialize_entry("checksum", &self.checksum)?;
+        m.serialize_entry("matches", self.matches())?;
+        m.serialize_entry("version", &**self.version())?;
+        m.end()
+    }
 }
 
 /// The answer to one query.
@@ -297,9 +345,9 @@ struct Ref {
 struct Inner {
     table: KeyTable,
     bloom: Option<bloomfilter::Bloom<u64>>,
-    /// Key `i`'s refs are `refs[group_start[i]..group_start[i + 1]]`.
+    /// Key `i`'s matches are `matches[group_start[i]..group_start[i + 1]]`.
     group_start: Vec<u32>,
-    refs: Vec<Ref>,
+    matches: Vec<Match>,
     /// Entries with the index of their list.
     entries: Vec<(u32, Arc<Entry>)>,
     lists: Vec<ListInfo>,
@@ -315,7 +363,7 @@ struct Inner {
 /// // A Lazarus Group address from the FBI's Bybit notice, in lower case:
 /// let v = s.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d");
 /// let hit = v.hit().unwrap();
-/// assert_eq!(hit.matches[0].list.as_ref(), "fbi-dprk");
+/// assert_eq!(hit.matches()[0].list.as_ref(), "fbi-dprk");
 /// assert!(matches!(s.check("0x0000000000000000000000000000000000000001"), Verdict::Clear { .. }));
 /// assert!(matches!(s.check("hello"), Verdict::Invalid { .. }));
 /// ```
@@ -365,9 +413,7 @@ impl Screener {
             return Verdict::Hit(self.hit(idx, &k, opts));
         }
         match k.family {
-            Family::Opaque => Verdict::Invalid {
-                reason: k.error.unwrap_or(ParseError::UnknownFormat),
-            },
+            Family::Opaque => Verdict::Invalid { reason: k.error() },
             family if opts.verify_checksum => match address::parse_keyed(&k) {
                 Ok(a) => Verdict::Clear {
                     family,
@@ -413,21 +459,6 @@ impl Screener {
     }
 
     fn hit(&self, idx: u32, k: &Keyed<'_>, opts: CheckOptions) -> Hit {
-        let inner = &*self.inner;
-        let i = idx as usize;
-        let range = inner.group_start[i] as usize..inner.group_start[i + 1] as usize;
-        let matches = inner.refs[range]
-            .iter()
-            .map(|r| {
-                let (list, entry) = &inner.entries[r.entry as usize];
-                Match {
-                    list: inner.list_ids[*list as usize].clone(),
-                    category: inner.lists[*list as usize].meta.category,
-                    via: r.via,
-                    entry: entry.clone(),
-                }
-            })
-            .collect();
         let checksum = match k.family {
             Family::Opaque => Checksum::Absent,
             _ if !opts.verify_checksum => Checksum::NotChecked,
@@ -439,8 +470,8 @@ impl Screener {
         Hit {
             family: k.family,
             checksum,
-            matches,
-            version: inner.version.clone(),
+            inner: self.inner.clone(),
+            key: idx,
         }
     }
 
@@ -485,7 +516,7 @@ impl Screener {
         let inner = &*self.inner;
         inner.table.heap_bytes()
             + 4 * inner.group_start.capacity()
-            + std::mem::size_of::<Ref>() * inner.refs.capacity()
+            + std::mem::size_of::<Match>() * inner.matches.capacity()
             + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
     }
 }
@@ -617,16 +648,23 @@ fn compile(lists: Vec<List>, bloom_mode: BloomMode, fp_rate: f64) -> Result<Scre
     // Group refs by key; a stable sort keeps list order within a key.
     pairs.sort_by_key(|&(k, _)| k);
     let mut group_start = Vec::with_capacity(table.len() + 1);
-    let mut refs = Vec::with_capacity(pairs.len());
+    let mut matches = Vec::with_capacity(pairs.len());
     let mut next = 0;
     for k in 0..table.len() as u32 {
-        group_start.push(refs.len() as u32);
+        group_start.push(matches.len() as u32);
         while next < pairs.len() && pairs[next].0 == k {
-            refs.push(pairs[next].1);
+            let r = pairs[next].1;
+            let (list, entry) = &entries[r.entry as usize];
+            matches.push(Match {
+                list: Arc::clone(&list_ids[*list as usize]),
+                category: infos[*list as usize].meta.category,
+                via: r.via,
+                entry: Arc::clone(entry),
+            });
             next += 1;
         }
     }
-    group_start.push(refs.len() as u32);
+    group_start.push(matches.len() as u32);
 
     let use_bloom = match bloom_mode {
         BloomMode::On => true,
@@ -670,7 +708,7 @@ fn compile(lists: Vec<List>, bloom_mode: BloomMode, fp_rate: f64) -> Result<Scre
             table,
             bloom,
             group_start,
-            refs,
+            matches,
             entries,
             lists: infos,
             list_ids,

@@ -99,11 +99,11 @@ fn assert_hits(s: &Screener, query: &str, listed: &str, list: &str, via: Via) ->
     let v = s.check(query);
     let h = expect_hit(&v, query);
     assert!(
-        h.matches
+        h.matches()
             .iter()
             .any(|m| m.entry.address == listed && &*m.list == list && m.via == via),
         "{query:?} should match {listed:?} on {list} via {via:?}, got {:?}",
-        h.matches
+        h.matches()
             .iter()
             .map(|m| (&m.entry.address, &m.list, m.via))
             .collect::<Vec<_>>()
@@ -129,7 +129,7 @@ fn verified_checksum(s: &Screener, query: &str) -> Checksum {
     );
     let v = s.check_with(query, VERIFY);
     let h = expect_hit(&v, query);
-    assert_eq!(h.matches, fast.matches, "{query:?}");
+    assert_eq!(h.matches(), fast.matches(), "{query:?}");
     h.checksum
 }
 
@@ -281,7 +281,7 @@ fn whitespace_in_custom_text_list_and_query() {
     ] {
         let v = s.check(&q);
         let h = expect_hit(&v, &q);
-        assert_eq!(&*h.matches[0].list, "internal");
+        assert_eq!(&*h.matches()[0].list, "internal");
     }
 }
 
@@ -574,12 +574,12 @@ fn uri_forms() {
     ];
     for (q, listed, list) in cases {
         let h = assert_listed(q, listed, list);
-        assert_eq!(h.matches.len(), 1, "{q}");
-        assert_eq!(h.matches[0].entry.address, *listed);
+        assert_eq!(h.matches().len(), 1, "{q}");
+        assert_eq!(h.matches()[0].entry.address, *listed);
     }
     // The entry's provenance comes along.
     let v = bundled().check(&format!("bitcoin:{OFAC_P2PKH}?amount=1&label=x"));
-    let m = &expect_hit(&v, OFAC_P2PKH).matches[0];
+    let m = &expect_hit(&v, OFAC_P2PKH).matches()[0];
     assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
     assert_eq!(m.category, Category::Sanctioned);
 }
@@ -1081,7 +1081,7 @@ fn listed_addresses_hit_in_both_modes() {
         let b = bundled().check_with(q, verify);
         assert!(a.is_hit(), "{q}: {a:?}");
         assert!(b.is_hit(), "{q}: {b:?}");
-        assert_eq!(a.hit().unwrap().matches, b.hit().unwrap().matches);
+        assert_eq!(a.hit().unwrap().matches(), b.hit().unwrap().matches());
     }
     assert_eq!(
         verified_checksum(bundled(), &wrong_eip55),

@@ -41,7 +41,7 @@ fn hit(s: &Screener, query: &str) -> Hit {
 
 /// The match of `hit` in list `list` whose entry is `address` exactly.
 fn match_in<'a>(hit: &'a Hit, list: &str, address: &str, query: &str) -> &'a Match {
-    hit.matches
+    hit.matches()
         .iter()
         .find(|m| &*m.list == list && m.entry.address == address)
         .unwrap_or_else(|| panic!("{query:?}: no match of {address} in {list}: {hit:?}"))
@@ -203,7 +203,7 @@ fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
         assert_eq!(e.source.as_deref(), Some(ofac_source.as_str()), "{addr}");
         // OFAC and the FBI list share no address.
         assert!(
-            h.matches.iter().all(|m| &*m.list == "ofac-sdn"),
+            h.matches().iter().all(|m| &*m.list == "ofac-sdn"),
             "{addr}: {h:?}"
         );
     }
@@ -269,7 +269,7 @@ fn fbi_addresses_are_dprk_hits_with_their_provenance() {
         assert!(src.source.starts_with("https://"), "{}", src.name);
         for addr in &src.addresses {
             let h = hit(&s, addr);
-            assert_eq!(h.matches.len(), 1, "{}: {addr}: {h:?}", src.name);
+            assert_eq!(h.matches().len(), 1, "{}: {addr}: {h:?}", src.name);
             let m = match_in(&h, "fbi-dprk", addr, addr);
             assert_eq!(
                 (m.via, m.category),
@@ -348,7 +348,7 @@ fn b10c_multi_ticker_addresses_match_every_list() {
     let mut multi = 0;
     for (addr, lists) in &tickers {
         let got: BTreeSet<String> = hit(&s, addr)
-            .matches
+            .matches()
             .iter()
             .map(|m| m.list.to_string())
             .collect();
@@ -488,7 +488,8 @@ fn quirk_legacy_bch_address() {
             );
         }
     }
-    let e = &hit(&bundled(), legacy).matches[0].entry;
+    let h = hit(&bundled(), legacy);
+    let e = &h.matches()[0].entry;
     assert_eq!(e.chain.as_deref(), Some("bitcoin_cash"));
 }
 
@@ -539,10 +540,13 @@ fn quirk_monero_entry_with_a_typo() {
     // entry.
     let h = hit(&s, &fixed);
     assert_eq!(h.family, Family::Monero);
-    assert_eq!(h.matches.len(), 1);
-    assert_eq!(h.matches[0].via, Via::CorrectedSpelling);
-    assert_eq!(h.matches[0].entry.address, typo);
-    assert_eq!(h.matches[0].entry.entity.as_deref(), Some("ISIL Khorasan"));
+    assert_eq!(h.matches().len(), 1);
+    assert_eq!(h.matches()[0].via, Via::CorrectedSpelling);
+    assert_eq!(h.matches()[0].entry.address, typo);
+    assert_eq!(
+        h.matches()[0].entry.entity.as_deref(),
+        Some("ISIL Khorasan")
+    );
     // Only that one replacement: another look-alike change is no hit.
     let other = format!("{}1{}", &typo[..25], &typo[26..]);
     assert!(!s.check(&other).is_hit(), "{other}");
@@ -577,9 +581,9 @@ fn corrected_spelling_only_for_a_single_lookalike() {
     let one = with_l(&[7]);
     let s = screener(&one);
     let h = hit(&s, valid);
-    assert_eq!(h.matches[0].via, Via::CorrectedSpelling);
-    assert_eq!(h.matches[0].entry.address, one);
-    assert_eq!(hit(&s, &one).matches[0].via, Via::Listed);
+    assert_eq!(h.matches()[0].via, Via::CorrectedSpelling);
+    assert_eq!(h.matches()[0].entry.address, one);
+    assert_eq!(hit(&s, &one).matches()[0].via, Via::Listed);
 
     let two = with_l(&[7, 12]);
     let s = screener(&two);
@@ -827,9 +831,9 @@ fn hit_provenance_serializes() {
     ];
     for (query, list, category, entity, programs, listed, source) in cases {
         let h = hit(&s, &query);
-        assert_eq!(h.version, version, "{query}");
-        assert_eq!(h.matches.len(), 1, "{query}");
-        let j = serde_json::to_value(&h.matches[0]).unwrap();
+        assert_eq!(*h.version(), version, "{query}");
+        assert_eq!(h.matches().len(), 1, "{query}");
+        let j = serde_json::to_value(&h.matches()[0]).unwrap();
         assert_eq!(j["list"], list, "{query}");
         assert_eq!(j["category"], category, "{query}");
         assert_eq!(j["entity"], entity.as_str(), "{query}");

@@ -259,9 +259,9 @@ fn one_list(addr: &str) -> Screener {
 fn check_hit(s: &Screener, q: &str, listed: &str, via: Via) -> Result<(), TestCaseError> {
     match s.check(q) {
         Verdict::Hit(h) => {
-            prop_assert_eq!(h.matches.len(), 1, "{:?}", q);
-            prop_assert_eq!(&h.matches[0].entry.address, listed, "{:?}", q);
-            prop_assert_eq!(h.matches[0].via, via, "{:?}", q);
+            prop_assert_eq!(h.matches().len(), 1, "{:?}", q);
+            prop_assert_eq!(&h.matches()[0].entry.address, listed, "{:?}", q);
+            prop_assert_eq!(h.matches()[0].via, via, "{:?}", q);
         }
         other => prop_assert!(false, "{q:?} (listed {listed:?}) not a hit: {other:?}"),
     }

@@ -21,8 +21,10 @@ const SEGWIT: &[(&str, &[&str])] = &[
 const PLAIN: &[(&str, &[&str])] = &[("bnb", &["bnb-beacon-chain"]), ("tbnb", &["bnb-testnet"])];
 
 /// The bech32 data alphabet.
+#[cfg(test)]
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
+#[cfg(test)]
 const IS_DATA: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -48,17 +50,46 @@ fn known_hrp(hrp: &[u8]) -> Option<(&'static str, &'static [&'static str], bool)
 
 /// Shape test: known hrp, separator, at least 6 data characters (the
 /// checksum), all in the bech32 alphabet, at most 90 characters.
+#[cfg(test)]
 pub(crate) fn looks_like(b: &[u8]) -> bool {
-    if b.len() > 90 {
-        return false;
-    }
+    lower_key(b, &mut [0; 90]).is_some()
+}
+
+/// If `b` is bech32-shaped (known hrp, separator, at least 6 data characters
+/// in the bech32 alphabet, at most 90 characters, either case), writes its
+/// lower-cased spelling to `out` and returns its length.
+///
+/// Every step is a branch-free pass over bytes so that it vectorizes; this
+/// runs on the query path.
+#[inline]
+pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<usize> {
     // Every known hrp is 2 to 4 characters without a `1`, and the data part
     // has no `1`: the separator is the first `1`, at byte 2, 3 or 4.
-    let Some(sep) = b.iter().take(5).position(|&c| c == b'1') else {
-        return false;
-    };
-    let data = &b[sep + 1..];
-    data.len() >= 6 && known_hrp(&b[..sep]).is_some() && data.iter().all(|&c| IS_DATA[c as usize])
+    if !(2 + 1 + 6..=90).contains(&b.len()) {
+        return None;
+    }
+    let sep = b.iter().take(5).position(|&c| c == b'1')?;
+    let out = out.get_mut(..b.len())?;
+    for (o, &c) in out.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    let (hrp, data) = out.split_at(sep);
+    let data = &data[1..];
+    let known = matches!(
+        hrp,
+        b"bc" | b"tb" | b"bcrt" | b"ltc" | b"tltc" | b"bnb" | b"tbnb"
+    );
+    let bad = data.iter().fold(false, |acc, &c| acc | !is_lower_data(c));
+    (known && data.len() >= 6 && !bad).then_some(b.len())
+}
+
+/// True for a character of the lower-case bech32 alphabet: digits but `1`,
+/// letters but `b`, `i`, `o`. Arithmetic, not a table, so that it vectorizes.
+#[inline(always)]
+fn is_lower_data(c: u8) -> bool {
+    let digit = (c.wrapping_sub(b'0') < 10) & (c != b'1');
+    let letter = (c.wrapping_sub(b'a') < 26) & (c != b'b') & (c != b'i') & (c != b'o');
+    digit | letter
 }
 
 /// Full validation with the bech32 crate.
@@ -103,6 +134,33 @@ mod tests {
     fn hrps_fit_the_separator_shortcut() {
         for (hrp, _) in SEGWIT.iter().chain(PLAIN) {
             assert!((2..=4).contains(&hrp.len()) && !hrp.contains('1'), "{hrp}");
+        }
+    }
+
+    /// The hrps matched by `lower_key` are exactly the tables', and the
+    /// arithmetic alphabet test is exactly the charset.
+    #[test]
+    fn fast_tests_agree_with_tables() {
+        for (hrp, _) in SEGWIT.iter().chain(PLAIN) {
+            let s = format!("{hrp}1qqqqqqqq");
+            assert!(lower_key(s.as_bytes(), &mut [0; 90]).is_some(), "{hrp}");
+            assert!(known_hrp(hrp.as_bytes()).is_some());
+        }
+        for c in 0..=255u8 {
+            assert_eq!(is_lower_data(c), CHARSET.contains(&c), "{c:#x}");
+            assert_eq!(
+                IS_DATA[c as usize],
+                is_lower_data(c.to_ascii_lowercase()),
+                "{c:#x}"
+            );
+        }
+        for hrp in ["b", "bcr", "ltc2", "xx", "bnbb", "TB"] {
+            let s = format!("{hrp}1qqqqqqqq");
+            assert_eq!(
+                lower_key(s.as_bytes(), &mut [0; 90]).is_some(),
+                known_hrp(hrp.as_bytes()).is_some(),
+                "{hrp}"
+            );
         }
     }
 

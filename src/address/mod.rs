@@ -264,8 +264,22 @@ pub(crate) struct Keyed<'a> {
     pub payload: &'a [u8],
     /// Normalized address text (URI scheme stripped, CashAddr prefix kept).
     pub text: &'a str,
-    /// Why the string is no known format (`family == Opaque` only).
-    pub error: Option<ParseError>,
+    /// For an opaque string longer than [`MAX_LEN`]: its cleaned length.
+    /// Kept instead of a `ParseError` so that the struct stays small on the
+    /// hot path; [`Keyed::error`] builds the error when it is asked for.
+    too_long: Option<usize>,
+}
+
+impl Keyed<'_> {
+    /// Why the string is no known format (meaningful for
+    /// `family == Opaque` only).
+    pub fn error(&self) -> ParseError {
+        if let Some(len) = self.too_long {
+            return ParseError::TooLong { len, max: MAX_LEN };
+        }
+        let (prefix, text) = strip_uri(self.text);
+        opaque::reason(prefix, text)
+    }
 }
 
 /// Normalizes `input` as [`key`] does and returns the address text: the
@@ -286,7 +300,69 @@ pub fn normalize(input: &str) -> Result<String, ParseError> {
 /// Classifies and keys `input`. `Err` means the input can match nothing
 /// (empty, or longer than [`MAX_INPUT`]); an unknown format is `Ok` with
 /// `family == Opaque`, since a list may hold such a string verbatim.
+#[inline]
 pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, ParseError> {
+    let b = input.as_bytes();
+    // Fast path, the usual query: printable ASCII without a URI scheme. One
+    // branch-free pass (it vectorizes) decides; `clean` and `strip_uri` would
+    // return the input unchanged.
+    if !b.is_empty() && b.len() <= MAX_LEN {
+        let class = byte_classes(b);
+        if class & NON_PRINTABLE == 0 {
+            // What `key_slow` does with printable input of at most
+            // `MAX_LEN` bytes: `clean` returns it as is.
+            let (prefix, text) = if class & COLON != 0 {
+                strip_uri(input)
+            } else {
+                (None, input)
+            };
+            return Ok(match classify(prefix, text, &mut scratch.key) {
+                Some(mut k) => {
+                    if let Some(p) = prefix {
+                        k.text = &input[..p.len() + 1 + text.len()];
+                    }
+                    k
+                }
+                None => opaque(input, None),
+            });
+        }
+    }
+    key_slow(input, scratch)
+}
+
+fn opaque(text: &str, too_long: Option<usize>) -> Keyed<'_> {
+    Keyed {
+        family: Family::Opaque,
+        tag: tag::OPAQUE,
+        payload: text.as_bytes(),
+        text,
+        too_long,
+    }
+}
+
+/// Bit of [`byte_classes`]: some byte is not printable ASCII (`!` to `~`).
+const NON_PRINTABLE: u8 = 1;
+/// Bit of [`byte_classes`]: some byte is `:`.
+const COLON: u8 = 2;
+
+/// [`NON_PRINTABLE`] and [`COLON`] of `b`, in one branch-free pass that
+/// vectorizes: this runs on every query.
+#[inline]
+fn byte_classes(b: &[u8]) -> u8 {
+    b.iter().fold(0, |acc, &c| {
+        acc | u8::from(c.wrapping_sub(0x21) >= 0x7f - 0x21) | (u8::from(c == b':') << 1)
+    })
+}
+
+/// True if every byte is printable ASCII.
+#[inline]
+fn is_printable(b: &[u8]) -> bool {
+    byte_classes(b) & NON_PRINTABLE == 0
+}
+
+/// [`key`] for input that needs cleaning or carries a URI scheme.
+#[cold]
+fn key_slow<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, ParseError> {
     if input.len() > MAX_INPUT {
         return Err(ParseError::TooLong {
             len: input.len(),
@@ -302,16 +378,7 @@ pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<
         return Err(ParseError::Empty);
     }
     // Too long to be an address: exact match of the trimmed text.
-    let too_long = || {
-        let t = input.trim_matches(is_ignorable);
-        Keyed {
-            family: Family::Opaque,
-            tag: tag::OPAQUE,
-            payload: t.as_bytes(),
-            text: t,
-            error: Some(ParseError::TooLong { len, max: MAX_LEN }),
-        }
-    };
+    let too_long = || opaque(input.trim_matches(is_ignorable), Some(len));
     let Some(cleaned) = cleaned else {
         return Ok(too_long());
     };
@@ -333,16 +400,11 @@ pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<
     if long {
         return Ok(too_long());
     }
-    Ok(Keyed {
-        family: Family::Opaque,
-        tag: tag::OPAQUE,
-        payload: cleaned.as_bytes(),
-        text: cleaned,
-        error: Some(opaque::reason(prefix, text)),
-    })
+    Ok(opaque(cleaned, None))
 }
 
 /// Shape-only classification of normalized text. `None`: no known format.
+#[inline]
 fn classify<'a>(
     cash_prefix: Option<&'a str>,
     text: &'a str,
@@ -355,7 +417,7 @@ fn classify<'a>(
             tag,
             payload,
             text,
-            error: None,
+            too_long: None,
         })
     };
     if let Some(prefix) = cash_prefix {
@@ -381,13 +443,10 @@ fn classify<'a>(
     // spelling of a base58 one: a base58check address that happens to start
     // like a bech32 hrp (TRON `TB1…`) must stay base58. Checked only in that
     // rare case, so the hot path still does no decoding.
-    if bech32::looks_like(b)
-        && !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b))
-    {
-        let out = key_buf.get_mut(..b.len())?;
-        out.copy_from_slice(b);
-        out.make_ascii_lowercase();
-        return keyed(Family::Bech32, tag::BECH32, &key_buf[..b.len()]);
+    if let Some(n) = bech32::lower_key(b, key_buf) {
+        if !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b)) {
+            return keyed(Family::Bech32, tag::BECH32, &key_buf[..n]);
+        }
     }
     if let Some(n) = bare_cashaddr_key(b, key_buf) {
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
@@ -471,7 +530,7 @@ pub(crate) fn parse_keyed(k: &Keyed<'_>) -> Result<Address, ParseError> {
         Family::Monero => monero_parse(k.text),
         Family::Bech32 => bech32::parse(k.text),
         Family::CashAddr => cashaddr_parse(k),
-        Family::Opaque => Err(k.error.clone().unwrap_or(ParseError::UnknownFormat)),
+        Family::Opaque => Err(k.error()),
     }
 }
 
@@ -551,11 +610,7 @@ pub(crate) fn is_ignorable(c: char) -> bool {
 /// scheme was indeed stripped. `None`: that part does not fit either.
 fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let bytes = input.as_bytes();
-    // Branch-free so that it vectorizes: this runs on every query.
-    let non_printable = bytes
-        .iter()
-        .fold(false, |acc, &b| acc | !(0x21..0x7f).contains(&b));
-    if !non_printable {
+    if is_printable(bytes) {
         return (Some(input), bytes.len());
     }
     let len: usize = input.chars().filter_map(fold).map(char::len_utf8).sum();
@@ -734,14 +789,14 @@ mod tests {
             let kk = key(&q, &mut sc).unwrap();
             assert_eq!(kk.family, Family::Opaque);
             assert_eq!(kk.payload, q.as_bytes());
-            assert!(matches!(kk.error, Some(ParseError::TooLong { .. })));
+            assert!(matches!(kk.error(), ParseError::TooLong { .. }));
         }
         // A URI whose address part is itself too long.
         let q = format!("bitcoin:{}", "x".repeat(MAX_LEN + 1));
         let mut sc = Scratch::new();
         assert!(matches!(
-            key(&q, &mut sc).unwrap().error,
-            Some(ParseError::TooLong { .. })
+            key(&q, &mut sc).unwrap().error(),
+            ParseError::TooLong { .. }
         ));
     }
 
@@ -775,5 +830,64 @@ mod tests {
         let kk = key(&mid, &mut sc).unwrap();
         assert_eq!(kk.family, Family::Opaque);
         assert_eq!(kk.payload.len(), MAX_LEN + 1);
+    }
+
+    /// What `key` and `key_slow` say of a string, comparably.
+    fn both(s: &str) -> [Result<(Family, u8, Vec<u8>, String, String), ParseError>; 2] {
+        let view = |k: Result<Keyed<'_>, ParseError>| {
+            k.map(|k| {
+                let err = if k.family == Family::Opaque {
+                    k.error().to_string()
+                } else {
+                    String::new()
+                };
+                (k.family, k.tag, k.payload.to_vec(), k.text.to_owned(), err)
+            })
+        };
+        let (mut a, mut b) = (Scratch::new(), Scratch::new());
+        [view(key(s, &mut a)), view(key_slow(s, &mut b))]
+    }
+
+    /// The fast path of `key` (printable ASCII, at most `MAX_LEN` bytes)
+    /// answers exactly what the general path answers.
+    #[test]
+    fn fast_path_agrees_with_general_path_on_named_cases() {
+        for s in [
+            "0x52908400098527886E0F7030069857D2E4169EE7",
+            "52908400098527886e0f7030069857d2e4169ee7",
+            "0x52908400098527886E0F7030069857D2E4169EEg",
+            "41a614f803b6fd780986a42c78ec9c7f77e6ded13c",
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "TB1athnQ93Sy8knP2HGFX7yPeeHCTQ9FKV",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+            "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
+            "BITCOINCASH:QPM2QSZNHKS23Z7629MMS6S4CWEF74VCWVY22GDX6A?amount=1",
+            "qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
+            "bitcoin:1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa?amount=1",
+            "ethereum:pay-0x52908400098527886E0F7030069857D2E4169EE7@1/transfer",
+            "x:y",
+            ":",
+            "bitcoincash:",
+            "a",
+            "!",
+            "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        ] {
+            let [fast, slow] = both(s);
+            assert_eq!(fast, slow, "{s}");
+        }
+        let long = "a".repeat(MAX_LEN);
+        let [fast, slow] = both(&long);
+        assert_eq!(fast, slow);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_general_path(
+            s in "[!-~]{1,130}|(bitcoincash|bchtest|bitcoin|ethereum|x):[!-~]{0,60}\\?[!-~]{0,10}|0[xX][0-9a-fA-FgG]{38,41}|(bc|tb|ltc|bnb|BC)1[qpzry9x8gf2tvdw0s3jn54khce6mua7lQPZRY]{6,70}|[qpQP][qpzry9x8gf2tvdw0s3jn54khce6mua7l]{41}"
+        ) {
+            let [fast, slow] = both(&s);
+            proptest::prop_assert_eq!(fast, slow, "{:?}", s);
+        }
     }
 }
