@@ -832,8 +832,11 @@ mod tests {
         assert_eq!(kk.payload.len(), MAX_LEN + 1);
     }
 
+    /// A comparable view of a `Keyed`: family, tag, payload, text, error.
+    type View = (Family, u8, Vec<u8>, String, String);
+
     /// What `key` and `key_slow` say of a string, comparably.
-    fn both(s: &str) -> [Result<(Family, u8, Vec<u8>, String, String), ParseError>; 2] {
+    fn both(s: &str) -> [Result<View, ParseError>; 2] {
         let view = |k: Result<Keyed<'_>, ParseError>| {
             k.map(|k| {
                 let err = if k.family == Family::Opaque {
