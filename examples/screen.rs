@@ -446,7 +446,7 @@ impl Output<'_> {
 /// `LINE\tVERDICT\tINPUT\tDETAIL`.
 fn text_line(r: &Record<'_>) -> String {
     let (verdict, detail) = match r.outcome {
-        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches())),
+        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(hit.matches())),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
         Outcome::Verdict(Verdict::Invalid { reason }) => ("INVALID", reason.to_string()),
         Outcome::NotUtf8 => ("INVALID", NOT_UTF8.to_owned()),
