@@ -6,9 +6,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
-use crate::address::{
-    self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr, tag,
-};
+use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
 use crate::error::{BuildError, ParseError};
 use crate::list::{Category, Entry, List, ListMeta};
 use crate::table::KeyTable;
@@ -525,31 +523,33 @@ impl Screener {
 /// other encodings.
 fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
     let mut out = Vec::with_capacity(2);
-    let mut scratch = Scratch::new();
-    if let Ok(k) = address::key(&entry.address, &mut scratch) {
-        out.push((k.tag, k.payload.to_vec(), Via::Listed));
-    }
+    // Every key, the equivalent spellings' too, comes from `address::key`:
+    // the one path queries take.
+    let mut push = |spelling: &str, via: Via| {
+        let mut scratch = Scratch::new();
+        if let Ok(k) = address::key(spelling, &mut scratch) {
+            out.push((k.tag, k.payload.to_vec(), via));
+        }
+    };
+    push(&entry.address, Via::Listed);
     let Some(a) = &entry.parsed else {
         if let Some(fixed) = corrected_spelling(&entry.address) {
-            out.push((tag::BASE58, fixed.into_bytes(), Via::CorrectedSpelling));
+            push(&fixed, Via::CorrectedSpelling);
         }
         return out;
     };
     let hash = a.payload.as_slice();
     match &a.kind {
         AddressKind::Tron => {
-            let mut hex = vec![0x41];
-            hex.extend_from_slice(hash);
-            out.push((tag::TRON_HEX, hex, Via::TronHexOfBase58));
+            push(&format!("41{}", hex(hash)), Via::TronHexOfBase58);
         }
         AddressKind::TronHex => {
-            let t = base58check::encode(&[0x41], hash);
-            out.push((tag::BASE58, t.into_bytes(), Via::TronBase58OfHex));
+            push(&base58check::encode(&[0x41], hash), Via::TronBase58OfHex);
         }
         AddressKind::P2pkh { version: 0 } | AddressKind::P2sh { version: 5 } => {
             let kind = u8::from(matches!(a.kind, AddressKind::P2sh { .. }));
             if let Ok(c) = cashaddr::encode(address::CASHADDR_DEFAULT_PREFIX, kind, hash) {
-                out.push((tag::CASHADDR, c.into_bytes(), Via::CashaddrOfLegacy));
+                push(&c, Via::CashaddrOfLegacy);
             }
         }
         AddressKind::CashAddr { prefix, kind } if prefix == "bitcoincash" && hash.len() == 20 => {
@@ -559,8 +559,7 @@ fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
                 _ => None,
             };
             if let Some(v) = version {
-                let legacy = base58check::encode(&[v], hash);
-                out.push((tag::BASE58, legacy.into_bytes(), Via::LegacyOfCashaddr));
+                push(&base58check::encode(&[v], hash), Via::LegacyOfCashaddr);
             }
         }
         _ => {}

@@ -86,7 +86,7 @@ pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<usize> {
 /// True for a character of the lower-case bech32 alphabet: digits but `1`,
 /// letters but `b`, `i`, `o`. Arithmetic, not a table, so that it vectorizes.
 #[inline(always)]
-fn is_lower_data(c: u8) -> bool {
+pub(crate) fn is_lower_data(c: u8) -> bool {
     let digit = (c.wrapping_sub(b'0') < 10) & (c != b'1');
     let letter = (c.wrapping_sub(b'a') < 26) & (c != b'b') & (c != b'i') & (c != b'o');
     digit | letter

@@ -133,10 +133,10 @@ fn size_code(hash_len: usize) -> Option<u8> {
         .and_then(|p| u8::try_from(p).ok())
 }
 
-/// Hash length whose payload has exactly `payload_len` characters.
-/// [`looks_like_payload`] for a payload already lower-cased: one
-/// branch-free pass over the characters (the hot path of the screener).
-pub(crate) fn looks_like_lower_payload(payload: &[u8]) -> bool {
+/// Shape test of a payload already known to be lower-case and in the
+/// charset: a length some hash size gives, a version character with the
+/// reserved bit clear, and a size code that agrees with the length.
+pub(crate) fn shape_fits(payload: &[u8]) -> bool {
     let Some(hash_len) = hash_len_for_payload(payload.len()) else {
         return false;
     };
@@ -144,12 +144,7 @@ pub(crate) fn looks_like_lower_payload(payload: &[u8]) -> bool {
         return false;
     };
     let (v0, v1) = (CHARSET_REV[usize::from(c0)], CHARSET_REV[usize::from(c1)]);
-    v0 < 16
-        && v1 != INVALID
-        && HASH_SIZES[usize::from(v1 >> 2)] == hash_len
-        && !payload.iter().fold(false, |bad, &c| {
-            bad | (CHARSET_REV[usize::from(c)] == INVALID)
-        })
+    v0 < 16 && v1 != INVALID && HASH_SIZES[usize::from(v1 >> 2)] == hash_len
 }
 
 /// True if some hash size gives a payload of this length (a cheap first
@@ -158,6 +153,7 @@ pub(crate) fn plausible_payload_len(payload_len: usize) -> bool {
     hash_len_for_payload(payload_len).is_some()
 }
 
+/// Hash length whose payload has exactly `payload_len` characters.
 fn hash_len_for_payload(payload_len: usize) -> Option<usize> {
     HASH_SIZES
         .iter()

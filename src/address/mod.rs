@@ -311,20 +311,39 @@ pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<
         if class & NON_PRINTABLE == 0 {
             // What `key_slow` does with printable input of at most
             // `MAX_LEN` bytes: `clean` returns it as is.
-            let (prefix, text) = if class & COLON != 0 {
-                strip_uri(input)
-            } else {
-                (None, input)
-            };
-            return Ok(match classify(prefix, text, &mut scratch.key) {
-                Some(mut k) => {
-                    if let Some(p) = prefix {
-                        k.text = &input[..p.len() + 1 + text.len()];
-                    }
-                    k
+            if class & COLON == 0 {
+                return Ok(match classify(None, input, &mut scratch.key) {
+                    Some(k) => k,
+                    None => opaque(input, None),
+                });
+            }
+            // A CashAddr prefix is tried first on the whole rest: a query
+            // (`?amount=…`) is rare and cannot pass the CashAddr charset
+            // test, so the search for one is only made when that fails.
+            let (mut prefix, mut text) = split_uri(input, true);
+            if let Some((id, len)) = prefix {
+                if let Some(n) = cashaddr_key(id, text.as_bytes(), &mut scratch.key) {
+                    return Ok(Keyed {
+                        family: Family::CashAddr,
+                        tag: tag::CASHADDR,
+                        payload: &scratch.key[..n],
+                        text: &input[..len + 1 + text.len()],
+                        too_long: None,
+                    });
                 }
-                None => opaque(input, None),
-            });
+                (prefix, text) = split_uri(input, false);
+            }
+            return Ok(
+                match classify(prefix.map(|p| p.0), text, &mut scratch.key) {
+                    Some(mut k) => {
+                        if let Some((_, len)) = prefix {
+                            k.text = &input[..len + 1 + text.len()];
+                        }
+                        k
+                    }
+                    None => opaque(input, None),
+                },
+            );
         }
     }
     key_slow(input, scratch)
@@ -382,18 +401,18 @@ fn key_slow<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, P
     let Some(cleaned) = cleaned else {
         return Ok(too_long());
     };
-    let (prefix, text) = strip_uri(cleaned);
+    let (prefix, text) = split_uri(cleaned, false);
     // `MAX_LEN` bounds the address text, not a URI around it: a BIP-21 URI
     // with a label and a message is longer than any address.
     let long = len > MAX_LEN;
     if long && (text.len() > MAX_LEN || text.len() == cleaned.len()) {
         return Ok(too_long());
     }
-    if let Some(mut k) = classify(prefix, text, key_buf) {
-        if let Some(p) = prefix {
+    if let Some(mut k) = classify(prefix.map(|p| p.0), text, key_buf) {
+        if let Some((_, len)) = prefix {
             // A CashAddr prefix is part of the address (its checksum covers
             // it): keep it in the text, as `cleaned[..]` spells it.
-            k.text = &cleaned[..p.len() + 1 + text.len()];
+            k.text = &cleaned[..len + 1 + text.len()];
         }
         return Ok(k);
     }
@@ -406,7 +425,7 @@ fn key_slow<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, P
 /// Shape-only classification of normalized text. `None`: no known format.
 #[inline]
 fn classify<'a>(
-    cash_prefix: Option<&'a str>,
+    cash_prefix: Option<u8>,
     text: &'a str,
     key_buf: &'a mut [u8; MAX_LEN],
 ) -> Option<Keyed<'a>> {
@@ -468,19 +487,25 @@ fn is_mixed_case(b: &[u8]) -> bool {
     lower && upper
 }
 
-/// Writes the CashAddr key `prefix:payload`, lower-cased; returns its length.
+/// Writes the CashAddr key: the index of the prefix in
+/// [`CASHADDR_PREFIXES`] (one byte, so that the prefix costs nothing to
+/// hash), then the payload lower-cased; returns its length.
 ///
 /// The payload's shape is checked after lower-casing, so a mixed-case
 /// spelling (invalid per the spec, see [`parse`]) still finds its listed
 /// address. `None`: not CashAddr-shaped.
-fn cashaddr_key(prefix: &str, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
-    let n = prefix.len() + 1 + payload.len();
-    let out = key_buf.get_mut(..n)?;
-    out[..prefix.len()].copy_from_slice(prefix.as_bytes());
-    out[prefix.len()] = b':';
-    out[prefix.len() + 1..].copy_from_slice(payload);
-    out.make_ascii_lowercase();
-    cashaddr::looks_like_lower_payload(&out[prefix.len() + 1..]).then_some(n)
+#[inline]
+fn cashaddr_key(prefix: u8, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
+    let n = 1 + payload.len();
+    let (first, out) = key_buf.get_mut(..n)?.split_first_mut()?;
+    *first = prefix;
+    for (o, &c) in out.iter_mut().zip(payload) {
+        *o = c.to_ascii_lowercase();
+    }
+    let bad = out
+        .iter()
+        .fold(false, |acc, &c| acc | !bech32::is_lower_data(c));
+    (!bad && cashaddr::shape_fits(out)).then_some(n)
 }
 
 /// Keys a CashAddr written without prefix, if `b` is one. A uniform-case
@@ -488,14 +513,15 @@ fn cashaddr_key(prefix: &str, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Op
 /// cannot be base58 or its CashAddr checksum verifies, so that a
 /// 42-character Solana key is never taken for a CashAddr. The checksum is
 /// computed only in that rare case.
+#[inline]
 fn bare_cashaddr_key(b: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
     if !cashaddr::plausible_payload_len(b.len()) {
         return None;
     }
-    let n = cashaddr_key(CASHADDR_DEFAULT_PREFIX, b, key_buf)?;
+    let n = cashaddr_key(0, b, key_buf)?;
     let unambiguous = !is_mixed_case(b) || !base58check::looks_like(b);
     let verified = || {
-        std::str::from_utf8(&key_buf[..n])
+        std::str::from_utf8(&key_buf[1..n])
             .is_ok_and(|s| cashaddr::decode(s, CASHADDR_DEFAULT_PREFIX).is_ok())
     };
     (unambiguous || verified()).then_some(n)
@@ -555,16 +581,15 @@ fn monero_parse(text: &str) -> Result<Address, ParseError> {
 }
 
 fn cashaddr_parse(k: &Keyed<'_>) -> Result<Address, ParseError> {
-    // The key is the lower-cased `prefix:payload`; the text keeps the
-    // caller's case, which must be uniform.
+    // The text keeps the caller's case, which must be uniform; the bare
+    // payload takes the default prefix.
     let t = k.text;
     if t.bytes().any(|c| c.is_ascii_lowercase()) && t.bytes().any(|c| c.is_ascii_uppercase()) {
         return Err(ParseError::MixedCase {
             family: Family::CashAddr,
         });
     }
-    let key = std::str::from_utf8(k.payload).map_err(|_| ParseError::UnknownFormat)?;
-    let c = cashaddr::decode(key, CASHADDR_DEFAULT_PREFIX)?;
+    let c = cashaddr::decode(&t.to_ascii_lowercase(), CASHADDR_DEFAULT_PREFIX)?;
     let chains: &'static [&'static str] = match c.prefix.as_str() {
         "bitcoincash" => &["bitcoin-cash"],
         "bchtest" => &["bitcoin-cash-testnet"],
@@ -645,44 +670,58 @@ fn fold(c: char) -> Option<char> {
 /// The prefix assumed for a CashAddr written without one.
 pub(crate) const CASHADDR_DEFAULT_PREFIX: &str = "bitcoincash";
 
-/// CashAddr prefixes kept as part of the address.
+/// CashAddr prefixes kept as part of the address; the first is the default
+/// (see [`CASHADDR_DEFAULT_PREFIX`]).
 const CASHADDR_PREFIXES: [&str; 3] = ["bitcoincash", "bchtest", "bchreg"];
 
 /// Splits off a URI scheme: `(cashaddr prefix, address text)`.
 fn strip_uri(s: &str) -> (Option<&str>, &str) {
-    // `contains` on bytes is memchr: most inputs have no scheme.
-    if !s.as_bytes().contains(&b':') {
-        return (None, s);
-    }
-    let Some(colon) = s.bytes().position(|b| b == b':') else {
+    let (prefix, text) = split_uri(s, false);
+    (prefix.map(|(_, len)| &s[..len]), text)
+}
+
+/// Splits off a URI scheme: `(Some((index in CASHADDR_PREFIXES, length of
+/// the prefix)) for a CashAddr prefix, address text)`. `lazy`: after a
+/// CashAddr prefix, return the whole rest, query included if any.
+#[inline]
+fn split_uri(s: &str, lazy: bool) -> (Option<(u8, usize)>, &str) {
+    let b = s.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
         return (None, s);
     };
-    let scheme = &s[..colon];
-    let is_scheme = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
+    let scheme = &b[..colon];
+    let is_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
         && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'));
     if !is_scheme {
         return (None, s);
     }
-    let mut rest = &s[colon + 1..];
-    let cut = |r: &str, stops: &[u8]| -> usize {
-        r.bytes()
-            .position(|b| stops.contains(&b))
-            .unwrap_or(r.len())
-    };
-    if CASHADDR_PREFIXES
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(scheme))
-    {
-        // The caller's spelling of the prefix is kept: the key lower-cases it.
-        let end = cut(rest, b"?#");
-        return (Some(scheme), &rest[..end]);
+    let rest = &s[colon + 1..];
+    // Where the address part ends. Most URIs have no query: a branch-free
+    // pass (it vectorizes) rules that out before a byte-by-byte search.
+    #[inline(always)]
+    fn cut(r: &str, stop: impl Fn(u8) -> bool) -> usize {
+        if r.as_bytes().iter().fold(false, |acc, &c| acc | stop(c)) {
+            r.bytes().position(stop).unwrap_or(r.len())
+        } else {
+            r.len()
+        }
     }
-    rest = rest.strip_prefix("//").unwrap_or(rest);
+    // The scheme is letters, digits and `+.-`: `| 0x20` lower-cases its
+    // letters and turns nothing else into a lower-case letter.
+    let cash = CASHADDR_PREFIXES.iter().position(|p| {
+        p.len() == scheme.len() && p.bytes().zip(scheme).all(|(p, &c)| p == c | 0x20)
+    });
+    if let Some(id) = cash.and_then(|i| u8::try_from(i).ok()) {
+        // The caller's spelling of the prefix is kept: the key has its index.
+        if lazy {
+            return (Some((id, colon)), rest);
+        }
+        let end = cut(rest, |c| matches!(c, b'?' | b'#'));
+        return (Some((id, colon)), &rest[..end]);
+    }
+    let mut rest = rest.strip_prefix("//").unwrap_or(rest);
     // Compared as bytes: byte 4 may fall inside a multi-byte character.
     if rest
         .as_bytes()
@@ -691,7 +730,7 @@ fn strip_uri(s: &str) -> (Option<&str>, &str) {
     {
         rest = &rest[4..]; // EIP-681 `ethereum:pay-0x…`
     }
-    let end = cut(rest, b"?#@/");
+    let end = cut(rest, |c| matches!(c, b'?' | b'#' | b'@' | b'/'));
     (None, &rest[..end])
 }
 
