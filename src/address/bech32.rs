@@ -79,17 +79,38 @@ pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<usize> {
         hrp,
         b"bc" | b"tb" | b"bcrt" | b"ltc" | b"tltc" | b"bnb" | b"tbnb"
     );
-    let bad = data.iter().fold(false, |acc, &c| acc | !is_lower_data(c));
+    let bad = any_not_lower_data(data);
     (known && data.len() >= 6 && !bad).then_some(b.len())
 }
 
+/// Not in the lower-case bech32 alphabet, per byte.
+const NOT_LOWER_DATA: [u8; 256] = {
+    let mut t = [1u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        if is_lower_data(c as u8) {
+            t[c] = 0;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// True if some byte of `b` is not in the lower-case bech32 alphabet. One
+/// table load and one `or` per byte, no branch.
+#[inline]
+pub(crate) fn any_not_lower_data(b: &[u8]) -> bool {
+    b.iter()
+        .fold(0, |acc, &c| acc | NOT_LOWER_DATA[usize::from(c)])
+        != 0
+}
+
 /// True for a character of the lower-case bech32 alphabet: digits but `1`,
-/// letters but `b`, `i`, `o`. Arithmetic, not a table, so that it vectorizes.
-#[inline(always)]
-pub(crate) fn is_lower_data(c: u8) -> bool {
-    let digit = (c.wrapping_sub(b'0') < 10) & (c != b'1');
-    let letter = (c.wrapping_sub(b'a') < 26) & (c != b'b') & (c != b'i') & (c != b'o');
-    digit | letter
+/// letters but `b`, `i`, `o`.
+const fn is_lower_data(c: u8) -> bool {
+    let digit = c.wrapping_sub(b'0') < 10 && c != b'1';
+    let letter = c.wrapping_sub(b'a') < 26 && c != b'b' && c != b'i' && c != b'o';
+    digit || letter
 }
 
 /// Full validation with the bech32 crate.

@@ -502,9 +502,7 @@ fn cashaddr_key(prefix: u8, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Opti
     for (o, &c) in out.iter_mut().zip(payload) {
         *o = c.to_ascii_lowercase();
     }
-    let bad = out
-        .iter()
-        .fold(false, |acc, &c| acc | !bech32::is_lower_data(c));
+    let bad = bech32::any_not_lower_data(out);
     (!bad && cashaddr::shape_fits(out)).then_some(n)
 }
 
