@@ -55,6 +55,7 @@ pub mod bundled;
 pub mod error;
 pub mod list;
 mod screener;
+pub mod snapshot;
 mod table;
 
 pub use address::{Address, AddressKind, Checksum, Family};
@@ -64,3 +65,4 @@ pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
     Verdict, Version, Via,
 };
+pub use snapshot::{Snapshot, SnapshotError};
