@@ -57,6 +57,7 @@ pub mod list;
 mod screener;
 pub mod snapshot;
 mod table;
+pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};
 pub use error::{BuildError, LoadError, ParseError};
@@ -66,3 +67,7 @@ pub use screener::{
     Verdict, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};
+pub use update::{
+    ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict, RefreshReport, Source, StaleError,
+    UpdateError,
+};
