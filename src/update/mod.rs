@@ -270,7 +270,7 @@ fn ofac_meta() -> ListMeta {
 pub enum UpdateError {
     /// The HTTP request failed (DNS, connect, TLS, protocol).
     #[cfg(feature = "update")]
-    #[error("fetching {url}: {source}")]
+    #[error("fetching {url}: {}", with_causes(source))]
     Http {
         /// The configured URL.
         url: String,
@@ -399,6 +399,23 @@ pub enum UpdateError {
     /// The new lists do not compile (e.g. two sources give one list id).
     #[error("compiling the new lists: {0}")]
     Build(#[from] BuildError),
+}
+
+/// An error and its causes, `: `-separated (reqwest's own message leaves
+/// out why a connection failed).
+#[cfg(feature = "update")]
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let msg = c.to_string();
+        if !s.contains(&msg) {
+            s.push_str(": ");
+            s.push_str(&msg);
+        }
+        cur = c.source();
+    }
+    s
 }
 
 fn join_errors(errors: &[UpdateError]) -> String {
