@@ -271,10 +271,11 @@ fn refresh_cases() -> Vec<Case> {
             name: "slow body",
             // Each chunk arrives well within the read timeout; the whole
             // body would take seconds: the overall timeout stops it.
-            routes: vec![("/feed", Reply::ok(list_b()).trickle(16, slow))],
+            // (about 80 chunks, 40 ms apart: over 3 s in all).
+            routes: vec![("/feed", Reply::ok(list_b()).trickle(8, slow))],
             expect: |r| {
                 matches!(r, Err(UpdateError::Timeout { after, .. })
-                    if *after >= TOTAL_TIMEOUT && *after < TOTAL_TIMEOUT + Duration::from_secs(1))
+                    if *after >= TOTAL_TIMEOUT && *after < Duration::from_millis(2500))
             },
             keeps_a: true,
         },
@@ -488,7 +489,7 @@ fn staleness_flags_verdicts_and_strict_mode_fails_closed() {
     let cases: &[(&str, bool)] = &[("lenient", false), ("strict", true)];
     for &(name, strict) in cases {
         let live = builder(&server)
-            .max_age(Duration::from_millis(300))
+            .max_age(Duration::from_secs(1))
             .strict(strict)
             .build()
             .unwrap();
@@ -505,7 +506,7 @@ fn staleness_flags_verdicts_and_strict_mode_fails_closed() {
         let v = live.check(clear).unwrap();
         assert!(!v.stale, "{name}: fresh after a refresh");
         assert!(matches!(v.verdict, Verdict::Clear { .. }));
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(Duration::from_millis(1200));
         assert!(live.is_stale(), "{name}");
         // A hit is still a hit, an invalid input still invalid, flagged stale.
         let hit = live.check(&addr(0)).unwrap();
@@ -517,7 +518,7 @@ fn staleness_flags_verdicts_and_strict_mode_fails_closed() {
         );
         match live.check(clear) {
             Err(e) if strict => {
-                assert!(e.age.unwrap() > Duration::from_millis(300));
+                assert!(e.age.unwrap() > Duration::from_secs(1));
                 assert!(e.to_string().contains("stale"));
             }
             Ok(v) if !strict => assert!(v.stale),
@@ -674,11 +675,7 @@ fn background_refresher_refreshes_and_stops_promptly() {
     let handle = idle.spawn_refresher().unwrap();
     let t = Instant::now();
     drop(handle);
-    assert!(
-        t.elapsed() < Duration::from_millis(500),
-        "{:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
     assert_eq!(idle.status().attempts, 0);
 }
 
