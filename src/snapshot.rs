@@ -418,8 +418,14 @@ impl<'a> Decoder<'a> {
     /// the rest of the payload cannot hold that many (no huge allocation
     /// from a forged count).
     fn count(&mut self, min_size: usize) -> Result<usize, SnapshotError> {
+        let at = self.pos;
         let n = self.varint()?;
-        self.check_count(n, min_size)
+        let room = (self.buf.len() - self.pos) / min_size.max(1);
+        if n > room {
+            self.pos = at;
+            return Err(self.corrupt(format!("count {n} exceeds what the payload can hold")));
+        }
+        Ok(n)
     }
 
     /// An unsigned LEB128 varint that fits a `usize`.
@@ -442,14 +448,6 @@ impl<'a> Decoder<'a> {
         }
         self.pos = at;
         Err(self.corrupt("varint overflows"))
-    }
-
-    fn check_count(&self, n: usize, min_size: usize) -> Result<usize, SnapshotError> {
-        let room = (self.buf.len() - self.pos) / min_size.max(1);
-        if n > room {
-            return Err(self.corrupt(format!("count {n} exceeds what the payload can hold")));
-        }
-        Ok(n)
     }
 
     fn string(&mut self) -> Result<String, SnapshotError> {
