@@ -812,3 +812,35 @@ fn sources_and_locations_parse() {
     assert_eq!(ofac.meta().category, Category::Sanctioned);
     assert_eq!(ofac.locations().len(), 2);
 }
+
+#[test]
+fn a_list_that_changes_its_id_is_compared_with_the_previous_one() {
+    let server = Server::start();
+    server.route("/feed", Reply::ok(list_a()));
+    let live = builder(&server).build().unwrap();
+    live.refresh().unwrap();
+    let renamed = String::from_utf8(rows(0..2))
+        .unwrap()
+        .replace("# id: feed", "# id: renamed");
+    server.route("/feed", Reply::ok(renamed.clone()));
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(err, UpdateError::Shrink { before: 10, after: 2, ref id, .. } if id == "renamed"),
+        "{err:?}"
+    );
+    // Renamed without shrinking: the old id no longer serves.
+    let renamed = String::from_utf8(list_b())
+        .unwrap()
+        .replace("# id: feed", "# id: renamed");
+    server.route("/feed", Reply::ok(renamed));
+    let r = live.refresh().unwrap();
+    assert_eq!(r.sources[0].list, "renamed");
+    assert_eq!(r.sources[0].removed[0].address, addr(0));
+    let ids: Vec<String> = live
+        .current()
+        .lists()
+        .iter()
+        .map(|l| l.meta().id.clone())
+        .collect();
+    assert_eq!(ids, ["renamed"]);
+}

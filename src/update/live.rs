@@ -757,9 +757,10 @@ impl LiveScreener {
                 new: None,
             });
         }
-        let list = self.load_and_guard(location, source, &bytes, before)?;
+        let previous = st.list.as_ref();
+        let list = self.load_and_guard(location, source, &bytes, before, previous)?;
         let mut r = report(FetchStatus::Fetched, &list, &sha, n);
-        let old = before.iter().find(|l| l.meta().id == list.meta().id);
+        let old = replaced(before, previous, &list.meta().id);
         (r.added, r.removed) = diff(old.map(|l| l.entries()).unwrap_or(&[]), list.entries());
         Ok(Outcome {
             report: r,
@@ -779,6 +780,7 @@ impl LiveScreener {
         source: &Source,
         bytes: &[u8],
         before: &[Arc<List>],
+        previous: Option<&Arc<List>>,
     ) -> Result<List, UpdateError> {
         let shared = &*self.inner;
         let loc = || location.to_string();
@@ -800,7 +802,7 @@ impl LiveScreener {
         if after == 0 {
             return Err(UpdateError::Empty { location: loc() });
         }
-        if let Some(old) = before.iter().find(|l| l.meta().id == list.meta().id) {
+        if let Some(old) = replaced(before, previous, &list.meta().id) {
             let before = old.entries().len();
             if before > after && (before - after) as f64 > shared.max_shrink * before as f64 {
                 return Err(UpdateError::Shrink {
@@ -888,6 +890,16 @@ fn compose_lists(base: &[Arc<List>], states: &[SourceState]) -> Vec<Arc<List>> {
         .chain(source_lists)
         .cloned()
         .collect()
+}
+
+/// The list a new list with id `id` replaces: the serving list with that id,
+/// else the source's previous list (whose id the new file may have changed).
+fn replaced<'a>(
+    before: &'a [Arc<List>],
+    previous: Option<&'a Arc<List>>,
+    id: &str,
+) -> Option<&'a Arc<List>> {
+    before.iter().find(|l| l.meta().id == id).or(previous)
 }
 
 /// Compiles the lists to serve; verified when every source is, as of the

@@ -45,7 +45,7 @@
 //!   sources fail with [`UpdateError::HttpDisabled`]: the payment-path
 //!   build has no HTTP stack.
 //! * **Guards**, before anything is swapped in: the body is parsed
-//!   completely (a [`LoadError`](crate::LoadError) refuses it); markup read
+//!   completely (a [`LoadError`] refuses it); markup read
 //!   as a plain-text list is refused ([`UpdateError::UnrecognizedFormat`]:
 //!   until the OFAC XML parsers land, XML would otherwise be read as a
 //!   text list of flagged lines); a list with no entry is refused
@@ -70,7 +70,8 @@
 //!   [`LiveScreenerBuilder::list`] serve beside the sources' lists; a
 //!   fetched list replaces the base list with the same id (a fetched
 //!   `ofac-sdn` replaces the bundled one, and the shrink guard compares it
-//!   with the bundled one on the first fetch).
+//!   with the bundled one on the first fetch; a list whose id changed is
+//!   compared with the source's previous list).
 //! * **Cache.** With [`LiveScreenerBuilder::cache_dir`], every refresh that
 //!   changes a list writes a [`Snapshot`](crate::snapshot::Snapshot) of the
 //!   sources' lists, their HTTP validators and verification times to
@@ -88,6 +89,11 @@
 //!   [`StaleError`] instead (fail closed). A stale hit is still reported as
 //!   a hit, and an invalid input is still invalid: neither can wrongly let
 //!   a payment through.
+//! * **Blocking.** [`LiveScreener::refresh`] blocks while it fetches
+//!   (`reqwest::blocking`): call it from a plain thread, the background
+//!   refresher, or an async runtime's blocking pool (e.g. tokio's
+//!   `spawn_blocking`), never from inside an async task. Checks never
+//!   block.
 //! * **Background refresh.** [`LiveScreener::spawn_refresher`] refreshes
 //!   every [`LiveScreenerBuilder::refresh_interval`] on its own thread until
 //!   its [`RefresherHandle`] is stopped or dropped; it waits on a channel,
