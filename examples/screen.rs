@@ -1,7 +1,7 @@
 //! `screen`: batch screening of wallet addresses, one per line.
 //!
 //! ```text
-//! cargo run --release --example screen -- [--list FILE]... [--no-bundled] [--format jsonl|text] [--fast] [FILE|-]...
+//! cargo run --release --example screen -- [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled] [--format jsonl|text] [--fast] [FILE|-]...
 //! ```
 //!
 //! Contract (scripts rely on it):
@@ -16,6 +16,20 @@
 //!   [`walletscreen::List::from_path`] (walletscreen CSV or plain text,
 //!   detected; id = file stem, category `custom` unless the file says
 //!   otherwise).
+//! * **Fetched lists.** Each `--fetch URL|PATH` is fetched (URLs need the
+//!   crate's `update` feature, which the examples get) and loaded in any
+//!   format [`walletscreen::List::from_bytes`] detects, through
+//!   [`walletscreen::LiveScreener`] and its guards (complete parse, no
+//!   empty list, no shrink over 20 % against the list it replaces); a
+//!   fetched list replaces the bundled or `--list` list with the same id
+//!   (OFAC's SDN file names give `ofac-sdn`). One line per source goes to
+//!   stderr (`screen: fetched ...`). A failed fetch is an error (exit 2),
+//!   unless `--cache DIR` is given: then the lists of the last successful
+//!   fetch with the same `--fetch` arguments, kept in `DIR`, serve instead,
+//!   or the bundled and `--list` lists when the cache is missing or corrupt,
+//!   each time with a `screen: warning: ...` line on stderr. After a
+//!   successful fetch the cache is rewritten. `--cache` without `--fetch`
+//!   is a usage error.
 //! * **Checks.** Checksums are verified by default
 //!   (`CheckOptions { verify_checksum: true }`), so a mistyped address is
 //!   `invalid`; `--fast` checks the shape only (a mistyped address is
@@ -47,12 +61,15 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::process::ExitCode;
 
 use serde::Serialize;
+use walletscreen::update::CacheStatus;
 use walletscreen::{
-    CheckOptions, Checksum, Family, List, LoadError, Match, Screener, Verdict, Version,
+    CheckOptions, Checksum, Family, List, LiveScreener, LoadError, Match, Screener, Source,
+    Verdict, Version,
 };
 
 const USAGE: &str = "\
-usage: screen [--list FILE]... [--no-bundled] [--format jsonl|text] [--fast] [FILE|-]...
+usage: screen [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
+              [--format jsonl|text] [--fast] [FILE|-]...
 
 Screens wallet addresses, one per line, against the bundled sanctions and
 attribution lists (OFAC SDN, FBI DPRK) and any lists given with --list.
@@ -62,6 +79,14 @@ writes one result per input line (empty lines included) to standard output.
 options:
   --list FILE       also screen against FILE (walletscreen CSV list or plain
                     text, one address per line); may be repeated
+  --fetch URL|PATH  fetch a list (any supported format, detected) and screen
+                    against it; it replaces a list with the same id (OFAC's
+                    SDN files replace the bundled ofac-sdn); may be repeated.
+                    Refused if it does not parse, is empty or shrank by more
+                    than 20 % against the list it replaces.
+  --cache DIR       with --fetch: keep the fetched lists in DIR after a
+                    successful fetch, and screen against them (with a
+                    warning) when fetching fails
   --no-bundled      do not load the bundled lists
   --format FORMAT   text (default): LINE<TAB>HIT|CLEAR|INVALID<TAB>INPUT<TAB>DETAIL
                     jsonl: one JSON object per line (line, input, verdict,
@@ -86,6 +111,8 @@ enum Format {
 #[derive(Debug)]
 struct Args {
     lists: Vec<String>,
+    fetch: Vec<String>,
+    cache: Option<String>,
     bundled: bool,
     format: Format,
     fast: bool,
@@ -140,6 +167,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut it = args.into_iter();
     let mut parsed = Args {
         lists: Vec::new(),
+        fetch: Vec::new(),
+        cache: None,
         bundled: true,
         format: Format::Text,
         fast: false,
@@ -159,6 +188,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--list" => parsed.lists.push(value("--list")?),
+            "--fetch" => parsed.fetch.push(value("--fetch")?),
+            "--cache" => parsed.cache = Some(value("--cache")?),
             "--format" => parsed.format = parse_format(&value("--format")?)?,
             "--no-bundled" | "--fast" if inline.is_some() => {
                 return Err(format!("{flag} takes no value"));
@@ -176,6 +207,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }
     if parsed.inputs.is_empty() {
         parsed.inputs.push("-".to_owned());
+    }
+    if parsed.cache.is_some() && parsed.fetch.is_empty() {
+        return Err("--cache needs --fetch".to_owned());
     }
     Ok(Command::Screen(parsed))
 }
@@ -248,6 +282,9 @@ fn report_write_error(e: &io::Error) {
 /// The screener over the bundled lists (unless `--no-bundled`) and every
 /// `--list` file.
 fn build_screener(args: &Args) -> Result<Screener, String> {
+    if !args.fetch.is_empty() {
+        return fetch_screener(args);
+    }
     let mut builder = Screener::builder();
     builder.bundled(args.bundled);
     for path in &args.lists {
@@ -256,6 +293,62 @@ fn build_screener(args: &Args) -> Result<Screener, String> {
     builder
         .build()
         .map_err(|e| format!("building the screener: {e}"))
+}
+
+/// The screener over the base lists (bundled, `--list`) and every
+/// `--fetch` source, falling back to the `--cache` when fetching fails.
+fn fetch_screener(args: &Args) -> Result<Screener, String> {
+    let mut builder = LiveScreener::builder();
+    builder.bundled(args.bundled);
+    for path in &args.lists {
+        builder.list(List::from_path(path).map_err(|e| list_error(path, &e))?);
+    }
+    for f in &args.fetch {
+        builder.source(Source::parse(f));
+    }
+    if let Some(dir) = &args.cache {
+        builder.cache_dir(dir);
+    }
+    let live = builder
+        .build()
+        .map_err(|e| format!("building the screener: {e}"))?;
+    let cache = live.cache_status();
+    if let CacheStatus::Ignored { path, error } = cache {
+        eprintln!(
+            "screen: warning: ignoring cache {}: {error}",
+            path.display()
+        );
+    }
+    match live.refresh() {
+        Ok(report) => {
+            for s in &report.sources {
+                eprintln!(
+                    "screen: fetched {}: list {}, {} entries, sha256 {}, {} added, {} removed",
+                    s.location,
+                    s.list,
+                    s.entries,
+                    s.sha256,
+                    s.added.len(),
+                    s.removed.len()
+                );
+            }
+            if let Some(e) = &report.cache_error {
+                eprintln!("screen: warning: writing the cache: {e}");
+            }
+        }
+        Err(e) if args.cache.is_none() => return Err(format!("--fetch: {e}")),
+        Err(e) => {
+            let using = match cache {
+                CacheStatus::Loaded { path, lists, .. } if *lists > 0 => {
+                    format!("the lists cached in {}", path.display())
+                }
+                _ => "the bundled and --list lists (no usable cache for these --fetch sources)"
+                    .to_owned(),
+            };
+            eprintln!("screen: warning: --fetch: {e}; screening against {using}");
+        }
+    }
+    Ok(live.screener())
 }
 
 /// A list load error, naming the file (the error itself names the line).

@@ -55,7 +55,9 @@ pub mod bundled;
 pub mod error;
 pub mod list;
 mod screener;
+pub mod snapshot;
 mod table;
+pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};
 pub use error::{BuildError, LoadError, ParseError};
@@ -63,4 +65,9 @@ pub use list::{Category, Entry, List, ListMeta};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
     Verdict, Version, Via,
+};
+pub use snapshot::{Snapshot, SnapshotError};
+pub use update::{
+    ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict, RefreshReport, Source, StaleError,
+    UpdateError,
 };

@@ -267,6 +267,16 @@ impl List {
     pub(crate) fn into_parts(self) -> (ListMeta, Vec<Entry>, [u8; 32]) {
         (self.meta, self.entries, self.sha256)
     }
+
+    /// Reassembles a list from its parts (used by [`crate::snapshot`]; the
+    /// entries are expected to have been validated by [`Entry::new`]).
+    pub(crate) fn from_parts(meta: ListMeta, entries: Vec<Entry>, sha256: [u8; 32]) -> List {
+        List {
+            meta,
+            entries,
+            sha256,
+        }
+    }
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<&str, LoadError> {
