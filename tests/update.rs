@@ -81,7 +81,7 @@ fn assert_hit(live: &LiveScreener, address: &str, version: &Arc<Version>) {
     let v = live.check(address).unwrap();
     assert!(v.verdict.is_hit(), "{address} should be a hit: {v:?}");
     assert_eq!(&v.version, version, "answered by the expected list set");
-    assert_eq!(&v.verdict.hit().unwrap().version, version);
+    assert_eq!(v.verdict.hit().unwrap().version(), version);
 }
 
 fn assert_clear(live: &LiveScreener, address: &str) {
@@ -726,7 +726,7 @@ fn checks_during_a_thousand_swaps_see_one_complete_version() {
                         let entity = v
                             .verdict
                             .hit()
-                            .map(|h| (h.version.clone(), h.matches[0].entry.entity.clone()));
+                            .map(|h| (h.version().clone(), h.matches()[0].entry.entity.clone()));
                         match (i, is_a, entity) {
                             // Only in A: a hit from A, clear from B.
                             (0, true, Some((hv, e))) => {
