@@ -282,8 +282,8 @@ impl Keyed<'_> {
     }
 }
 
-/// Normalizes `input` as [`key`] does and returns the address text: the
-/// caller-facing view of step 1 of the module docs.
+/// Normalizes `input` as the screener does before keying it, and returns
+/// the address text: the caller-facing view of step 1 of the module docs.
 ///
 /// ```
 /// use walletscreen::address::normalize;
