@@ -10,7 +10,25 @@ pub(super) fn parse(body: &str, first_line: usize) -> Result<Vec<Entry>, LoadErr
         .has_headers(true)
         .flexible(false)
         .from_reader(body.as_bytes());
-    let at = |pos: Option<&::csv::Position>| first_line + pos.map_or(0, |p| p.line() as usize - 1);
+    // Lines counted from byte offsets: after a CRLF the csv crate puts a
+    // record at the previous line's end, one line short.
+    let bytes = body.as_bytes();
+    let mut seen = (0usize, 0usize); // (offset, newlines before it)
+    let mut at = |pos: Option<&::csv::Position>| {
+        let Some(p) = pos else {
+            return first_line;
+        };
+        let mut offset = (p.byte() as usize).min(bytes.len());
+        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset < seen.0 {
+            seen = (0, 0);
+        }
+        seen.1 += bytes[seen.0..offset].iter().filter(|&&b| b == b'\n').count();
+        seen.0 = offset;
+        first_line + seen.1
+    };
     let headers = rdr
         .headers()
         .map_err(|source| csv_error(first_line, source))?
@@ -85,6 +103,17 @@ mod tests {
         assert_eq!(e[0].line, 9);
         assert_eq!(e[0].entity.as_deref(), Some("SUEX OTC, S.R.O."));
         assert_eq!(e[0].tickers, ["XBT", "USDT"]);
+    }
+
+    #[test]
+    fn crlf_lines() {
+        let body = "address,entity\r\na,x\r\nb,\"y\r\nz\"\r\nc,z\r\n";
+        let lines: Vec<usize> = parse(body, 3).unwrap().iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 5, 7]);
+        match parse("address,entity\r\na,x\r\nb,x,extra\r\n", 1) {
+            Err(LoadError::Csv { line, .. }) => assert_eq!(line, 3),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
