@@ -310,7 +310,7 @@ pub enum OfacError {
     /// The file parsed but may not hold every listed address (see
     /// [`super::OfacWarning::is_data_loss`]); refused when building a
     /// [`crate::List`], so that no partial list reaches a screener.
-    #[error("{position}: incomplete: {warning} ({count} such problem(s) in all)")]
+    #[error("the file may be missing addresses: {warning} ({count} such warning(s) in all)")]
     Incomplete {
         /// Where the first problem is.
         position: Position,
