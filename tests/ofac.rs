@@ -290,6 +290,28 @@ fn positions_point_at_the_address() {
     }
 }
 
+/// A UTF-8 byte-order mark is accepted, and counted in positions.
+#[test]
+fn byte_order_mark_keeps_positions_exact() {
+    for (name, bytes, comments) in mini_files() {
+        let plain = ofac::parse(&bytes, comments.as_deref()).unwrap();
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(&bytes);
+        let f = ofac::parse(&with_bom, comments.as_deref()).unwrap();
+        assert_eq!(f.entries.len(), plain.entries.len(), "{name}");
+        for (a, b) in f.entries.iter().zip(&plain.entries) {
+            assert_eq!(a.position.offset, b.position.offset + 3, "{name}");
+            assert_eq!(a.position.line, b.position.line, "{name}");
+        }
+        // A cut file with a BOM is still truncated, at its true end.
+        let cut = &with_bom[..with_bom.len() - 5];
+        match ofac::parse(cut, comments.as_deref()) {
+            Err(OfacError::Truncated { position, .. }) => assert_eq!(position.offset, cut.len()),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn lists_from_every_format() {
     let comments = fixture("sdn_comments.csv");

@@ -43,6 +43,9 @@ fn memchr_rev(needle: u8, hay: &[u8]) -> Option<usize> {
 pub(super) struct Xml<'a> {
     input: &'a [u8],
     reader: Reader<&'a [u8]>,
+    /// Length of a UTF-8 byte-order mark, stripped before the reader (which
+    /// would drop it without counting it in its offsets).
+    bom: usize,
     depth: usize,
     /// Line counting, incremental: the line of `line_offset`.
     line_offset: usize,
@@ -61,7 +64,12 @@ pub(super) enum Next<'a> {
 impl<'a> Xml<'a> {
     /// A reader over `input`, which must already be known to be UTF-8.
     pub fn new(input: &'a [u8]) -> Self {
-        let mut reader = Reader::from_reader(input);
+        let bom = if input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let mut reader = Reader::from_reader(&input[bom..]);
         let config = reader.config_mut();
         // Whitespace between elements makes no events. Switched off while
         // capturing text, where `A &amp; B` must keep its spaces.
@@ -71,6 +79,7 @@ impl<'a> Xml<'a> {
         Xml {
             input,
             reader,
+            bom,
             depth: 0,
             line_offset: 0,
             line: 1,
@@ -80,7 +89,7 @@ impl<'a> Xml<'a> {
 
     /// The position just after the last event read.
     pub fn here(&mut self) -> Position {
-        let offset = self.reader.buffer_position() as usize;
+        let offset = self.bom + self.reader.buffer_position() as usize;
         self.position(offset)
     }
 
@@ -101,7 +110,7 @@ impl<'a> Xml<'a> {
     }
 
     fn error(&mut self, e: XmlError) -> OfacError {
-        let at_end = self.reader.buffer_position() as usize >= self.input.len();
+        let at_end = self.bom + self.reader.buffer_position() as usize >= self.input.len();
         let truncation = matches!(
             e,
             XmlError::Syntax(
@@ -121,7 +130,7 @@ impl<'a> Xml<'a> {
         if at_end && truncation {
             return self.truncated();
         }
-        let offset = self.reader.error_position() as usize;
+        let offset = self.bom + self.reader.error_position() as usize;
         let position = self.position(offset);
         match e {
             XmlError::Encoding(_) => OfacError::Encoding {
