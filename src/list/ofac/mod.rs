@@ -32,7 +32,7 @@
 //! position; no entry is returned. A file that parses but may be missing
 //! addresses (a cut remark without continuation, a `sdn.csv` without OFAC's
 //! end-of-file mark) parses with warnings ([`OfacWarning::is_data_loss`]),
-//! and is refused when a [`List`](crate::List) is built from it.
+//! and is refused when a [`List`] is built from it.
 //!
 //! **Unknown tickers are kept**: an address under "Digital Currency Address -
 //! NEW" is an entry like any other, with an [`OfacWarning::UnknownTicker`].
