@@ -174,9 +174,10 @@ impl List {
     /// Loads a list from bytes, detecting the format: an OFAC file
     /// ([`ofac::detect`]; `sdn.csv` needs its comments, see
     /// [`List::from_ofac_csv`]); any other markup (an HTML error page, some
-    /// other XML) and `sdn_comments.csv` alone are refused; CSV when the first line after the leading `#`
-    /// lines is a header with an `address` column; plain text otherwise.
-    /// `defaults` gives metadata the file does not set itself.
+    /// other XML) and `sdn_comments.csv` alone are refused; CSV when the
+    /// first line after the leading `#` lines is a header with an `address`
+    /// column; plain text otherwise. `defaults` gives metadata the file does
+    /// not set itself.
     pub fn from_bytes(bytes: &[u8], defaults: ListMeta) -> Result<List, LoadError> {
         if ofac::claims(bytes) {
             return ofac::load(bytes, None, defaults);
