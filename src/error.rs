@@ -150,6 +150,10 @@ pub enum LoadError {
         /// The version found.
         version: String,
     },
+    /// An OFAC file that is malformed, truncated, incomplete or of the
+    /// wrong kind.
+    #[error("OFAC file: {0}")]
+    Ofac(#[from] crate::list::ofac::OfacError),
 }
 
 /// Why a screener could not be compiled.

@@ -448,10 +448,10 @@ impl Screener {
     fn lookup(&self, tag: u8, payload: &[u8]) -> Option<u32> {
         let inner = &*self.inner;
         let hash = inner.table.hash(tag, payload);
-        if let Some(bloom) = &inner.bloom {
-            if !bloom.check(&hash) {
-                return None;
-            }
+        if let Some(bloom) = &inner.bloom
+            && !bloom.check(&hash)
+        {
+            return None;
         }
         inner.table.find(hash, tag, payload)
     }

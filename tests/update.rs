@@ -174,12 +174,7 @@ fn refresh_cases() -> Vec<Case> {
                 "/feed",
                 Reply::ok("<?xml version=\"1.0\"?>\n<sdnList>\n<sdnEntry><uid>1</uid>\n<idList>\n"),
             )],
-            expect: |r| {
-                matches!(
-                    r,
-                    Err(UpdateError::Parse { .. } | UpdateError::UnrecognizedFormat { .. })
-                )
-            },
+            expect: |r| matches!(r, Err(UpdateError::Parse { .. })),
             keeps_a: true,
         },
         Case {

@@ -31,7 +31,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(h: &str) -> Vec<u8> {
-    assert!(h.len() % 2 == 0, "odd hex length: {h}");
+    assert!(h.len().is_multiple_of(2), "odd hex length: {h}");
     (0..h.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap_or_else(|e| panic!("{h}: {e}")))

@@ -124,18 +124,18 @@ pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
 /// Interprets checksum-verified `version || hash` bytes.
 fn from_versioned(data: &[u8]) -> Result<Address, ParseError> {
     for v in VERSIONS {
-        if let Some(hash) = data.strip_prefix(v.prefix) {
-            if hash.len() == 20 {
-                let version = v.prefix.iter().fold(0u16, |a, &b| (a << 8) | u16::from(b));
-                let kind = (v.kind)(version);
-                return Ok(Address {
-                    family: Family::Base58,
-                    kind,
-                    chains: v.chains,
-                    payload: hash.to_vec(),
-                    checksum: Checksum::Valid,
-                });
-            }
+        if let Some(hash) = data.strip_prefix(v.prefix)
+            && hash.len() == 20
+        {
+            let version = v.prefix.iter().fold(0u16, |a, &b| (a << 8) | u16::from(b));
+            let kind = (v.kind)(version);
+            return Ok(Address {
+                family: Family::Base58,
+                kind,
+                chains: v.chains,
+                payload: hash.to_vec(),
+                checksum: Checksum::Valid,
+            });
         }
     }
     let split = if data.first() == Some(&0x1c) { 2 } else { 1 }.min(data.len());

@@ -462,10 +462,10 @@ fn classify<'a>(
     // spelling of a base58 one: a base58check address that happens to start
     // like a bech32 hrp (TRON `TB1…`) must stay base58. Checked only in that
     // rare case, so the hot path still does no decoding.
-    if let Some(n) = bech32::lower_key(b, key_buf) {
-        if !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b)) {
-            return keyed(Family::Bech32, tag::BECH32, &key_buf[..n]);
-        }
+    if let Some(n) = bech32::lower_key(b, key_buf)
+        && !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b))
+    {
+        return keyed(Family::Bech32, tag::BECH32, &key_buf[..n]);
     }
     if let Some(n) = bare_cashaddr_key(b, key_buf) {
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);

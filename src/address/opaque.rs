@@ -29,10 +29,11 @@ pub(crate) fn reason(cash_prefix: Option<&str>, text: &str) -> ParseError {
             return invalid_char(Family::Evm, text, i + 2);
         }
     }
-    if matches!(b.len(), 95 | 106) && matches!(b.first(), Some(b'4' | b'8')) {
-        if let Err(e) = super::monero::decode(text) {
-            return ParseError::Monero(e);
-        }
+    if matches!(b.len(), 95 | 106)
+        && matches!(b.first(), Some(b'4' | b'8'))
+        && let Err(e) = super::monero::decode(text)
+    {
+        return ParseError::Monero(e);
     }
     if b.iter().all(u8::is_ascii_alphanumeric) {
         if let Some(i) = b.iter().position(|&c| !base58check::is_base58(c)) {

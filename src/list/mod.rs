@@ -1,6 +1,6 @@
 //! List formats in, entries with provenance out.
 //!
-//! Two formats, both specified in `lists/README.md`:
+//! Two formats of our own, both specified in `lists/README.md`:
 //!
 //! * **walletscreen list v1**, a CSV with a header
 //!   (`address,chain,tickers,entity,entity_id,programs,listed,source`) and
@@ -8,6 +8,9 @@
 //!   `source`, `license`). The bundled lists use it.
 //! * **plain text**, one address per line, `#` comments, for internal
 //!   blocklists. It may carry the same metadata lines on top.
+//!
+//! and OFAC's own files (`SDN.XML`, `SDN_ADVANCED.XML`, `SDN_ENHANCED.XML`,
+//! `sdn.csv` with `sdn_comments.csv`), read by [`ofac`].
 //!
 //! Loading is all or nothing: a structural problem (bad UTF-8, broken CSV,
 //! no `address` column) is a [`LoadError`] naming the line, and no list comes
@@ -23,6 +26,7 @@ use crate::address::{self, Address};
 use crate::error::{LoadError, ParseError};
 
 mod csv;
+pub mod ofac;
 mod text;
 
 /// What a list asserts about its addresses.
@@ -154,6 +158,8 @@ pub enum Format {
     Csv,
     /// One address per line.
     Text,
+    /// An OFAC file (see [`ofac`]).
+    Ofac(ofac::OfacFormat),
 }
 
 /// A loaded, validated list, ready to be compiled into a screener.
@@ -165,11 +171,17 @@ pub struct List {
 }
 
 impl List {
-    /// Loads a list from bytes, detecting the format: CSV when the first
-    /// line after the leading `#` lines is a header with an `address`
-    /// column, plain text otherwise. `defaults` gives metadata the file does
+    /// Loads a list from bytes, detecting the format: an OFAC file
+    /// ([`ofac::detect`]; `sdn.csv` needs its comments, see
+    /// [`List::from_ofac_csv`]); any other markup (an HTML error page, some
+    /// other XML) and `sdn_comments.csv` alone are refused; CSV when the
+    /// first line after the leading `#` lines is a header with an `address`
+    /// column; plain text otherwise. `defaults` gives metadata the file does
     /// not set itself.
     pub fn from_bytes(bytes: &[u8], defaults: ListMeta) -> Result<List, LoadError> {
+        if ofac::claims(bytes) {
+            return ofac::load(bytes, None, defaults);
+        }
         let text = decode_utf8(bytes)?;
         let format = detect(text);
         Self::from_str_as(text, bytes, format, defaults)
@@ -181,6 +193,9 @@ impl List {
         format: Format,
         defaults: ListMeta,
     ) -> Result<List, LoadError> {
+        if let Format::Ofac(f) = format {
+            return ofac::load(bytes, Some(f), defaults);
+        }
         let text = decode_utf8(bytes)?;
         Self::from_str_as(text, bytes, format, defaults)
     }
@@ -191,11 +206,16 @@ impl List {
         format: Format,
         defaults: ListMeta,
     ) -> Result<List, LoadError> {
+        if let Format::Ofac(f) = format {
+            return ofac::load(bytes, Some(f), defaults);
+        }
         let (meta, body_line) = header::parse(text, defaults)?;
         let body = header::body(text, body_line);
         let mut entries = match format {
             Format::Csv => csv::parse(body, body_line)?,
             Format::Text => text::parse(body, body_line),
+            // Handled above.
+            Format::Ofac(_) => Vec::new(),
         };
         for e in &mut entries {
             if e.source.is_none() {

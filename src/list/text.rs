@@ -15,10 +15,9 @@ pub(super) fn parse(body: &str, first_line: usize) -> Vec<Entry> {
         if let Some(pos) = l
             .find([' ', '\t'])
             .and_then(|p| l[p..].find('#').map(|q| p + q))
+            && l[..pos].ends_with([' ', '\t'])
         {
-            if l[..pos].ends_with([' ', '\t']) {
-                l = l[..pos].trim_end();
-            }
+            l = l[..pos].trim_end();
         }
         if l.is_empty() {
             continue;

@@ -333,14 +333,14 @@ mod http {
                 }
             }
         }
-        if let Some(expected) = expected {
-            if bytes.len() as u64 != expected {
-                return Err(UpdateError::Truncated {
-                    location: url.to_owned(),
-                    received: bytes.len() as u64,
-                    expected,
-                });
-            }
+        if let Some(expected) = expected
+            && bytes.len() as u64 != expected
+        {
+            return Err(UpdateError::Truncated {
+                location: url.to_owned(),
+                received: bytes.len() as u64,
+                expected,
+            });
         }
         Ok(Fetched::Body { bytes, validators })
     }

@@ -652,17 +652,17 @@ impl LiveScreener {
 
         let mut cache_written = None;
         let mut cache_error = None;
-        if let Some(path) = &shared.cache_path {
-            if swapped || !state.cache_in_sync {
-                match write_cache(path, &shared.sources, &state.sources) {
-                    Ok(()) => {
-                        state.cache_in_sync = true;
-                        cache_written = Some(path.clone());
-                    }
-                    Err(e) => {
-                        state.cache_in_sync = false;
-                        cache_error = Some(e);
-                    }
+        if let Some(path) = &shared.cache_path
+            && (swapped || !state.cache_in_sync)
+        {
+            match write_cache(path, &shared.sources, &state.sources) {
+                Ok(()) => {
+                    state.cache_in_sync = true;
+                    cache_written = Some(path.clone());
+                }
+                Err(e) => {
+                    state.cache_in_sync = false;
+                    cache_error = Some(e);
                 }
             }
         }
@@ -789,12 +789,6 @@ impl LiveScreener {
                 location: loc(),
                 source: e,
             })?;
-        if let Some(reason) = markup_read_as_text(bytes, &list) {
-            return Err(UpdateError::UnrecognizedFormat {
-                location: loc(),
-                reason,
-            });
-        }
         if shared.force {
             return Ok(list);
         }
@@ -914,19 +908,6 @@ fn compose(base: &[Arc<List>], states: &[SourceState]) -> Result<ListSet, BuildE
         })
         .flatten();
     ListSet::compile(compose_lists(base, states), verified_at)
-}
-
-/// A list that plain-text loading made out of markup (an XML or HTML body
-/// read as one address per line) is no list. Until the OFAC XML parsers
-/// land in [`List::from_bytes`], XML is refused here; once they do, an XML
-/// body parses into real addresses (or a load error) and this never fires.
-fn markup_read_as_text(bytes: &[u8], list: &List) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace())?;
-    let is_markup = *first == b'<' && list.entries().iter().any(|e| e.address.starts_with('<'));
-    is_markup.then(|| {
-        "the body is markup (XML or HTML), which this build cannot read as a list".to_owned()
-    })
 }
 
 /// How two spellings of one address compare: decoded kind and payload when
@@ -1057,7 +1038,6 @@ fn restore(sources: &[Source], snap: Snapshot) -> Vec<SourceState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::list::{Category, ListMeta};
 
     fn entries(addrs: &[&str]) -> Vec<Entry> {
         addrs
@@ -1084,36 +1064,6 @@ mod tests {
         let addrs = |v: &[Change]| v.iter().map(|c| c.address.clone()).collect::<Vec<_>>();
         assert_eq!(addrs(&added), ["36j4NfKv6Akva9amjWrLG6MuSQym1GuEmm"]);
         assert_eq!(addrs(&removed), ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]);
-    }
-
-    #[test]
-    fn markup_guard_cases() {
-        let cases: &[(&str, &[u8], bool)] = &[
-            (
-                "xml",
-                b"<?xml version=\"1.0\"?>\n<sdnList>\n</sdnList>\n",
-                true,
-            ),
-            (
-                "xml after bom and blanks",
-                b"\xEF\xBB\xBF \n<sdnList/>\n",
-                true,
-            ),
-            ("html", b"<!DOCTYPE html>\n<html></html>\n", true),
-            (
-                "text list",
-                b"# list\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\n",
-                false,
-            ),
-        ];
-        for (name, bytes, refused) in cases {
-            let list = List::from_bytes(bytes, ListMeta::new("x", Category::Custom)).unwrap();
-            assert_eq!(
-                markup_read_as_text(bytes, &list).is_some(),
-                *refused,
-                "{name}"
-            );
-        }
     }
 
     #[test]

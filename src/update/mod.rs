@@ -45,10 +45,10 @@
 //!   sources fail with [`UpdateError::HttpDisabled`]: the payment-path
 //!   build has no HTTP stack.
 //! * **Guards**, before anything is swapped in: the body is parsed
-//!   completely (a [`LoadError`] refuses it); markup read
-//!   as a plain-text list is refused ([`UpdateError::UnrecognizedFormat`]:
-//!   until the OFAC XML parsers land, XML would otherwise be read as a
-//!   text list of flagged lines); a list with no entry is refused
+//!   completely, in whatever format [`List::from_bytes`](crate::List::from_bytes) detects (OFAC's
+//!   XML and CSV files included; malformed or truncated XML, an HTML error
+//!   page or a file of the wrong kind is a [`LoadError`] and is refused);
+//!   a list with no entry is refused
 //!   ([`UpdateError::Empty`]), and so is one with more than
 //!   [`LiveScreenerBuilder::max_shrink`] (default 20 %) fewer entries than
 //!   the list with the same id it replaces ([`UpdateError::Shrink`]),
@@ -357,15 +357,6 @@ pub enum UpdateError {
         /// The load error (with its line).
         #[source]
         source: LoadError,
-    },
-    /// The bytes are in no list format this build reads (markup that the
-    /// plain-text reader would take for a list of addresses).
-    #[error("parsing {location}: {reason}")]
-    UnrecognizedFormat {
-        /// The URL or path.
-        location: String,
-        /// Why.
-        reason: String,
     },
     /// The list has no entry.
     #[error("{location}: the list is empty; refused (set `force` to accept)")]
