@@ -331,6 +331,9 @@ fn fetch_screener(args: &Args) -> Result<Screener, String> {
                     s.added.len(),
                     s.removed.len()
                 );
+                for w in &s.warnings {
+                    eprintln!("screen: warning: {}: {w}", s.location);
+                }
             }
             if let Some(e) = &report.cache_error {
                 eprintln!("screen: warning: writing the cache: {e}");

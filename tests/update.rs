@@ -839,3 +839,43 @@ fn a_list_that_changes_its_id_is_compared_with_the_previous_one() {
         .collect();
     assert_eq!(ids, ["renamed"]);
 }
+
+/// An OFAC file served over HTTP with a ticker never seen before: the list
+/// is accepted, the address is screened, and the refresh report carries the
+/// warning.
+#[test]
+fn ofac_xml_from_a_server_with_an_unknown_ticker_is_kept_and_reported() {
+    let xml = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ofac/generated/SDN_ADVANCED.XML"),
+    )
+    .unwrap();
+    let server = Server::start();
+    server.route("/feed", Reply::ok(xml));
+    let live = builder(&server).max_body(8 << 20).build().unwrap();
+    let report = live.refresh().expect("the OFAC file parses");
+    assert!(report.swapped);
+    let src = &report.sources[0];
+    assert!(src.entries > 900, "{}", src.entries);
+    let unknown: Vec<_> = src
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            walletscreen::list::ofac::OfacWarning::UnknownTicker {
+                ticker, address, ..
+            } => Some((ticker.clone(), address.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(unknown.len(), 1, "{:?}", src.warnings);
+    assert_eq!(unknown[0].0, "NEW");
+    let v = live.check(&unknown[0].1).unwrap();
+    assert!(v.verdict.is_hit(), "{v:?}");
+    // A real listed address from the same file screens too.
+    assert!(
+        live.check("0x098B716B8Aaf21512996dC57EB0615e2383E2f96")
+            .unwrap()
+            .verdict
+            .is_hit()
+    );
+}

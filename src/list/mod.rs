@@ -168,6 +168,7 @@ pub struct List {
     meta: ListMeta,
     entries: Vec<Entry>,
     sha256: [u8; 32],
+    warnings: Vec<ofac::OfacWarning>,
 }
 
 impl List {
@@ -226,6 +227,7 @@ impl List {
             meta,
             entries,
             sha256: Sha256::digest(bytes).into(),
+            warnings: Vec::new(),
         })
     }
 
@@ -256,6 +258,7 @@ impl List {
             meta,
             entries,
             sha256: h.finalize().into(),
+            warnings: Vec::new(),
         }
     }
 
@@ -279,6 +282,14 @@ impl List {
         self.entries.iter().filter(|e| e.issue.is_some())
     }
 
+    /// What the loader noticed without refusing the file: for OFAC files,
+    /// tickers never seen before (the address is kept) and other
+    /// [`ofac::OfacWarning`]s that lose no address. Empty for other formats
+    /// and for lists read back from a snapshot.
+    pub fn warnings(&self) -> &[ofac::OfacWarning] {
+        &self.warnings
+    }
+
     /// SHA-256 of the bytes the list was loaded from.
     pub fn sha256(&self) -> [u8; 32] {
         self.sha256
@@ -295,6 +306,7 @@ impl List {
             meta,
             entries,
             sha256,
+            warnings: Vec::new(),
         }
     }
 }

@@ -725,6 +725,7 @@ impl LiveScreener {
             added: Vec::new(),
             removed: Vec::new(),
             failed: Vec::new(),
+            warnings: list.warnings().to_vec(),
         };
         let fetched = self
             .inner
@@ -789,6 +790,9 @@ impl LiveScreener {
                 location: loc(),
                 source: e,
             })?;
+        for w in list.warnings() {
+            log::warn!("walletscreen: {}: {w}", loc());
+        }
         if shared.force {
             return Ok(list);
         }

@@ -469,6 +469,10 @@ pub struct SourceReport {
     pub removed: Vec<Change>,
     /// Earlier locations that failed before `location` answered.
     pub failed: Vec<(Location, UpdateError)>,
+    /// What the parser noticed without refusing the list (e.g. a ticker
+    /// never seen before, "Digital Currency Address - NEW": the address is
+    /// kept). Also logged at warn level when the list is fetched.
+    pub warnings: Vec<crate::list::ofac::OfacWarning>,
 }
 
 /// What a successful refresh did.

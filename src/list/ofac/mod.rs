@@ -659,6 +659,7 @@ fn list_from(file: &OfacFile, defaults: ListMeta, sha256: [u8; 32]) -> Result<Li
         meta,
         entries,
         sha256,
+        warnings: file.warnings.clone(),
     })
 }
 
