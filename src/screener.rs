@@ -444,7 +444,7 @@ impl Screener {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, tag: u8, payload: &[u8]) -> Option<u32> {
         let inner = &*self.inner;
         let hash = inner.table.hash(tag, payload);

@@ -300,7 +300,7 @@ pub fn normalize(input: &str) -> Result<String, ParseError> {
 /// Classifies and keys `input`. `Err` means the input can match nothing
 /// (empty, or longer than [`MAX_INPUT`]); an unknown format is `Ok` with
 /// `family == Opaque`, since a list may hold such a string verbatim.
-#[inline]
+#[inline(always)]
 pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, ParseError> {
     let b = input.as_bytes();
     // Fast path, the usual query: printable ASCII without a URI scheme. One
@@ -423,7 +423,7 @@ fn key_slow<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<'a>, P
 }
 
 /// Shape-only classification of normalized text. `None`: no known format.
-#[inline]
+#[inline(always)]
 fn classify<'a>(
     cash_prefix: Option<u8>,
     text: &'a str,
