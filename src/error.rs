@@ -71,15 +71,29 @@ pub enum ParseError {
         /// The family.
         family: Family,
     },
-    /// An error from the bech32 crate.
+    /// An error from the bech32 crate (its error is the [`source`]).
+    ///
+    /// [`source`]: std::error::Error::source
     #[error("bech32: {0}")]
-    Bech32(String),
+    Bech32(#[from] Bech32Error),
     /// An error decoding a CashAddr.
     #[error("cashaddr: {0}")]
     CashAddr(#[from] crate::address::cashaddr::CashAddrError),
     /// An error decoding a Monero address.
     #[error("monero: {0}")]
     Monero(#[from] crate::address::monero::MoneroError),
+}
+
+/// What the bech32 crate reported for a bech32-shaped string.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Bech32Error {
+    /// Decoding a segwit address (BIP-173 / BIP-350).
+    #[error(transparent)]
+    Segwit(#[from] bech32::segwit::DecodeError),
+    /// Decoding a plain bech32 string (e.g. `bnb1…`).
+    #[error(transparent)]
+    Plain(#[from] bech32::DecodeError),
 }
 
 impl Serialize for ParseError {

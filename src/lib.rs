@@ -60,7 +60,7 @@ mod table;
 pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};
-pub use error::{BuildError, LoadError, ParseError};
+pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use list::{Category, Entry, List, ListMeta};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,

@@ -229,6 +229,15 @@ fn bip173_valid_segwit_v0_parse_and_v1_plus_are_rejected() {
                 matches!(res, Err(ParseError::Bech32(_))),
                 "{addr}: bech32 v1+ must be rejected under BIP-350, got {res:?}"
             );
+            // The bech32 crate's own error is kept as the typed source.
+            let err = res.unwrap_err();
+            let source = std::error::Error::source(&err).expect("a source");
+            assert!(
+                source
+                    .downcast_ref::<walletscreen::Bech32Error>()
+                    .is_some_and(|e| matches!(e, walletscreen::Bech32Error::Segwit(_))),
+                "{addr}: {source:?}"
+            );
             v1plus += 1;
         }
     }

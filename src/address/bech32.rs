@@ -6,7 +6,7 @@
 //! string might otherwise be base58 in upper case and bech32 in lower case).
 
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::ParseError;
+use crate::error::{Bech32Error, ParseError};
 
 /// Segwit human-readable parts and the chain each names.
 const SEGWIT: &[(&str, &[&str])] = &[
@@ -118,9 +118,9 @@ pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
     let sep = text.rfind('1').unwrap_or(0);
     let (_, chains, segwit) =
         known_hrp(&text.as_bytes()[..sep]).ok_or(ParseError::UnknownFormat)?;
-    let err = |e: &dyn std::fmt::Display| ParseError::Bech32(e.to_string());
+    let err = |e: Bech32Error| ParseError::Bech32(e);
     if segwit {
-        let (hrp, version, program) = ::bech32::segwit::decode(text).map_err(|e| err(&e))?;
+        let (hrp, version, program) = ::bech32::segwit::decode(text).map_err(|e| err(e.into()))?;
         Ok(Address {
             family: Family::Bech32,
             kind: AddressKind::Segwit {
@@ -132,7 +132,7 @@ pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
             checksum: Checksum::Valid,
         })
     } else {
-        let (hrp, data) = ::bech32::decode(text).map_err(|e| err(&e))?;
+        let (hrp, data) = ::bech32::decode(text).map_err(|e| err(e.into()))?;
         Ok(Address {
             family: Family::Bech32,
             kind: AddressKind::Bech32 {
