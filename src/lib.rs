@@ -54,6 +54,7 @@ pub mod address;
 pub mod bundled;
 pub mod error;
 pub mod list;
+pub mod scan;
 mod screener;
 pub mod snapshot;
 mod table;
@@ -62,6 +63,7 @@ pub mod update;
 pub use address::{Address, AddressKind, Checksum, Family};
 pub use error::{BuildError, LoadError, ParseError};
 pub use list::{Category, Entry, List, ListMeta};
+pub use scan::{Scan, ScanMatch};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
     Verdict, Version, Via,
