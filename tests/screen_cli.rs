@@ -237,7 +237,11 @@ fn sample_jsonl_matches_expected_verdicts() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("\nscreen:   ofac-sdn  Wang Yunhe: 2\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\nscreen:   ofac-sdn  Wang Yunhe: 2\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
