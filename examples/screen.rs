@@ -567,7 +567,13 @@ fn run(args: Args) -> u8 {
     if let Some(pb) = &log.pb {
         pb.finish_and_clear();
     }
-    summary(&args, &tally, notes, bytes_done, start.elapsed());
+    summary(
+        &args,
+        &tally,
+        notes.min(MAX_NOTES),
+        bytes_done,
+        start.elapsed(),
+    );
     let hits = if args.scan { tally.matches } else { tally.hits };
     match (write_failed || failed.load(Ordering::Relaxed), hits) {
         (true, _) => EXIT_ERROR,
@@ -583,7 +589,7 @@ fn report_write_error(e: &io::Error) {
 }
 
 /// The end-of-run summary on stderr.
-fn summary(args: &Args, t: &Tally, notes: usize, bytes: u64, elapsed: Duration) {
+fn summary(args: &Args, t: &Tally, shown: usize, bytes: u64, elapsed: Duration) {
     let secs = elapsed.as_secs_f64().max(1e-9);
     let mb = bytes as f64 / 1e6;
     let rate = format!(
@@ -603,8 +609,8 @@ fn summary(args: &Args, t: &Tally, notes: usize, bytes: u64, elapsed: Duration) 
             t.lines, t.hits, t.clear, t.invalid, t.bad
         );
     }
-    if notes > MAX_NOTES {
-        eprintln!("screen: {} more bad lines not shown", notes - MAX_NOTES);
+    if t.bad > shown as u64 {
+        eprintln!("screen: {} more bad lines not shown", t.bad - shown as u64);
     }
     let mut by: Vec<(&(Arc<str>, String), &u64)> = t.by_entity.iter().collect();
     by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -1066,10 +1072,13 @@ impl Reader {
             while bufs.recs.len() < CHUNK_RECORDS && bufs.data.len() < BLOCK {
                 let before = rdr.position().byte();
                 let more = rdr.read_byte_record(&mut rec).map_err(|e| {
-                    let line = rdr.position().line();
+                    // The reader may be ahead of the parser: "near".
+                    let line = state.borrow().line;
                     match e.kind() {
-                        csv::ErrorKind::Io(e) => read_failed(line, e),
-                        _ => ReadError::Failed(format!("line {line}: {e}")),
+                        csv::ErrorKind::Io(e) => {
+                            ReadError::Failed(format!("near line {line}: {e}"))
+                        }
+                        _ => ReadError::Failed(format!("near line {line}: {e}")),
                     }
                 })?;
                 state.borrow_mut().since_record = 0;
@@ -1078,9 +1087,13 @@ impl Reader {
                     break;
                 }
                 bytes += rdr.position().byte() - before;
-                let line = rec.position().map_or(0, csv::Position::line);
-                let end_line = rdr.position().line().max(line + 1);
-                let too_long = state.borrow_mut().truncated_in(line..end_line);
+                let (line, too_long) = {
+                    let mut st = state.borrow_mut();
+                    let start = rec.position().map_or(before, csv::Position::byte);
+                    let line = st.line_at(start);
+                    let end_line = st.line_at(rdr.position().byte()).max(line + 1);
+                    (line, st.truncated_in(line..end_line))
+                };
                 if first {
                     first = false;
                     let header = match (&column, args.header.unwrap_or(Header::Auto)) {
@@ -1248,9 +1261,36 @@ struct CapState {
     truncated: VecDeque<(u64, u64)>,
     /// Bytes passed on since the reader last finished a record.
     since_record: usize,
+    /// Offsets (in the bytes passed on) of the line breaks (`\n`: true,
+    /// `\r`: false) not yet behind the parser, and how many newlines were
+    /// before them.
+    breaks: VecDeque<(u64, bool)>,
+    newlines_before: u64,
+    /// Bytes passed on.
+    passed: u64,
 }
 
 impl CapState {
+    /// The physical line of the first byte at or after `offset` (in the
+    /// bytes passed on) that is no line break: where a record that the
+    /// `csv` crate says starts at `offset` really starts (its position
+    /// includes the line breaks of skipped blank lines, and the `\n` of a
+    /// `\r\n`). Offsets must be asked in order.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut at = offset;
+        while let Some(&(pos, newline)) = self.breaks.front() {
+            if pos > at {
+                break;
+            }
+            if pos == at {
+                at += 1;
+            }
+            self.breaks.pop_front();
+            self.newlines_before += u64::from(newline);
+        }
+        self.newlines_before + 1
+    }
+
     /// The length of a truncated line among `lines`, if any; forgets
     /// truncated lines before `lines`.
     fn truncated_in(&mut self, lines: Range<u64>) -> Option<u64> {
@@ -1315,12 +1355,18 @@ impl<R: Read> Read for LineCap<R> {
                     }
                     st.line += 1;
                     st.line_len = 0;
+                    let at = st.passed + kept as u64;
+                    st.breaks.push_back((at, true));
                     out[kept] = b;
                     kept += 1;
                     continue;
                 }
                 st.line_len += 1;
                 if st.line_len <= self.max_line as u64 {
+                    if b == b'\r' {
+                        let at = st.passed + kept as u64;
+                        st.breaks.push_back((at, false));
+                    }
                     out[kept] = b;
                     kept += 1;
                 } else if st.line_len == self.max_line as u64 + 1 {
@@ -1330,6 +1376,7 @@ impl<R: Read> Read for LineCap<R> {
             }
             if kept > 0 {
                 st.since_record += kept;
+                st.passed += kept as u64;
                 return Ok(kept);
             }
         }
