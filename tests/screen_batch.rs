@@ -20,8 +20,6 @@ const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const GOLDEN: &str = "tests/golden/batch";
 const LIST: &str = "tests/golden/batch/list.csv";
 
-/// Listed in the fixture list (EVM, "Acme, Ltd.").
-const EVM_LISTED: &str = "0x08723392ed15743cc38513c4925f5e6be5c17243";
 /// OFAC SDN, Hydra Market (bundled list, and the fixture list).
 const OFAC_HYDRA: &str = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
 /// Bitcoin genesis address: valid, listed nowhere.
