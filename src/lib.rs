@@ -34,6 +34,9 @@
 //! # Ok::<(), walletscreen::BuildError>(())
 //! ```
 //!
+//! [`Screener::scan`] finds listed addresses inside free text (memos,
+//! tickets, logs), with byte spans; see [`scan`].
+//!
 //! Your own lists, in the crate's CSV format or as plain text:
 //!
 //! ```
