@@ -40,7 +40,7 @@
 //!   the automatons; a match must cover the whole token.
 //! * **Confirmation.** Every candidate span is then screened with
 //!   [`Screener::check`], the same normalize → classify → key path as any
-//!   query, and only a [`Verdict::Hit`](crate::Verdict::Hit) is returned.
+//!   query, and only a [`Verdict::Hit`] is returned.
 //!   Every scan match is therefore a `check` hit on its own span.
 //!
 //! The automatons are built on the first call to [`Screener::scan`] (or
