@@ -25,7 +25,9 @@
 //!   recall wins. Two spellings extend a token to the left: `0x`/`0X`
 //!   before 40 hex digits (the token `0x…` itself), and a CashAddr prefix
 //!   (`bitcoincash:`, `bchtest:`, `bchreg:`, any case) before a CashAddr
-//!   payload, which becomes part of the span.
+//!   payload, which becomes part of the span. (When the prefixed spelling
+//!   is no hit but the bare payload is, e.g. `bchtest:` before a listed
+//!   mainnet payload, the match is the bare payload.)
 //! * **Candidates.** A pre-pass skips text that cannot hold a match: tokens
 //!   shorter than the shortest pattern or longer than the longest (+2 for
 //!   `0x`) are never looked at. It probes one byte per *shortest pattern
@@ -354,6 +356,8 @@ impl<'t> Iterator for Scan<'_, 't> {
         None
     }
 }
+
+impl std::iter::FusedIterator for Scan<'_, '_> {}
 
 impl Screener {
     /// Finds the listed addresses in free text (transfer memos, support
