@@ -1,16 +1,50 @@
-//! `screen`: batch screening of wallet addresses, one per line.
+//! `screen`: batch screening of wallet addresses at file scale, and
+//! free-text scan.
 //!
 //! ```text
-//! cargo run --release --example screen -- [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled] [--format jsonl|text] [--fast] [FILE|-]...
+//! cargo run --release --example screen -- [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
+//!     [--format jsonl|csv|text] [--hits-only] [--fast]
+//!     [--column NAME|INDEX [--delimiter C] [--header auto|yes|no] | --field NAME | --scan]
+//!     [--threads N] [--max-line BYTES] [FILE|-]...
 //! ```
 //!
 //! Contract (scripts rely on it):
 //!
 //! * **Input.** Reads each `FILE` in order, or standard input when no file
-//!   or `-` is given. Every line is one input: the line as read minus its
-//!   line ending (`\n` or `\r\n`). Empty lines are inputs too (verdict
-//!   `invalid`, reason `empty input`); a line that is not UTF-8 is `invalid`
-//!   with reason `invalid UTF-8`. Exactly one output line per input line.
+//!   or `-` is given. A UTF-8 byte order mark at the start of a file is
+//!   skipped. Three kinds of input:
+//!   * plain lines (default): every line is one input, the line as read
+//!     minus its line ending (`\n` or `\r\n`). Empty lines are inputs too
+//!     (verdict `invalid`, reason `empty input`).
+//!   * CSV / TSV with `--column NAME|INDEX`: the field of that column of
+//!     each record (quoted fields, embedded newlines, CRLF; the `csv`
+//!     crate, records may have any number of fields). A numeric value is a
+//!     1-based column index (as `cut -f`); anything else is a header name,
+//!     and then the first record must be a header holding it (exact match
+//!     first, then trimmed and ASCII case-insensitive). With an index the
+//!     header is detected (`--header auto`): the first record is a header
+//!     when its field in that column is no address (a `screen: ... taken as
+//!     a header` note goes to stderr); `--header yes|no` decides instead.
+//!     The delimiter is `,`, or a tab for files named `*.tsv`, or
+//!     `--delimiter C` (`\t` or `tab` for a tab). `line` is the physical
+//!     line where the record starts; blank lines are skipped (the `csv`
+//!     crate's rule) and the header produces no output.
+//!   * JSON lines with `--field NAME`: the string field `NAME` of the JSON
+//!     object on each line; a dotted name (`tx.to`) walks nested objects
+//!     when no top-level key has the whole name.
+//! * **Bad lines** never stop the run. A line that is not UTF-8, a line
+//!   longer than `--max-line` bytes (default 1 MiB: it is skipped without
+//!   being buffered), a CSV record without the column, a malformed JSON
+//!   line, or one without the field (or with a non-string field) gets the
+//!   verdict `invalid` with the reason, and a
+//!   `screen: FILE: line N: REASON` note on stderr (the first 20 of a run;
+//!   the summary counts all of them as `bad lines`). They are not errors:
+//!   they do not change the exit status.
+//! * **Streaming.** A reader thread cuts the input into chunks of whole
+//!   lines (~1 MiB, or what one read of a pipe returns), `--threads N`
+//!   workers (default: the number of CPUs) screen them, and the main
+//!   thread writes the results in input order. At most 8 chunks are in
+//!   flight, so memory stays constant whatever the file size.
 //! * **Lists.** The bundled lists (OFAC SDN, FBI DPRK) unless
 //!   `--no-bundled`, plus each `--list FILE` loaded with
 //!   [`walletscreen::List::from_path`] (walletscreen CSV or plain text,
@@ -34,7 +68,8 @@
 //!   (`CheckOptions { verify_checksum: true }`), so a mistyped address is
 //!   `invalid`; `--fast` checks the shape only (a mistyped address is
 //!   `clear`). Hits are the same either way.
-//! * **Output** (stdout, buffered):
+//! * **Output** (stdout, buffered), one record per input, or per hit only
+//!   with `--hits-only`:
 //!   * `--format text` (default): `LINE<TAB>HIT<TAB>INPUT<TAB>MATCHES`, with
 //!     matches as `list: entity [programs] listed DATE` joined by `"; "`;
 //!     `LINE<TAB>CLEAR<TAB>INPUT<TAB>FAMILY`;
@@ -46,20 +81,51 @@
 //!     `file` (the path, or `-` for stdin), then `family` and `checksum`
 //!     (hit, clear), `version` (`{date, sha256}`, hit) or `reason`
 //!     (invalid).
-//! * **Summary** on stderr at the end:
-//!   `screen: N lines, H hits, C clear, I invalid`.
+//!   * `--format csv`: a header row, then one row per input, or per match
+//!     for a hit with several matches (first normal form), with the columns
+//!     `file,line,column,input,verdict,list,category,entity,entity_id,
+//!     programs,listed,address,via,family,checksum,reason`; `programs` are
+//!     joined with `;`; `column` is empty except for `--scan`.
+//! * **Free-text scan** (`--scan`): every line of every `FILE` is searched
+//!   with [`walletscreen::Screener::scan`] for listed addresses (whole
+//!   tokens, any case where the format ignores case, `0x` and CashAddr
+//!   prefixes, each match confirmed by `check`). One record per match, with
+//!   `column` (1-based, in characters) and in `jsonl` also `start`/`end`
+//!   (byte offsets in the line): text
+//!   `FILE:LINE:COLUMN<TAB>ADDRESS<TAB>MATCHES`, jsonl and csv as above with
+//!   verdict `hit`. Lines that are not UTF-8 are scanned with their bad
+//!   bytes replaced by U+FFFD (columns count the replacement characters)
+//!   and reported as bad lines.
+//! * **Summary** on stderr at the end: `screen: N lines, H hits, C clear,
+//!   I invalid, B bad lines in S s (R lines/s, M MB/s)` (for `--scan`:
+//!   `screen: scanned N lines (M MB), H matches, B bad lines in ...`),
+//!   then one `screen:   LIST  ENTITY: COUNT` line per list and entity hit
+//!   (most hits first, at most 20, then `... and K more`). A progress bar
+//!   (indicatif) is drawn on stderr only when stderr is a terminal, without
+//!   colours when `NO_COLOR` is set.
 //! * **Exit status:** 0 when nothing was a hit, 1 when at least one input
-//!   was a hit, 2 on a usage error (unknown flag, bad `--format`, missing
-//!   value) or an I/O error (unreadable input file, a `--list` that fails to
-//!   load, failed write); errors go to stderr prefixed `screen: `. An
-//!   unreadable input file does not stop the other files from being
-//!   screened, but the exit status is 2. `--help` prints usage to stdout and
-//!   exits 0.
+//!   was a hit (or a scan found a match), 2 on a usage error (unknown flag,
+//!   bad value, missing value, conflicting options) or an I/O error
+//!   (unreadable input file, a `--list` that fails to load, a `--column`
+//!   name missing from a file's header, a CSV record that never ends,
+//!   failed write); errors go to stderr prefixed `screen: `. An error in one
+//!   input file does not stop the other files from being screened, but the
+//!   exit status is 2, even if there were hits. `--help` prints usage to
+//!   stdout and exits 0.
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::ops::Range;
 use std::process::ExitCode;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use walletscreen::update::CacheStatus;
 use walletscreen::{
@@ -69,14 +135,18 @@ use walletscreen::{
 
 const USAGE: &str = "\
 usage: screen [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
-              [--format jsonl|text] [--fast] [FILE|-]...
+              [--format jsonl|csv|text] [--hits-only] [--fast]
+              [--column NAME|INDEX [--delimiter C] [--header auto|yes|no]
+               | --field NAME | --scan]
+              [--threads N] [--max-line BYTES] [FILE|-]...
 
-Screens wallet addresses, one per line, against the bundled sanctions and
-attribution lists (OFAC SDN, FBI DPRK) and any lists given with --list.
-Reads each FILE in order, or standard input when none (or -) is given, and
-writes one result per input line (empty lines included) to standard output.
+Screens wallet addresses, one per line (or one per CSV record or JSON line),
+against the bundled sanctions and attribution lists (OFAC SDN, FBI DPRK)
+and any lists given with --list. Reads each FILE in order, or standard input
+when none (or -) is given, and writes one result per input (empty lines
+included) to standard output, in input order.
 
-options:
+lists:
   --list FILE       also screen against FILE (walletscreen CSV list or plain
                     text, one address per line); may be repeated
   --fetch URL|PATH  fetch a list (any supported format, detected) and screen
@@ -88,16 +158,42 @@ options:
                     successful fetch, and screen against them (with a
                     warning) when fetching fails
   --no-bundled      do not load the bundled lists
+
+input:
+  --column NAME|INDEX  CSV/TSV input: screen this column (a number is a
+                    1-based index; a name needs a header row)
+  --delimiter C     CSV field delimiter (default ',', or tab for *.tsv files;
+                    '\\t' or 'tab' for a tab)
+  --header MODE     with --column INDEX: auto (default: the first record is a
+                    header when its field is no address), yes or no
+  --field NAME      JSON lines input: screen this string field (a dotted
+                    name walks nested objects)
+  --scan            free text: find listed addresses anywhere in each line
+                    (logs, memos, tickets); one record per match with its
+                    line and column
+  --max-line BYTES  longer lines are reported as bad and skipped (default
+                    1048576)
+  --threads N       worker threads (default: number of CPUs)
+
+output:
   --format FORMAT   text (default): LINE<TAB>HIT|CLEAR|INVALID<TAB>INPUT<TAB>DETAIL
                     jsonl: one JSON object per line (line, input, verdict,
                     matches, file, family, checksum, version, reason)
+                    csv: a header, then one row per input or per match
+  --hits-only       write hits only
   --fast            check address shape only; by default checksums are
                     verified, so a mistyped address is INVALID (with --fast
                     it is CLEAR). Listed addresses are hits either way.
   -h, --help        print this help and exit
 
-exit status: 0 no hit, 1 at least one hit, 2 usage or I/O error.
-A summary line goes to standard error at the end.
+Bad lines (not UTF-8, too long, missing column or field, malformed JSON) are
+INVALID with a reason, noted on standard error with their line number, and
+never stop the run. A summary (lines, hits by list and entity, invalid, bad
+lines, time, rate) goes to standard error at the end; a progress bar too
+when standard error is a terminal (no colours if NO_COLOR is set).
+
+exit status: 0 no hit, 1 at least one hit, 2 usage or I/O error (even if
+there were hits).
 ";
 
 /// Output format.
@@ -105,6 +201,23 @@ A summary line goes to standard error at the end.
 enum Format {
     Text,
     Jsonl,
+    Csv,
+}
+
+/// `--column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column {
+    /// 0-based (the command line's index minus one).
+    Index(usize),
+    Name(String),
+}
+
+/// `--header`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Header {
+    Auto,
+    Yes,
+    No,
 }
 
 /// Parsed command line.
@@ -116,6 +229,14 @@ struct Args {
     bundled: bool,
     format: Format,
     fast: bool,
+    hits_only: bool,
+    column: Option<Column>,
+    delimiter: Option<u8>,
+    header: Option<Header>,
+    field: Option<String>,
+    scan: bool,
+    threads: usize,
+    max_line: usize,
     inputs: Vec<String>,
 }
 
@@ -132,6 +253,19 @@ const EXIT_HIT: u8 = 1;
 /// Exit status: usage or I/O error.
 const EXIT_ERROR: u8 = 2;
 
+/// Default `--max-line`.
+const MAX_LINE: usize = 1 << 20;
+/// Bytes asked of one read: the usual chunk size.
+const BLOCK: usize = 1 << 20;
+/// CSV records per chunk at most.
+const CHUNK_RECORDS: usize = 32 * 1024;
+/// Chunks in flight (read and not yet written).
+const IN_FLIGHT: usize = 8;
+/// Bad lines noted on stderr per run (all are counted).
+const MAX_NOTES: usize = 20;
+/// Entities listed in the summary.
+const MAX_SUMMARY_ENTITIES: usize = 20;
+
 fn main() -> ExitCode {
     let command = match utf8_args().and_then(parse_args) {
         Ok(c) => c,
@@ -146,7 +280,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::from(EXIT_CLEAR)
         }
-        Command::Screen(args) => ExitCode::from(run(&args)),
+        Command::Screen(args) => ExitCode::from(run(args)),
     }
 }
 
@@ -172,6 +306,14 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         bundled: true,
         format: Format::Text,
         fast: false,
+        hits_only: false,
+        column: None,
+        delimiter: None,
+        header: None,
+        field: None,
+        scan: false,
+        threads: std::thread::available_parallelism().map_or(2, usize::from),
+        max_line: MAX_LINE,
         inputs: Vec::new(),
     };
     while let Some(arg) = it.next() {
@@ -191,11 +333,19 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "--fetch" => parsed.fetch.push(value("--fetch")?),
             "--cache" => parsed.cache = Some(value("--cache")?),
             "--format" => parsed.format = parse_format(&value("--format")?)?,
-            "--no-bundled" | "--fast" if inline.is_some() => {
+            "--column" => parsed.column = Some(parse_column(&value("--column")?)?),
+            "--delimiter" => parsed.delimiter = Some(parse_delimiter(&value("--delimiter")?)?),
+            "--header" => parsed.header = Some(parse_header(&value("--header")?)?),
+            "--field" => parsed.field = Some(value("--field")?),
+            "--threads" => parsed.threads = parse_count("--threads", &value("--threads")?)?,
+            "--max-line" => parsed.max_line = parse_count("--max-line", &value("--max-line")?)?,
+            "--no-bundled" | "--fast" | "--hits-only" | "--scan" if inline.is_some() => {
                 return Err(format!("{flag} takes no value"));
             }
             "--no-bundled" => parsed.bundled = false,
             "--fast" => parsed.fast = true,
+            "--hits-only" => parsed.hits_only = true,
+            "--scan" => parsed.scan = true,
             "--" => {
                 parsed.inputs.extend(it);
                 break;
@@ -211,6 +361,16 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if parsed.cache.is_some() && parsed.fetch.is_empty() {
         return Err("--cache needs --fetch".to_owned());
     }
+    let modes = [parsed.column.is_some(), parsed.field.is_some(), parsed.scan];
+    if modes.iter().filter(|&&m| m).count() > 1 {
+        return Err("--column, --field and --scan exclude each other".to_owned());
+    }
+    if parsed.column.is_none() && (parsed.delimiter.is_some() || parsed.header.is_some()) {
+        return Err("--delimiter and --header need --column".to_owned());
+    }
+    if matches!(parsed.column, Some(Column::Name(_))) && parsed.header == Some(Header::No) {
+        return Err("--column NAME needs a header row (--header no excludes it)".to_owned());
+    }
     Ok(Command::Screen(parsed))
 }
 
@@ -218,55 +378,202 @@ fn parse_format(s: &str) -> Result<Format, String> {
     match s {
         "text" => Ok(Format::Text),
         "jsonl" => Ok(Format::Jsonl),
+        "csv" => Ok(Format::Csv),
         other => Err(format!(
-            "bad --format value {other:?} (expected jsonl or text)"
+            "bad --format value {other:?} (expected jsonl, csv or text)"
         )),
     }
 }
 
+fn parse_column(s: &str) -> Result<Column, String> {
+    if s.is_empty() {
+        return Err("--column needs a name or a 1-based index".to_owned());
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return match s.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(Column::Index(n - 1)),
+            _ => Err(format!("bad --column index {s:?} (indexes start at 1)")),
+        };
+    }
+    Ok(Column::Name(s.to_owned()))
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+            Ok(s.as_bytes()[0])
+        }
+        _ => Err(format!(
+            "bad --delimiter {s:?} (one ASCII character, or \\t for a tab)"
+        )),
+    }
+}
+
+fn parse_header(s: &str) -> Result<Header, String> {
+    match s {
+        "auto" => Ok(Header::Auto),
+        "yes" => Ok(Header::Yes),
+        "no" => Ok(Header::No),
+        other => Err(format!(
+            "bad --header value {other:?} (expected auto, yes or no)"
+        )),
+    }
+}
+
+fn parse_count(flag: &str, s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("bad {flag} value {s:?} (a positive integer)")),
+    }
+}
+
+/// How one input file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Lines,
+    Json,
+    Csv { delimiter: u8 },
+    Scan,
+}
+
+fn mode_for(args: &Args, path: &str) -> Mode {
+    if args.scan {
+        Mode::Scan
+    } else if args.field.is_some() {
+        Mode::Json
+    } else if args.column.is_some() {
+        let tsv = path.len() > 4 && path[path.len() - 4..].eq_ignore_ascii_case(".tsv");
+        let delimiter = args.delimiter.unwrap_or(if tsv { b'\t' } else { b',' });
+        Mode::Csv { delimiter }
+    } else {
+        Mode::Lines
+    }
+}
+
 /// Builds the screener, screens every input and returns the exit status.
-fn run(args: &Args) -> u8 {
-    let screener = match build_screener(args) {
+fn run(args: Args) -> u8 {
+    let screener = match build_screener(&args) {
         Ok(s) => s,
         Err(msg) => {
             eprintln!("screen: {msg}");
             return EXIT_ERROR;
         }
     };
-    let opts = CheckOptions {
-        verify_checksum: !args.fast,
-    };
-    let stdout = io::stdout();
-    let mut out = Output {
-        w: BufWriter::new(stdout.lock()),
+    let start = Instant::now();
+    let args = Arc::new(args);
+    let log = Log::new(progress_bar(&args.inputs));
+    let failed = Arc::new(AtomicBool::new(false));
+    let ctx = Arc::new(Ctx {
+        screener,
+        opts: CheckOptions {
+            verify_checksum: !args.fast,
+        },
         format: args.format,
-    };
-    let mut tally = Tally::default();
-    let mut failed = false;
-    for input in &args.inputs {
-        if let Err(e) = screen_input(input, &screener, opts, &mut out, &mut tally) {
-            failed = true;
-            match e {
-                InputError::Read(msg) => eprintln!("screen: {msg}"),
-                InputError::Write(e) => {
-                    report_write_error(&e);
-                    break;
+        hits_only: args.hits_only || args.scan,
+        field: args.field.clone(),
+    });
+
+    // Buffers circulate: pool → reader → workers → writer → pool. The pool
+    // holds IN_FLIGHT of them, which bounds memory.
+    let (pool_tx, pool_rx) = sync_channel::<Bufs>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        let _ = pool_tx.send(Bufs::default());
+    }
+    let (work_tx, work_rx) = sync_channel::<Chunk>(IN_FLIGHT);
+    let (done_tx, done_rx) = sync_channel::<Done>(IN_FLIGHT);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+
+    let reader = {
+        let (args, ctx, log, failed) = (args.clone(), ctx.clone(), log.clone(), failed.clone());
+        std::thread::spawn(move || {
+            let mut r = Reader {
+                pool: pool_rx,
+                spare: None,
+                work: work_tx,
+                seq: 0,
+                max_line: args.max_line,
+                log,
+                failed,
+            };
+            for path in &args.inputs {
+                if r.input(&args, &ctx.screener, path).is_err() {
+                    break; // the writer stopped
                 }
+            }
+        })
+    };
+    let workers: Vec<_> = (0..args.threads)
+        .map(|_| {
+            let (ctx, work_rx, done_tx) = (ctx.clone(), work_rx.clone(), done_tx.clone());
+            std::thread::spawn(move || worker(&ctx, &work_rx, &done_tx))
+        })
+        .collect();
+    drop(done_tx);
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut tally = Tally::default();
+    let mut notes = 0usize;
+    let mut write_failed = false;
+    if args.format == Format::Csv
+        && let Err(e) = out.write_all(CSV_HEADER.as_bytes())
+    {
+        write_failed = true;
+        report_write_error(&e);
+    }
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut bytes_done = 0u64;
+    if !write_failed {
+        'recv: for done in &done_rx {
+            pending.insert(done.seq, done);
+            while let Some(mut d) = pending.remove(&next) {
+                next += 1;
+                for (line, reason) in &d.notes {
+                    if notes < MAX_NOTES {
+                        log.note(&format!("screen: {}: line {line}: {reason}", d.file));
+                    }
+                    notes += 1;
+                }
+                tally.merge(&d.tally);
+                bytes_done += d.bytes;
+                if let Some(pb) = &log.pb {
+                    pb.inc(d.bytes);
+                }
+                if let Err(e) = out.write_all(&d.bufs.out) {
+                    write_failed = true;
+                    report_write_error(&e);
+                    break 'recv;
+                }
+                d.bufs.out.clear();
+                let _ = pool_tx.send(d.bufs);
             }
         }
     }
-    if let Err(e) = out.w.flush() {
-        failed = true;
+    if !write_failed && let Err(e) = out.flush() {
+        write_failed = true;
         report_write_error(&e);
     }
-    eprintln!(
-        "screen: {} lines, {} hits, {} clear, {} invalid",
-        tally.lines(),
-        tally.hits,
-        tally.clear,
-        tally.invalid
+    // On a write error, dropping the channels stops the other threads.
+    drop(pool_tx);
+    drop(done_rx);
+    let _ = reader.join();
+    for w in workers {
+        let _ = w.join();
+    }
+    if let Some(pb) = &log.pb {
+        pb.finish_and_clear();
+    }
+    summary(
+        &args,
+        &tally,
+        notes.min(MAX_NOTES),
+        bytes_done,
+        start.elapsed(),
     );
-    match (failed, tally.hits) {
+    let hits = if args.scan { tally.matches } else { tally.hits };
+    match (write_failed || failed.load(Ordering::Relaxed), hits) {
         (true, _) => EXIT_ERROR,
         (false, 0) => EXIT_CLEAR,
         (false, _) => EXIT_HIT,
@@ -276,6 +583,108 @@ fn run(args: &Args) -> u8 {
 fn report_write_error(e: &io::Error) {
     if e.kind() != io::ErrorKind::BrokenPipe {
         eprintln!("screen: writing standard output: {e}");
+    }
+}
+
+/// The end-of-run summary on stderr.
+fn summary(args: &Args, t: &Tally, shown: usize, bytes: u64, elapsed: Duration) {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let mb = bytes as f64 / 1e6;
+    let rate = format!(
+        "in {:.3} s ({}, {:.1} MB/s)",
+        elapsed.as_secs_f64(),
+        per_second(t.lines as f64 / secs, "lines"),
+        mb / secs
+    );
+    if args.scan {
+        eprintln!(
+            "screen: scanned {} lines ({mb:.1} MB), {} matches, {} bad lines {rate}",
+            t.lines, t.matches, t.bad
+        );
+    } else {
+        eprintln!(
+            "screen: {} lines, {} hits, {} clear, {} invalid, {} bad lines {rate}",
+            t.lines, t.hits, t.clear, t.invalid, t.bad
+        );
+    }
+    if t.bad > shown as u64 {
+        eprintln!("screen: {} more bad lines not shown", t.bad - shown as u64);
+    }
+    let mut by: Vec<(&(Arc<str>, String), &u64)> = t.by_entity.iter().collect();
+    by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    for ((list, entity), n) in by.iter().take(MAX_SUMMARY_ENTITIES) {
+        eprintln!("screen:   {list}  {entity}: {n}");
+    }
+    if by.len() > MAX_SUMMARY_ENTITIES {
+        eprintln!(
+            "screen:   ... and {} more list/entity pairs",
+            by.len() - MAX_SUMMARY_ENTITIES
+        );
+    }
+}
+
+fn per_second(x: f64, unit: &str) -> String {
+    if x >= 1e6 {
+        format!("{:.2} M {unit}/s", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.1} k {unit}/s", x / 1e3)
+    } else {
+        format!("{x:.0} {unit}/s")
+    }
+}
+
+/// A progress bar on stderr when it is a terminal: bytes of the input
+/// files (a spinner when one is standard input or not a regular file).
+fn progress_bar(inputs: &[String]) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let total: Option<u64> = inputs
+        .iter()
+        .map(|p| {
+            (p != "-")
+                .then(|| std::fs::metadata(p).ok())
+                .flatten()
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+        })
+        .sum();
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let bar = if color {
+        "{bar:30.cyan/blue}"
+    } else {
+        "{bar:30}"
+    };
+    let template = match total {
+        Some(_) => {
+            format!("screen {bar} {{bytes}}/{{total_bytes}} {{binary_bytes_per_sec}} eta {{eta}}")
+        }
+        None => "screen {spinner} {bytes} {binary_bytes_per_sec}".to_owned(),
+    };
+    let pb = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.enable_steady_tick(Duration::from_millis(200));
+    Some(pb)
+}
+
+/// Stderr, shared by the threads, drawn around the progress bar.
+#[derive(Clone)]
+struct Log {
+    pb: Option<ProgressBar>,
+}
+
+impl Log {
+    fn new(pb: Option<ProgressBar>) -> Log {
+        Log { pb }
+    }
+
+    fn note(&self, msg: &str) {
+        match &self.pb {
+            Some(pb) => pb.suspend(|| eprintln!("{msg}")),
+            None => eprintln!("{msg}"),
+        }
     }
 }
 
@@ -363,121 +772,887 @@ fn list_error(path: &str, e: &LoadError) -> String {
     }
 }
 
-/// Counts of verdicts.
+// ------------------------------------------------------------ pipeline
+
+/// What the workers share.
+struct Ctx {
+    screener: Screener,
+    opts: CheckOptions,
+    format: Format,
+    hits_only: bool,
+    field: Option<String>,
+}
+
+/// Reusable buffers of one chunk.
+#[derive(Default)]
+struct Bufs {
+    /// Whole lines, or the extracted CSV fields.
+    data: Vec<u8>,
+    /// CSV records (or one bad line).
+    recs: Vec<Rec>,
+    /// Formatted output.
+    out: Vec<u8>,
+}
+
+/// A CSV record's field, or a bad line.
+struct Rec {
+    line: u64,
+    what: What,
+}
+
+enum What {
+    /// `data[range]` is the field.
+    Field(Range<usize>),
+    /// A bad line, with the reason.
+    Bad(String),
+}
+
+/// A unit of work.
+struct Chunk {
+    seq: u64,
+    file: Arc<str>,
+    mode: Mode,
+    /// Number of the first line of `bufs.data` (lines mode).
+    first_line: u64,
+    /// `bufs.data` is whole lines (else `bufs.recs` says what it is).
+    lines: bool,
+    /// Input bytes this chunk stands for (progress).
+    bytes: u64,
+    bufs: Bufs,
+}
+
+/// A processed chunk.
+struct Done {
+    seq: u64,
+    file: Arc<str>,
+    bytes: u64,
+    tally: Tally,
+    /// Bad lines (at most MAX_NOTES per chunk): line number and reason.
+    notes: Vec<(u64, String)>,
+    bufs: Bufs,
+}
+
+/// Counts.
 #[derive(Debug, Default)]
 struct Tally {
-    hits: usize,
-    clear: usize,
-    invalid: usize,
+    lines: u64,
+    hits: u64,
+    clear: u64,
+    invalid: u64,
+    bad: u64,
+    matches: u64,
+    /// Inputs (or scan matches) per list and entity.
+    by_entity: HashMap<(Arc<str>, String), u64>,
 }
 
 impl Tally {
-    fn lines(&self) -> usize {
-        self.hits + self.clear + self.invalid
+    fn merge(&mut self, o: &Tally) {
+        self.lines += o.lines;
+        self.hits += o.hits;
+        self.clear += o.clear;
+        self.invalid += o.invalid;
+        self.bad += o.bad;
+        self.matches += o.matches;
+        for (k, n) in &o.by_entity {
+            *self.by_entity.entry(k.clone()).or_default() += n;
+        }
     }
 
-    fn count(&mut self, result: &Outcome) {
+    fn count_hit(&mut self, matches: &[Match]) {
+        let mut seen: Vec<(&Arc<str>, &str)> = Vec::new();
+        for m in matches {
+            let key = (&m.list, m.entry.entity.as_deref().unwrap_or("(no entity)"));
+            if !seen.contains(&key) {
+                seen.push(key);
+                *self
+                    .by_entity
+                    .entry((m.list.clone(), key.1.to_owned()))
+                    .or_default() += 1;
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------- reader
+
+/// The reader thread's state.
+struct Reader {
+    pool: Receiver<Bufs>,
+    /// A buffer taken from the pool and not sent (it must not be lost: the
+    /// pool is all there is).
+    spare: Option<Bufs>,
+    work: SyncSender<Chunk>,
+    seq: u64,
+    max_line: usize,
+    log: Log,
+    failed: Arc<AtomicBool>,
+}
+
+/// The writer stopped: stop reading.
+struct Stopped;
+
+impl Reader {
+    fn error(&self, msg: &str) {
+        self.log.note(&format!("screen: {msg}"));
+        self.failed.store(true, Ordering::Relaxed);
+    }
+
+    fn take(&mut self) -> Result<Bufs, Stopped> {
+        let mut b = match self.spare.take() {
+            Some(b) => b,
+            None => self.pool.recv().map_err(|_| Stopped)?,
+        };
+        b.data.clear();
+        b.recs.clear();
+        b.out.clear();
+        Ok(b)
+    }
+
+    fn send(
+        &mut self,
+        file: &Arc<str>,
+        mode: Mode,
+        first_line: u64,
+        lines: bool,
+        bytes: u64,
+        bufs: Bufs,
+    ) -> Result<(), Stopped> {
+        let chunk = Chunk {
+            seq: self.seq,
+            file: file.clone(),
+            mode,
+            first_line,
+            lines,
+            bytes,
+            bufs,
+        };
+        self.seq += 1;
+        self.work.send(chunk).map_err(|_| Stopped)
+    }
+
+    /// Reads one input; errors are reported and flagged, `Err` only when
+    /// the writer stopped.
+    fn input(&mut self, args: &Args, screener: &Screener, path: &str) -> Result<(), Stopped> {
+        let mode = mode_for(args, path);
+        let file: Arc<str> = Arc::from(path);
+        let reader: Box<dyn Read> = if path == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            match File::open(path) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    self.error(&format!("{path}: {e}"));
+                    return Ok(());
+                }
+            }
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, reader);
+        // A UTF-8 byte order mark is skipped.
+        match reader.fill_buf() {
+            Ok(b) if b.starts_with(b"\xEF\xBB\xBF") => reader.consume(3),
+            Ok(_) => {}
+            Err(e) => {
+                self.error(&format!("{path}: {e}"));
+                return Ok(());
+            }
+        }
+        let result = match mode {
+            Mode::Csv { delimiter } => self.csv(args, screener, &file, delimiter, reader),
+            _ => self.lines(&file, mode, reader),
+        };
         match result {
-            Outcome::Verdict(Verdict::Hit(_)) => self.hits += 1,
-            Outcome::Verdict(Verdict::Clear { .. }) => self.clear += 1,
-            Outcome::Verdict(Verdict::Invalid { .. }) | Outcome::NotUtf8 => self.invalid += 1,
+            Ok(()) => Ok(()),
+            Err(ReadError::Stopped) => Err(Stopped),
+            Err(ReadError::Failed(msg)) => {
+                self.error(&format!("{path}: {msg}"));
+                Ok(())
+            }
         }
     }
-}
 
-/// Why one input stopped.
-enum InputError {
-    /// Opening or reading the input failed (message names the file).
-    Read(String),
-    /// Writing the output failed: stop everything.
-    Write(io::Error),
-}
-
-/// Screens every line of one input (`-` is stdin).
-fn screen_input(
-    path: &str,
-    screener: &Screener,
-    opts: CheckOptions,
-    out: &mut Output<'_>,
-    tally: &mut Tally,
-) -> Result<(), InputError> {
-    if path == "-" {
-        let stdin = io::stdin();
-        return screen_reader(path, stdin.lock(), screener, opts, out, tally);
+    /// Plain lines, JSON lines, scan: chunks of whole lines.
+    fn lines(&mut self, file: &Arc<str>, mode: Mode, mut r: impl Read) -> Result<(), ReadError> {
+        let mut line_no = 1u64;
+        let mut carry: Vec<u8> = Vec::new();
+        let mut eof = false;
+        loop {
+            let mut bufs = self.take()?;
+            let data = &mut bufs.data;
+            data.extend_from_slice(&carry);
+            carry.clear();
+            // Read until the buffer holds a newline, or the end.
+            let mut searched = 0;
+            let cut = loop {
+                if let Some(k) = memchr::memrchr(b'\n', &data[searched..]) {
+                    break Some(searched + k);
+                }
+                searched = data.len();
+                if eof {
+                    break None;
+                }
+                if data.len() > self.max_line {
+                    break None;
+                }
+                eof = read_some(&mut r, data, BLOCK).map_err(|e| read_failed(line_no, &e))?;
+            };
+            match cut {
+                Some(k) => {
+                    carry.extend_from_slice(&data[k + 1..]);
+                    data.truncate(k + 1);
+                }
+                None if !eof => {
+                    // One line longer than --max-line: skip to its end.
+                    let mut len = data.len() as u64;
+                    let rest = skip_line(&mut r, data, &mut len, &mut eof)
+                        .map_err(|e| read_failed(line_no, &e))?;
+                    carry.extend_from_slice(&rest);
+                    bufs.data.clear();
+                    bufs.recs.push(Rec {
+                        line: line_no,
+                        what: What::Bad(format!(
+                            "line too long ({len} bytes, --max-line {})",
+                            self.max_line
+                        )),
+                    });
+                    self.send(file, mode, line_no, false, len + 1, bufs)?;
+                    line_no += 1;
+                    continue;
+                }
+                None => {}
+            }
+            if bufs.data.is_empty() {
+                // The end, with nothing left.
+                self.spare = Some(bufs);
+                return Ok(());
+            }
+            let data = &bufs.data;
+            let n = count_lines(data);
+            let bytes = data.len() as u64;
+            self.send(file, mode, line_no, true, bytes, bufs)?;
+            line_no += n;
+            if eof && carry.is_empty() {
+                return Ok(());
+            }
+        }
     }
-    let file = File::open(path).map_err(|e| InputError::Read(format!("{path}: {e}")))?;
-    screen_reader(path, BufReader::new(file), screener, opts, out, tally)
+
+    /// CSV / TSV: the reader parses records (quoted fields may span lines)
+    /// and ships the chosen field of each.
+    fn csv(
+        &mut self,
+        args: &Args,
+        screener: &Screener,
+        file: &Arc<str>,
+        delimiter: u8,
+        r: impl Read,
+    ) -> Result<(), ReadError> {
+        let state = Rc::new(RefCell::new(CapState::default()));
+        let capped = LineCap {
+            inner: r,
+            max_line: self.max_line,
+            max_record: 4 * self.max_line + BLOCK,
+            state: state.clone(),
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(capped);
+        let mut rec = csv::ByteRecord::new();
+        let column = args.column.clone().unwrap_or(Column::Index(0));
+        let mut index = match &column {
+            Column::Index(i) => Some(*i),
+            Column::Name(_) => None,
+        };
+        let mut first = true;
+        let mut eof = false;
+        while !eof {
+            let mut bufs = self.take()?;
+            let mut bytes = 0u64;
+            while bufs.recs.len() < CHUNK_RECORDS && bufs.data.len() < BLOCK {
+                let before = rdr.position().byte();
+                let more = rdr.read_byte_record(&mut rec).map_err(|e| {
+                    // The reader may be ahead of the parser: "near".
+                    let line = state.borrow().line;
+                    match e.kind() {
+                        csv::ErrorKind::Io(e) => {
+                            ReadError::Failed(format!("near line {line}: {e}"))
+                        }
+                        _ => ReadError::Failed(format!("near line {line}: {e}")),
+                    }
+                })?;
+                state.borrow_mut().since_record = 0;
+                if !more {
+                    eof = true;
+                    break;
+                }
+                bytes += rdr.position().byte() - before;
+                let (line, too_long) = {
+                    let mut st = state.borrow_mut();
+                    let start = rec.position().map_or(before, csv::Position::byte);
+                    let line = st.line_at(start);
+                    let end_line = st.line_at(rdr.position().byte()).max(line + 1);
+                    (line, st.truncated_in(line..end_line))
+                };
+                if first {
+                    first = false;
+                    let header = match (&column, args.header.unwrap_or(Header::Auto)) {
+                        (Column::Name(_), _) | (_, Header::Yes) => true,
+                        (_, Header::No) => false,
+                        (Column::Index(i), Header::Auto) => looks_like_header(screener, &rec, *i),
+                    };
+                    if header {
+                        if let Column::Name(name) = &column {
+                            match find_column(&rec, name) {
+                                Some(i) => index = Some(i),
+                                None => {
+                                    return Err(ReadError::Failed(format!(
+                                        "no column {name:?} in the header on line {line} ({})",
+                                        header_names(&rec)
+                                    )));
+                                }
+                            }
+                        } else if args.header.is_none() {
+                            self.log.note(&format!(
+                                "screen: {file}: line {line} taken as a header (--header no screens it)"
+                            ));
+                        }
+                        continue;
+                    }
+                }
+                let what = match (too_long, index.and_then(|i| rec.get(i))) {
+                    (Some(len), _) => What::Bad(format!(
+                        "line too long ({len} bytes, --max-line {})",
+                        self.max_line
+                    )),
+                    (None, Some(field)) => {
+                        let start = bufs.data.len();
+                        bufs.data.extend_from_slice(field);
+                        What::Field(start..bufs.data.len())
+                    }
+                    (None, None) => What::Bad(format!(
+                        "missing column {} ({} fields)",
+                        column_name(&column),
+                        rec.len()
+                    )),
+                };
+                bufs.recs.push(Rec { line, what });
+            }
+            if bufs.recs.is_empty() {
+                self.spare = Some(bufs);
+                continue;
+            }
+            self.send(file, Mode::Csv { delimiter }, 0, false, bytes, bufs)?;
+        }
+        Ok(())
+    }
 }
 
-/// Screens every line of a reader.
-fn screen_reader(
-    name: &str,
-    mut reader: impl BufRead,
-    screener: &Screener,
-    opts: CheckOptions,
-    out: &mut Output<'_>,
-    tally: &mut Tally,
-) -> Result<(), InputError> {
-    let mut buf = Vec::new();
-    let mut line_no = 0;
+enum ReadError {
+    Stopped,
+    Failed(String),
+}
+
+impl From<Stopped> for ReadError {
+    fn from(_: Stopped) -> ReadError {
+        ReadError::Stopped
+    }
+}
+
+fn read_failed(line: u64, e: &io::Error) -> ReadError {
+    ReadError::Failed(format!("line {line}: {e}"))
+}
+
+/// One `read` of at most `want` bytes appended to `data`; true at the end.
+fn read_some(r: &mut impl Read, data: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let len = data.len();
+    data.resize(len + want.max(1), 0);
     loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| InputError::Read(format!("{name}: line {}: {e}", line_no + 1)))?;
-        if n == 0 {
-            return Ok(());
+        match r.read(&mut data[len..]) {
+            Ok(n) => {
+                data.truncate(len + n);
+                return Ok(n == 0);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                data.truncate(len);
+                return Err(e);
+            }
         }
-        line_no += 1;
-        let raw = strip_line_ending(&buf);
-        let (input, outcome) = match std::str::from_utf8(raw) {
-            Ok(s) => (s.into(), Outcome::Verdict(screener.check_with(s, opts))),
-            Err(_) => (String::from_utf8_lossy(raw), Outcome::NotUtf8),
-        };
-        tally.count(&outcome);
-        let record = Record {
-            file: name,
-            line: line_no,
-            input: &input,
-            outcome: &outcome,
-        };
-        out.write(&record).map_err(InputError::Write)?;
     }
 }
 
-/// The line without its `\n` or `\r\n`.
-fn strip_line_ending(line: &[u8]) -> &[u8] {
-    match line.strip_suffix(b"\n") {
-        Some(l) => l.strip_suffix(b"\r").unwrap_or(l),
-        None => line,
+/// Reads and drops the rest of a too-long line, using `scratch`; adds its
+/// bytes to `len`; returns what follows its newline.
+fn skip_line(
+    r: &mut impl Read,
+    scratch: &mut Vec<u8>,
+    len: &mut u64,
+    eof: &mut bool,
+) -> io::Result<Vec<u8>> {
+    loop {
+        scratch.clear();
+        *eof = read_some(r, scratch, BLOCK)?;
+        if let Some(k) = memchr::memchr(b'\n', scratch) {
+            *len += k as u64;
+            let rest = scratch[k + 1..].to_vec();
+            return Ok(rest);
+        }
+        *len += scratch.len() as u64;
+        if *eof {
+            return Ok(Vec::new());
+        }
     }
 }
 
-/// The result for one line.
-enum Outcome {
-    Verdict(Verdict),
-    /// The line is not UTF-8 (never screened).
-    NotUtf8,
+/// Lines in a chunk: its newlines, plus a last line without one.
+fn count_lines(data: &[u8]) -> u64 {
+    // Sums of 64 `u8`s vectorize well (this runs on the reader thread, over
+    // every byte of the input).
+    let mut blocks = data.chunks_exact(64);
+    let mut newlines: u64 = (&mut blocks)
+        .map(|b| u64::from(b.iter().map(|&c| u8::from(c == b'\n')).sum::<u8>()))
+        .sum();
+    newlines += blocks.remainder().iter().filter(|&&c| c == b'\n').count() as u64;
+    newlines + u64::from(!data.ends_with(b"\n"))
+}
+
+/// The first record is a header when its field in column `i` is no
+/// address and no listed string.
+fn looks_like_header(screener: &Screener, rec: &csv::ByteRecord, i: usize) -> bool {
+    match rec.get(i).map(std::str::from_utf8) {
+        Some(Ok(f)) => matches!(screener.check(f), Verdict::Invalid { .. }) && !f.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn find_column(rec: &csv::ByteRecord, name: &str) -> Option<usize> {
+    let name_b = name.as_bytes();
+    rec.iter().position(|f| f == name_b).or_else(|| {
+        rec.iter().position(|f| {
+            std::str::from_utf8(f).is_ok_and(|f| f.trim().eq_ignore_ascii_case(name.trim()))
+        })
+    })
+}
+
+fn header_names(rec: &csv::ByteRecord) -> String {
+    let names: Vec<String> = rec
+        .iter()
+        .map(|f| format!("{:?}", String::from_utf8_lossy(f)))
+        .collect();
+    format!("columns: {}", names.join(", "))
+}
+
+fn column_name(c: &Column) -> String {
+    match c {
+        Column::Index(i) => format!("{}", i + 1),
+        Column::Name(n) => format!("{n:?}"),
+    }
+}
+
+/// What [`LineCap`] saw.
+#[derive(Default)]
+struct CapState {
+    /// Bytes of the current physical line so far.
+    line_len: u64,
+    /// Number of the current physical line.
+    line: u64,
+    /// Lines cut at `max_line`, with their full length (0 until known).
+    truncated: VecDeque<(u64, u64)>,
+    /// Bytes passed on since the reader last finished a record.
+    since_record: usize,
+    /// Offsets (in the bytes passed on) of the line breaks (`\n`: true,
+    /// `\r`: false) not yet behind the parser, and how many newlines were
+    /// before them.
+    breaks: VecDeque<(u64, bool)>,
+    newlines_before: u64,
+    /// Bytes passed on.
+    passed: u64,
+}
+
+impl CapState {
+    /// The physical line of the first byte at or after `offset` (in the
+    /// bytes passed on) that is no line break: where a record that the
+    /// `csv` crate says starts at `offset` really starts (its position
+    /// includes the line breaks of skipped blank lines, and the `\n` of a
+    /// `\r\n`). Offsets must be asked in order.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut at = offset;
+        while let Some(&(pos, newline)) = self.breaks.front() {
+            if pos > at {
+                break;
+            }
+            if pos == at {
+                at += 1;
+            }
+            self.breaks.pop_front();
+            self.newlines_before += u64::from(newline);
+        }
+        self.newlines_before + 1
+    }
+
+    /// The length of a truncated line among `lines`, if any; forgets
+    /// truncated lines before `lines`.
+    fn truncated_in(&mut self, lines: Range<u64>) -> Option<u64> {
+        while self
+            .truncated
+            .front()
+            .is_some_and(|&(l, _)| l < lines.start)
+        {
+            self.truncated.pop_front();
+        }
+        self.truncated
+            .iter()
+            .find(|(l, _)| lines.contains(l))
+            .map(|&(_, len)| len)
+    }
+}
+
+/// Cuts physical lines at `max_line` bytes (so that the CSV parser never
+/// buffers one absurd line), and fails when one record grows past
+/// `max_record` (an unterminated quote would make the rest of the file one
+/// record).
+struct LineCap<R> {
+    inner: R,
+    max_line: usize,
+    max_record: usize,
+    state: Rc<RefCell<CapState>>,
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut st = self.state.borrow_mut();
+        if st.line == 0 {
+            st.line = 1;
+        }
+        if st.since_record > self.max_record {
+            return Err(io::Error::other(format!(
+                "a record longer than {} bytes starts before line {} (unterminated quote?); rest of the file skipped",
+                self.max_record, st.line
+            )));
+        }
+        loop {
+            let n = self.inner.read(out)?;
+            if n == 0 {
+                if st.line_len > self.max_line as u64 {
+                    let (line, len) = (st.line, st.line_len);
+                    if let Some(t) = st.truncated.back_mut().filter(|t| t.0 == line) {
+                        t.1 = len;
+                    }
+                }
+                return Ok(0);
+            }
+            // Copy in place, dropping the bytes of over-long lines.
+            let mut kept = 0;
+            for i in 0..n {
+                let b = out[i];
+                if b == b'\n' {
+                    if st.line_len > self.max_line as u64 {
+                        let (line, len) = (st.line, st.line_len);
+                        if let Some(t) = st.truncated.back_mut().filter(|t| t.0 == line) {
+                            t.1 = len;
+                        }
+                    }
+                    st.line += 1;
+                    st.line_len = 0;
+                    let at = st.passed + kept as u64;
+                    st.breaks.push_back((at, true));
+                    out[kept] = b;
+                    kept += 1;
+                    continue;
+                }
+                st.line_len += 1;
+                if st.line_len <= self.max_line as u64 {
+                    if b == b'\r' {
+                        let at = st.passed + kept as u64;
+                        st.breaks.push_back((at, false));
+                    }
+                    out[kept] = b;
+                    kept += 1;
+                } else if st.line_len == self.max_line as u64 + 1 {
+                    let line = st.line;
+                    st.truncated.push_back((line, 0));
+                }
+            }
+            if kept > 0 {
+                st.since_record += kept;
+                st.passed += kept as u64;
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------- worker
+
+fn worker(ctx: &Ctx, rx: &Mutex<Receiver<Chunk>>, tx: &SyncSender<Done>) {
+    loop {
+        let chunk = {
+            let guard = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.recv()
+        };
+        let Ok(chunk) = chunk else {
+            return;
+        };
+        if tx.send(process(ctx, chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Screens (or scans) one chunk into its output buffer.
+fn process(ctx: &Ctx, chunk: Chunk) -> Done {
+    let Chunk {
+        seq,
+        file,
+        mode,
+        first_line,
+        lines,
+        bytes,
+        mut bufs,
+    } = chunk;
+    let mut w = Work {
+        ctx,
+        file: &file,
+        out: std::mem::take(&mut bufs.out),
+        tally: Tally::default(),
+        notes: Vec::new(),
+    };
+    if lines {
+        let data = bufs.data.as_slice();
+        let body = data.strip_suffix(b"\n").unwrap_or(data);
+        // One UTF-8 validation for the whole chunk is much cheaper than one
+        // per line; a chunk with a bad line is validated line by line.
+        let text = std::str::from_utf8(body).ok();
+        let mut line = first_line;
+        let mut start = 0;
+        loop {
+            let end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |k| start + k);
+            let raw = &body[start..end];
+            let stripped = raw.strip_suffix(b"\r").unwrap_or(raw);
+            // Slicing at ASCII bytes ('\n', '\r') stays on char boundaries.
+            match text.and_then(|t| t.get(start..start + stripped.len())) {
+                Some(s) => w.text_line(mode, line, s),
+                None => w.line(mode, line, stripped),
+            }
+            if end == body.len() {
+                break;
+            }
+            start = end + 1;
+            line += 1;
+        }
+    } else {
+        for rec in &bufs.recs {
+            match &rec.what {
+                What::Field(r) => {
+                    let raw = &bufs.data[r.clone()];
+                    match std::str::from_utf8(raw) {
+                        Ok(s) => w.screen(rec.line, s),
+                        Err(_) => {
+                            w.bad(rec.line, &String::from_utf8_lossy(raw), NOT_UTF8.to_owned())
+                        }
+                    }
+                }
+                What::Bad(reason) => w.bad(rec.line, "", reason.clone()),
+            }
+        }
+    }
+    let Work {
+        out, tally, notes, ..
+    } = w;
+    bufs.out = out;
+    Done {
+        seq,
+        file,
+        bytes,
+        tally,
+        notes,
+        bufs,
+    }
 }
 
 const NOT_UTF8: &str = "invalid UTF-8";
 
-/// One input line and its result.
+/// One chunk's work in progress.
+struct Work<'a> {
+    ctx: &'a Ctx,
+    file: &'a str,
+    out: Vec<u8>,
+    tally: Tally,
+    notes: Vec<(u64, String)>,
+}
+
+impl Work<'_> {
+    /// A line known to be UTF-8.
+    #[inline]
+    fn text_line(&mut self, mode: Mode, line: u64, s: &str) {
+        match mode {
+            Mode::Lines | Mode::Csv { .. } => self.screen(line, s),
+            Mode::Scan => {
+                self.tally.lines += 1;
+                self.scan(line, s);
+            }
+            Mode::Json => self.line(mode, line, s.as_bytes()),
+        }
+    }
+
+    fn line(&mut self, mode: Mode, line: u64, raw: &[u8]) {
+        match mode {
+            Mode::Lines | Mode::Csv { .. } => match std::str::from_utf8(raw) {
+                Ok(s) => self.screen(line, s),
+                Err(_) => self.bad(line, &String::from_utf8_lossy(raw), NOT_UTF8.to_owned()),
+            },
+            Mode::Json => {
+                let field = self.ctx.field.as_deref().unwrap_or_default();
+                match json_field(raw, field) {
+                    Ok(s) => self.screen(line, &s),
+                    Err(reason) => self.bad(line, &String::from_utf8_lossy(raw), reason),
+                }
+            }
+            Mode::Scan => {
+                self.tally.lines += 1;
+                match std::str::from_utf8(raw) {
+                    Ok(s) => self.scan(line, s),
+                    Err(_) => {
+                        self.note(line, NOT_UTF8.to_owned());
+                        self.scan(line, &String::from_utf8_lossy(raw));
+                    }
+                }
+            }
+        }
+    }
+
+    fn note(&mut self, line: u64, reason: String) {
+        self.tally.bad += 1;
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push((line, reason));
+        }
+    }
+
+    fn screen(&mut self, line: u64, input: &str) {
+        let verdict = self.ctx.screener.check_with(input, self.ctx.opts);
+        self.tally.lines += 1;
+        match &verdict {
+            Verdict::Hit(hit) => {
+                self.tally.hits += 1;
+                self.tally.count_hit(hit.matches());
+            }
+            Verdict::Clear { .. } => self.tally.clear += 1,
+            Verdict::Invalid { .. } => self.tally.invalid += 1,
+        }
+        if self.ctx.hits_only && !verdict.is_hit() {
+            return;
+        }
+        self.write(&Record {
+            file: self.file,
+            line,
+            column: None,
+            input,
+            outcome: Outcome::Verdict(verdict),
+        });
+    }
+
+    fn bad(&mut self, line: u64, input: &str, reason: String) {
+        if self.ctx.hits_only {
+            self.tally.lines += 1;
+            self.tally.invalid += 1;
+            self.note(line, reason);
+            return;
+        }
+        self.tally.lines += 1;
+        self.tally.invalid += 1;
+        self.note(line, reason.clone());
+        self.write(&Record {
+            file: self.file,
+            line,
+            column: None,
+            input,
+            outcome: Outcome::Bad(reason),
+        });
+    }
+
+    fn scan(&mut self, line: u64, text: &str) {
+        for m in self.ctx.screener.scan(text) {
+            self.tally.matches += 1;
+            self.tally.count_hit(m.hit.matches());
+            let column = text[..m.span.start].chars().count() + 1;
+            self.write(&Record {
+                file: self.file,
+                line,
+                column: Some((column, m.span.clone())),
+                input: m.text,
+                outcome: Outcome::Verdict(Verdict::Hit(m.hit)),
+            });
+        }
+    }
+
+    fn write(&mut self, r: &Record<'_>) {
+        // Writing to a Vec cannot fail.
+        let _ = match self.ctx.format {
+            Format::Jsonl => serde_json::to_writer(&mut self.out, &JsonRecord::new(r))
+                .map_err(io::Error::from)
+                .and_then(|()| self.out.write_all(b"\n")),
+            Format::Text => writeln!(self.out, "{}", text_line(r)),
+            Format::Csv => csv_rows(&mut self.out, r),
+        };
+    }
+}
+
+/// The string field `name` of a JSON object line (a dotted name walks
+/// nested objects when no top-level key has the whole name).
+fn json_field(raw: &[u8], name: &str) -> Result<String, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(raw).map_err(|e| format!("malformed JSON: {e}"))?;
+    if !v.is_object() {
+        return Err("malformed JSON: not an object".to_owned());
+    }
+    let found = v.get(name).or_else(|| {
+        name.contains('.')
+            .then(|| name.split('.').try_fold(&v, |v, k| v.get(k)))
+            .flatten()
+    });
+    match found {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("field {name:?} is not a string")),
+        None => Err(format!("no field {name:?}")),
+    }
+}
+
+// -------------------------------------------------------------- output
+
+/// The result for one input.
+enum Outcome {
+    Verdict(Verdict),
+    /// A bad line (never screened), with the reason.
+    Bad(String),
+}
+
+/// One input (or scan match) and its result.
 struct Record<'a> {
     file: &'a str,
-    line: usize,
+    line: u64,
+    /// Scan matches: 1-based column in characters, and the byte span in
+    /// the line.
+    column: Option<(usize, Range<usize>)>,
     input: &'a str,
-    outcome: &'a Outcome,
+    outcome: Outcome,
 }
 
 /// The JSON shape of a [`Record`].
 #[derive(Serialize)]
 struct JsonRecord<'a> {
-    line: usize,
+    line: u64,
     input: &'a str,
     verdict: &'static str,
     matches: &'a [Match],
     file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     family: Option<Family>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -496,12 +1671,15 @@ impl<'a> JsonRecord<'a> {
             verdict: "invalid",
             matches: &[],
             file: r.file,
+            column: r.column.as_ref().map(|c| c.0),
+            start: r.column.as_ref().map(|c| c.1.start),
+            end: r.column.as_ref().map(|c| c.1.end),
             family: None,
             checksum: None,
             version: None,
             reason: None,
         };
-        match r.outcome {
+        match &r.outcome {
             Outcome::Verdict(Verdict::Hit(hit)) => {
                 j.verdict = "hit";
                 j.matches = hit.matches();
@@ -515,38 +1693,30 @@ impl<'a> JsonRecord<'a> {
                 j.checksum = Some(*checksum);
             }
             Outcome::Verdict(Verdict::Invalid { reason }) => j.reason = Some(reason.to_string()),
-            Outcome::NotUtf8 => j.reason = Some(NOT_UTF8.to_owned()),
+            Outcome::Bad(reason) => j.reason = Some(reason.clone()),
         }
         j
     }
 }
 
-/// The buffered, locked standard output in the chosen format.
-struct Output<'a> {
-    w: BufWriter<io::StdoutLock<'a>>,
-    format: Format,
-}
-
-impl Output<'_> {
-    fn write(&mut self, r: &Record<'_>) -> io::Result<()> {
-        match self.format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut self.w, &JsonRecord::new(r))?;
-                self.w.write_all(b"\n")
-            }
-            Format::Text => writeln!(self.w, "{}", text_line(r)),
-        }
-    }
-}
-
-/// `LINE\tVERDICT\tINPUT\tDETAIL`.
+/// `LINE\tVERDICT\tINPUT\tDETAIL`, or for a scan match
+/// `FILE:LINE:COLUMN\tADDRESS\tMATCHES`.
 fn text_line(r: &Record<'_>) -> String {
-    let (verdict, detail) = match r.outcome {
+    let (verdict, detail) = match &r.outcome {
         Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(hit.matches())),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
         Outcome::Verdict(Verdict::Invalid { reason }) => ("INVALID", reason.to_string()),
-        Outcome::NotUtf8 => ("INVALID", NOT_UTF8.to_owned()),
+        Outcome::Bad(reason) => ("INVALID", reason.clone()),
     };
+    if let Some((column, _)) = &r.column {
+        return format!(
+            "{}:{}:{column}\t{}\t{}",
+            escape_controls(r.file),
+            r.line,
+            escape_controls(r.input),
+            escape_controls(&detail)
+        );
+    }
     format!(
         "{}\t{verdict}\t{}\t{}",
         r.line,
@@ -578,10 +1748,7 @@ fn text_match(m: &Match) -> String {
         s.push_str(&format!(" listed {date}"));
     }
     if m.via != walletscreen::Via::Listed {
-        let via = serde_json::to_value(m.via).ok();
-        if let Some(via) = via.as_ref().and_then(|v| v.as_str()) {
-            s.push_str(&format!(" (via {via})"));
-        }
+        s.push_str(&format!(" (via {})", m.via.name()));
     }
     s
 }
@@ -601,4 +1768,74 @@ fn escape_controls(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The header row of `--format csv`.
+const CSV_HEADER: &str = "file,line,column,input,verdict,list,category,entity,entity_id,programs,listed,address,via,family,checksum,reason\n";
+
+/// One CSV row per input, or per match of a hit.
+fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    let line = r.line.to_string();
+    let column = r
+        .column
+        .as_ref()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    let head = [r.file, &line, &column, r.input];
+    match &r.outcome {
+        Outcome::Verdict(Verdict::Hit(hit)) => {
+            let family = hit.family.name();
+            let checksum = hit.checksum.name();
+            for m in hit.matches() {
+                let e = &m.entry;
+                let programs = e.programs.join(";");
+                let category = serde_json::to_value(m.category).unwrap_or_default();
+                let row = [
+                    "hit",
+                    &m.list,
+                    category.as_str().unwrap_or_default(),
+                    e.entity.as_deref().unwrap_or_default(),
+                    e.entity_id.as_deref().unwrap_or_default(),
+                    &programs,
+                    e.listed.as_deref().unwrap_or_default(),
+                    &e.address,
+                    m.via.name(),
+                    family,
+                    checksum,
+                    "",
+                ];
+                w.write_record(head.iter().copied().chain(row))?;
+            }
+        }
+        Outcome::Verdict(Verdict::Clear { family, checksum }) => {
+            let row = [
+                "clear",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                family.name(),
+                checksum.name(),
+                "",
+            ];
+            w.write_record(head.iter().copied().chain(row))?;
+        }
+        Outcome::Verdict(Verdict::Invalid { reason }) => {
+            let reason = reason.to_string();
+            let row = ["invalid", "", "", "", "", "", "", "", "", "", "", &reason];
+            w.write_record(head.iter().copied().chain(row))?;
+        }
+        Outcome::Bad(reason) => {
+            let row = ["invalid", "", "", "", "", "", "", "", "", "", "", reason];
+            w.write_record(head.iter().copied().chain(row))?;
+        }
+    }
+    w.flush()
 }

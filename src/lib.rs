@@ -34,6 +34,9 @@
 //! # Ok::<(), walletscreen::BuildError>(())
 //! ```
 //!
+//! [`Screener::scan`] finds listed addresses inside free text (memos,
+//! tickets, logs), with byte spans; see [`scan`].
+//!
 //! Your own lists, in the crate's CSV format or as plain text:
 //!
 //! ```
@@ -54,6 +57,7 @@ pub mod address;
 pub mod bundled;
 pub mod error;
 pub mod list;
+pub mod scan;
 mod screener;
 pub mod snapshot;
 mod table;
@@ -62,6 +66,7 @@ pub mod update;
 pub use address::{Address, AddressKind, Checksum, Family};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use list::{Category, Entry, List, ListMeta};
+pub use scan::{Scan, ScanMatch};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
     Verdict, Version, Via,

@@ -351,6 +351,8 @@ struct Inner {
     lists: Vec<ListInfo>,
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
+    /// The automatons of `Screener::scan`, built on its first call.
+    scan: std::sync::OnceLock<crate::scan::ScanIndex>,
 }
 
 /// A compiled, immutable screener. `Send + Sync`; cloning is an `Arc` bump.
@@ -506,6 +508,16 @@ impl Screener {
             .iter()
             .filter(|(_, e)| e.issue.is_some())
             .map(move |(l, e)| (&*inner.list_ids[*l as usize], &**e))
+    }
+
+    /// The automatons of [`Screener::scan`](crate::scan), built on first
+    /// use from every indexed key.
+    pub(crate) fn scan_index(&self) -> &crate::scan::ScanIndex {
+        let inner = &*self.inner;
+        inner.scan.get_or_init(|| {
+            let t = &inner.table;
+            crate::scan::ScanIndex::build((0..t.len() as u32).map(|i| t.key(i)))
+        })
     }
 
     /// Approximate heap bytes of the index (key arena, table, groups, bloom),
@@ -712,6 +724,7 @@ fn compile(lists: Vec<List>, bloom_mode: BloomMode, fp_rate: f64) -> Result<Scre
             lists: infos,
             list_ids,
             version,
+            scan: std::sync::OnceLock::new(),
         }),
     })
 }
