@@ -84,16 +84,30 @@ pub enum ParseError {
     Monero(#[from] crate::address::monero::MoneroError),
 }
 
-/// What the bech32 crate reported for a bech32-shaped string.
+/// What the bech32 crate reported for a bech32-shaped string. The crate's
+/// errors are boxed so that [`ParseError`], and every
+/// [`Verdict`](crate::Verdict), stays small.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Bech32Error {
     /// Decoding a segwit address (BIP-173 / BIP-350).
     #[error(transparent)]
-    Segwit(#[from] bech32::segwit::DecodeError),
+    Segwit(Box<bech32::segwit::DecodeError>),
     /// Decoding a plain bech32 string (e.g. `bnb1…`).
     #[error(transparent)]
-    Plain(#[from] bech32::DecodeError),
+    Plain(Box<bech32::DecodeError>),
+}
+
+impl From<bech32::segwit::DecodeError> for Bech32Error {
+    fn from(e: bech32::segwit::DecodeError) -> Self {
+        Bech32Error::Segwit(Box::new(e))
+    }
+}
+
+impl From<bech32::DecodeError> for Bech32Error {
+    fn from(e: bech32::DecodeError) -> Self {
+        Bech32Error::Plain(Box::new(e))
+    }
 }
 
 impl Serialize for ParseError {

@@ -740,6 +740,15 @@ mod tests {
         assert_send_sync::<Screener>();
     }
 
+    /// Every `check` returns a `Verdict` by value: a large error variant
+    /// (the bech32 crate's errors are ~80 bytes) would be copied on every
+    /// query, so the crate's errors are boxed.
+    #[test]
+    fn verdict_stays_small() {
+        assert!(std::mem::size_of::<Verdict>() <= 40);
+        assert!(std::mem::size_of::<ParseError>() <= 40);
+    }
+
     #[test]
     fn empty_screener_answers() {
         for mode in [BloomMode::On, BloomMode::Off, BloomMode::Auto] {

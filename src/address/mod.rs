@@ -636,6 +636,36 @@ fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, us
     if is_printable(bytes) {
         return (Some(input), bytes.len());
     }
+    if bytes.is_ascii() {
+        return clean_ascii(input, buf);
+    }
+    clean_chars(input, buf)
+}
+
+/// [`clean`] of ASCII input, byte by byte: the ignorable ASCII characters are
+/// exactly the controls and the space (`<= 0x20` and `0x7f`), and nothing
+/// ASCII folds.
+fn clean_ascii<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
+    let kept = |c: &&u8| (0x21..0x7f).contains(*c);
+    let bytes = input.as_bytes();
+    let len = bytes.iter().filter(kept).count();
+    let src = match bytes.iter().position(|&c| c == b'?' || c == b'#') {
+        Some(end) if len > MAX_LEN => &bytes[..end],
+        _ => bytes,
+    };
+    let mut n = 0;
+    for &c in src.iter().filter(kept) {
+        let Some(dst) = buf.get_mut(n) else {
+            return (None, len);
+        };
+        *dst = c;
+        n += 1;
+    }
+    (std::str::from_utf8(&buf[..n]).ok(), len)
+}
+
+/// [`clean`] of any input, character by character.
+fn clean_chars<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let len: usize = input.chars().filter_map(fold).map(char::len_utf8).sum();
     let src = match input.find(['?', '#']) {
         Some(end) if len > MAX_LEN => &input[..end],
@@ -927,6 +957,20 @@ mod tests {
             s in "[!-~]{1,130}|(bitcoincash|bchtest|bitcoin|ethereum|x):[!-~]{0,60}\\?[!-~]{0,10}|0[xX][0-9a-fA-FgG]{38,41}|(bc|tb|ltc|bnb|BC)1[qpzry9x8gf2tvdw0s3jn54khce6mua7lQPZRY]{6,70}|[qpQP][qpzry9x8gf2tvdw0s3jn54khce6mua7l]{41}"
         ) {
             let [fast, slow] = both(&s);
+            proptest::prop_assert_eq!(fast, slow, "{:?}", s);
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte-by-byte cleaning of ASCII input is the character-by-
+        /// character one.
+        #[test]
+        fn ascii_cleaning_agrees_with_char_cleaning(
+            s in "[\\x00-\\x7f]{0,300}|([ \\t\\x00\\x7f?#a-z0-9]{0,80}){1,3}"
+        ) {
+            let (mut a, mut b) = ([0u8; MAX_LEN], [0u8; MAX_LEN]);
+            let fast = clean_ascii(&s, &mut a);
+            let slow = clean_chars(&s, &mut b);
             proptest::prop_assert_eq!(fast, slow, "{:?}", s);
         }
     }
