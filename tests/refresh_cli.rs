@@ -2,9 +2,10 @@
 //! regenerates `lists/ofac_sdn.csv` (here a copy in a temporary directory)
 //! from an OFAC file and prints the difference.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -12,34 +13,7 @@ const NEW_ROW: &str = "NEWCHAIN0SYNTHETIC0TEST0ADDRESS0001,,NEW,\"SYNTHETIC, Tes
 
 /// The example binary, built once per test run.
 fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("current_exe");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("test binary is in target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.current_dir(MANIFEST_DIR)
-            .args([
-                "build",
-                "--quiet",
-                "--example",
-                "refresh_lists",
-                "--target-dir",
-            ])
-            .arg(target_dir);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        assert!(cmd.status().expect("cargo build").success());
-        let bin = profile_dir
-            .join("examples")
-            .join(format!("refresh_lists{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
+    common::example::example("refresh_lists")
 }
 
 /// A fresh directory holding a copy of `lists/ofac_sdn.csv`.

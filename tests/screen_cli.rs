@@ -1,14 +1,12 @@
 //! End-to-end tests of the batch binary `examples/screen.rs`: they run the
 //! real executable and check its output, stderr and exit status.
-//!
-//! `cargo test` builds examples, but `cargo test --test screen_cli` does
-//! not, so the binary is (re)built once with `cargo build --example screen`
-//! before the first test runs (a no-op when it is up to date).
+//! The binary is built once per run if needed (`common::example`).
+
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
@@ -30,30 +28,7 @@ const EVM_CLEAR: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
 /// Path of the example binary, built once per test run.
 fn screen_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // target/<profile>/deps/screen_cli-<hash> → target/<profile>
-        let exe = std::env::current_exe().expect("current_exe");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("test binary is in target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.current_dir(MANIFEST_DIR)
-            .args(["build", "--quiet", "--example", "screen", "--target-dir"])
-            .arg(target_dir);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("running cargo build --example screen");
-        assert!(status.success(), "cargo build --example screen failed");
-        let bin = profile_dir
-            .join("examples")
-            .join(format!("screen{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
+    common::example::example("screen")
 }
 
 /// Result of one run.

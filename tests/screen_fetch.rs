@@ -5,9 +5,8 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 use common::{Reply, Server, TempDir, addresses, csv_list};
 use serde_json::Value;
@@ -19,32 +18,9 @@ const OFAC_HYDRA: &str = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
 /// Bitcoin genesis address: valid, listed nowhere.
 const GENESIS: &str = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
 
-/// Path of the example binary, built once per test run (as in
-/// `tests/screen_cli.rs`).
+/// Path of the example binary, built once per test run.
 fn screen_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().expect("current_exe");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("test binary is in target/<profile>/deps");
-        let target_dir = profile_dir.parent().expect("target dir");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.current_dir(MANIFEST_DIR)
-            .args(["build", "--quiet", "--example", "screen", "--target-dir"])
-            .arg(target_dir);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("running cargo build --example screen");
-        assert!(status.success(), "cargo build --example screen failed");
-        let bin = profile_dir
-            .join("examples")
-            .join(format!("screen{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
+    common::example::example("screen")
 }
 
 struct Run {

@@ -1,8 +1,10 @@
-//! Test helpers shared by the updater's tests: a small, real HTTP/1.1
+//! Test helpers shared by the integration tests: a small, real HTTP/1.1
 //! server on 127.0.0.1 (no other network) with scripted replies per path,
-//! and list fixtures.
+//! list fixtures, and the example binaries ([`example::example`]).
 
 #![allow(dead_code)] // each test crate uses its own part of the helpers
+
+pub mod example;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
