@@ -1,6 +1,6 @@
 //! OFAC's own files: the four parsers agree on the same content, the
 //! `sdn.csv` merge recovers what `sdn.csv` alone loses (real 2024-05-03
-//! files, counts of `../shared/data/STATS.md`, reproduced in
+//! files, counts of the source data's STATS.md, reproduced in
 //! `tests/fixtures/README.md`), unknown tickers are kept, bad input is a
 //! typed error with its position, no prefix or damaged copy of a file makes
 //! a parser panic or lets a partial list through, and `refresh` rebuilds the
