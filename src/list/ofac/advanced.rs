@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::error::{OfacError, StructureProblem};
 use super::sdn_xml::wrong_root;
-use super::xml::{Child, Next, Xml, attr, id_attr, required_id};
+use super::xml::{Child, Next, Xml, attr, each, id_attr, required_id};
 use super::{Parsed, Party, RawAddress, compose_name, ticker_of, ymd};
 
 #[derive(Default)]
@@ -81,26 +81,6 @@ pub(super) fn parse(input: &[u8]) -> Result<Parsed, OfacError> {
         out.parties.push(p);
     }
     Ok(out)
-}
-
-/// Calls `f` on each child named `name`, skips the others.
-fn each<'a>(
-    x: &mut Xml<'a>,
-    c: &Child<'_>,
-    name: &[u8],
-    mut f: impl FnMut(&mut Xml<'a>, &Child<'a>) -> Result<(), OfacError>,
-) -> Result<(), OfacError> {
-    if c.empty {
-        return Ok(());
-    }
-    while let Next::Child(c) = x.next_child()? {
-        if c.local() == name {
-            f(x, &c)?;
-        } else {
-            x.skip(&c)?;
-        }
-    }
-    Ok(())
 }
 
 fn is_true(x: &mut Xml<'_>, c: &Child<'_>, name: &[u8]) -> Result<bool, OfacError> {

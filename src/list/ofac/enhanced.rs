@@ -8,7 +8,7 @@
 
 use super::error::{OfacError, StructureProblem};
 use super::sdn_xml::wrong_root;
-use super::xml::{Child, Next, Xml, attr};
+use super::xml::{Child, Next, Xml, attr, each};
 use super::{Parsed, Party, RawAddress, iso_date, ticker_of};
 
 pub(super) fn parse(input: &[u8]) -> Result<Parsed, OfacError> {
@@ -84,7 +84,7 @@ fn entity(x: &mut Xml<'_>, c: &Child<'_>) -> Result<Option<Party>, OfacError> {
     let mut listed: Option<String> = None;
     while let Next::Child(c) = x.next_child()? {
         match c.local() {
-            b"sanctionsLists" => children(x, &c, b"sanctionsList", |x, l| {
+            b"sanctionsLists" => each(x, &c, b"sanctionsList", |x, l| {
                 if let Some(v) = attr(x, &l.start, b"datePublished")? {
                     let v = String::from_utf8_lossy(&v).into_owned();
                     let Some(d) = v.split('T').next().and_then(iso_date) else {
@@ -99,15 +99,15 @@ fn entity(x: &mut Xml<'_>, c: &Child<'_>) -> Result<Option<Party>, OfacError> {
                 }
                 x.skip(l)
             })?,
-            b"sanctionsPrograms" => children(x, &c, b"sanctionsProgram", |x, p| {
+            b"sanctionsPrograms" => each(x, &c, b"sanctionsProgram", |x, p| {
                 let t = x.text(p)?;
                 if !t.is_empty() && !party.programs.iter().any(|q| q == t) {
                     party.programs.push(t.to_owned());
                 }
                 Ok(())
             })?,
-            b"names" => children(x, &c, b"name", |x, n| name.read(x, n))?,
-            b"features" => children(x, &c, b"feature", |x, f| {
+            b"names" => each(x, &c, b"name", |x, n| name.read(x, n))?,
+            b"features" => each(x, &c, b"feature", |x, f| {
                 let mut ticker = None;
                 let mut value = None;
                 if !f.empty {
@@ -160,7 +160,7 @@ impl Name {
         while let Next::Child(c) = x.next_child()? {
             match c.local() {
                 b"isPrimary" => primary = x.text(&c)?.eq_ignore_ascii_case("true"),
-                b"translations" => children(x, &c, b"translation", |x, t| {
+                b"translations" => each(x, &c, b"translation", |x, t| {
                     let mut t_primary = false;
                     let mut full = None;
                     if !t.empty {
@@ -191,25 +191,6 @@ impl Name {
         }
         Ok(())
     }
-}
-
-fn children<'a>(
-    x: &mut Xml<'a>,
-    c: &Child<'_>,
-    name: &[u8],
-    mut f: impl FnMut(&mut Xml<'a>, &Child<'a>) -> Result<(), OfacError>,
-) -> Result<(), OfacError> {
-    if c.empty {
-        return Ok(());
-    }
-    while let Next::Child(c) = x.next_child()? {
-        if c.local() == name {
-            f(x, &c)?;
-        } else {
-            x.skip(&c)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

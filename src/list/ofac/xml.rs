@@ -415,6 +415,26 @@ pub(super) fn parse_u64(b: &[u8]) -> Option<u64> {
     Some(b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')))
 }
 
+/// Calls `f` on each child named `name`, skips the others.
+pub(super) fn each<'a>(
+    x: &mut Xml<'a>,
+    c: &Child<'_>,
+    name: &[u8],
+    mut f: impl FnMut(&mut Xml<'a>, &Child<'a>) -> Result<(), OfacError>,
+) -> Result<(), OfacError> {
+    if c.empty {
+        return Ok(());
+    }
+    while let Next::Child(c) = x.next_child()? {
+        if c.local() == name {
+            f(x, &c)?;
+        } else {
+            x.skip(&c)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
