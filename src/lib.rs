@@ -76,3 +76,9 @@ pub use update::{
     ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict, RefreshReport, Source, StaleError,
     UpdateError,
 };
+
+/// The README's code, compiled (and run, but for the `no_run` blocks) as
+/// doctests so that it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
