@@ -223,7 +223,22 @@ fn csv_round_trip(list: &List) {
                 String::from_utf8_lossy(&out)
             )
         });
-    assert_eq!(back.meta(), list.meta(), "metadata after write_csv");
+    // `write_csv` writes a line break in a metadata value (a lone `\r`
+    // is one to it, not to the loader's `str::lines`) as a space.
+    let mut expected = list.meta().clone();
+    for v in [
+        &mut expected.name,
+        &mut expected.as_of,
+        &mut expected.source,
+        &mut expected.license,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *v = v.replace(['\r', '\n'], " ");
+    }
+    expected.id = expected.id.replace(['\r', '\n'], " ");
+    assert_eq!(back.meta(), &expected, "metadata after write_csv");
     assert_eq!(back.entries().len(), list.entries().len(), "entry count");
     for (b, a) in back.entries().iter().zip(list.entries()) {
         let mut b = b.clone();
