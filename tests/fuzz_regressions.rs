@@ -19,7 +19,39 @@ const CASES: &[Case] = &[
         invariants::list_csv,
         b"# id: x\rccc\naddress,tickers\nbc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4,XBT\n",
     ),
+    // ofac_sdn_xml: form feeds (U+000C, not allowed in XML 1.0) before an
+    // `idNumber`. The XML parsers trim XML whitespace only, so the address
+    // keeps them; the invariant expected Unicode trimming. Harmless for
+    // screening (see `form_feed_in_an_ofac_xml_address_still_matches`).
+    (
+        "form feeds before an SDN.XML address",
+        invariants::ofac_sdn_xml,
+        include_bytes!("../fuzz/regressions/ofac_sdn_xml/form-feed-before-address.xml"),
+    ),
 ];
+
+/// The address of the `ofac_sdn_xml` finding keeps its form feeds, and
+/// normalization removes them, so its plain spelling is still a hit.
+#[test]
+fn form_feed_in_an_ofac_xml_address_still_matches() {
+    use walletscreen::list::ofac::{self, OfacFormat};
+    use walletscreen::{Category, List, ListMeta, Screener};
+    let xml = include_bytes!("../fuzz/regressions/ofac_sdn_xml/form-feed-before-address.xml");
+    let file = ofac::parse_as(xml, OfacFormat::SdnXml, None).unwrap();
+    let e = file
+        .entries
+        .iter()
+        .find(|e| e.address.ends_with("W1aS1Ny7"))
+        .unwrap();
+    assert!(e.address.starts_with('\u{c}'));
+    assert_eq!(
+        walletscreen::address::normalize(&e.address).unwrap(),
+        "W1aS1Ny7"
+    );
+    let list = List::from_ofac(&file, ListMeta::new("f", Category::Custom)).unwrap();
+    let s = Screener::builder().list(list).build().unwrap();
+    assert!(s.check("W1aS1Ny7").is_hit());
+}
 
 #[test]
 fn fuzz_findings_hold() {
