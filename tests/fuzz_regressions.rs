@@ -28,7 +28,41 @@ const CASES: &[Case] = &[
         invariants::ofac_sdn_xml,
         include_bytes!("../fuzz/regressions/ofac_sdn_xml/form-feed-before-address.xml"),
     ),
+    // ofac_sdn_xml: an `sdnEntry` without `uid` (and NULs in an
+    // `idNumber`) parsed, giving entries with an empty entity id. Fixed in
+    // `src/list/ofac/sdn_xml.rs`: an entry with addresses and no `uid` is a
+    // `StructureProblem::BadEntityNumber`.
+    (
+        "SDN.XML entry without uid",
+        invariants::ofac_sdn_xml,
+        include_bytes!("../fuzz/regressions/ofac_sdn_xml/entry-without-uid.xml"),
+    ),
 ];
+
+/// An `sdnEntry` with an address and no `uid` is refused: its addresses
+/// would be listed for no entity.
+#[test]
+fn sdn_xml_entry_without_uid_is_refused() {
+    use walletscreen::list::ofac::{self, OfacError, OfacFormat, StructureProblem};
+    let xml = br#"<?xml version="1.0" standalone="yes"?>
+<sdnList><publshInformation><Publish_Date>08/08/2026</Publish_Date></publshInformation>
+<sdnEntry><lastName>X</lastName><idList><id><idType>Digital Currency Address - XBT</idType>
+<idNumber>1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa</idNumber></id></idList></sdnEntry></sdnList>"#;
+    let err = ofac::parse_as(xml, OfacFormat::SdnXml, None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            OfacError::Structure {
+                problem: StructureProblem::BadEntityNumber { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let with_uid = String::from_utf8_lossy(xml).replace("<lastName>", "<uid>7</uid><lastName>");
+    let file = ofac::parse_as(with_uid.as_bytes(), OfacFormat::SdnXml, None).unwrap();
+    assert_eq!(file.entries[0].entity_id, "7");
+}
 
 /// The address of the `ofac_sdn_xml` finding keeps its form feeds, and
 /// normalization removes them, so its plain spelling is still a hit.
