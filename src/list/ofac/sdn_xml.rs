@@ -122,6 +122,12 @@ fn entry(x: &mut Xml<'_>, c: &Child<'_>) -> Result<Option<Party>, OfacError> {
     if party.addresses.is_empty() {
         return Ok(None);
     }
+    // Every address needs the entity it is listed for.
+    if party.entity_id.is_empty() {
+        return Err(x.structure(StructureProblem::BadEntityNumber {
+            value: String::new(),
+        }));
+    }
     party.entity = compose_name([(last.as_str(), true), (first.as_str(), false)].into_iter());
     Ok(Some(party))
 }
