@@ -452,3 +452,52 @@ pub fn snapshot(data: &[u8]) {
         list_ok(l);
     }
 }
+
+/// `scan`: any text (lossy UTF-8) scanned on the small screener. No panic;
+/// matches come in order without overlap, each span is on character
+/// boundaries and is its `text`, the bytes around it are no ASCII letter or
+/// digit (token boundaries), and `check` of the span is a hit with the same
+/// matches (every candidate is confirmed through the check path). Then one
+/// listed address, chosen by the input's length, is planted after the text
+/// between spaces: a match must end exactly where it ends.
+pub fn scan(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let screener = small_screener();
+    scan_ok(screener, &text);
+    let listed = LISTED[data.len() % LISTED.len()];
+    let planted = format!("{text} {listed} ");
+    let end = planted.len() - 1;
+    assert!(
+        scan_ok(screener, &planted).contains(&end),
+        "{listed:?} planted at the end of {text:?} is not found"
+    );
+}
+
+/// The per-match invariants of [`scan`]; returns the end of every span.
+fn scan_ok(screener: &Screener, text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut ends = Vec::new();
+    let mut last = 0;
+    for m in screener.scan(text) {
+        let (start, end) = (m.span.start, m.span.end);
+        assert!(start >= last && start < end, "{:?} after {last}", m.span);
+        assert_eq!(text.get(start..end), Some(m.text), "span and text");
+        assert!(
+            start == 0 || !b[start - 1].is_ascii_alphanumeric(),
+            "{:?} starts inside a token",
+            m.span
+        );
+        assert!(
+            end == b.len() || !b[end].is_ascii_alphanumeric(),
+            "{:?} ends inside a token",
+            m.span
+        );
+        match screener.check(m.text) {
+            Verdict::Hit(h) => assert_eq!(h.matches(), m.hit.matches(), "{:?}", m.text),
+            v => panic!("scan match {:?} is {v:?} for check", m.text),
+        }
+        ends.push(end);
+        last = end;
+    }
+    ends
+}

@@ -20,6 +20,7 @@ const TARGETS: &[&str] = &[
     "ofac_enhanced",
     "ofac_csv",
     "snapshot",
+    "scan",
 ];
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -72,6 +73,11 @@ fn every_target_has_a_corpus_and_an_invariant() {
     let mut known = TARGETS.to_vec();
     known.sort_unstable();
     assert_eq!(names, known, "fuzz targets vs the replay table");
+}
+
+#[test]
+fn scan_corpus() {
+    replay("scan", invariants::scan);
 }
 
 #[test]
