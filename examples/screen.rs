@@ -1536,7 +1536,7 @@ impl Work<'_> {
         match &verdict {
             Verdict::Hit(hit) => {
                 self.tally.hits += 1;
-                self.tally.count_hit(hit.matches());
+                self.tally.count_hit(&hit.matches());
             }
             Verdict::Clear { .. } => self.tally.clear += 1,
             Verdict::Invalid { .. } => self.tally.invalid += 1,
@@ -1575,7 +1575,7 @@ impl Work<'_> {
     fn scan(&mut self, line: u64, text: &str) {
         for m in self.ctx.screener.scan(text) {
             self.tally.matches += 1;
-            self.tally.count_hit(m.hit.matches());
+            self.tally.count_hit(&m.hit.matches());
             let column = text[..m.span.start].chars().count() + 1;
             self.write(&Record {
                 file: self.file,
@@ -1645,7 +1645,7 @@ struct JsonRecord<'a> {
     line: u64,
     input: &'a str,
     verdict: &'static str,
-    matches: &'a [Match],
+    matches: Vec<Match>,
     file: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
@@ -1669,7 +1669,7 @@ impl<'a> JsonRecord<'a> {
             line: r.line,
             input: r.input,
             verdict: "invalid",
-            matches: &[],
+            matches: Vec::new(),
             file: r.file,
             column: r.column.as_ref().map(|c| c.0),
             start: r.column.as_ref().map(|c| c.1.start),
@@ -1703,7 +1703,7 @@ impl<'a> JsonRecord<'a> {
 /// `FILE:LINE:COLUMN\tADDRESS\tMATCHES`.
 fn text_line(r: &Record<'_>) -> String {
     let (verdict, detail) = match &r.outcome {
-        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(hit.matches())),
+        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches())),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
         Outcome::Verdict(Verdict::Invalid { reason }) => ("INVALID", reason.to_string()),
         Outcome::Bad(reason) => ("INVALID", reason.clone()),

@@ -56,11 +56,11 @@
 pub mod address;
 pub mod bundled;
 pub mod error;
+mod index;
 pub mod list;
 pub mod scan;
 mod screener;
 pub mod snapshot;
-mod table;
 pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};

@@ -1,6 +1,7 @@
 //! Builder → immutable compiled [`Screener`] (optional bloom filter in front
 //! of an exact key set) → [`Screener::check`].
 
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer, ser::SerializeMap};
@@ -8,8 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
 use crate::error::{BuildError, ParseError};
+use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
-use crate::table::KeyTable;
+use crate::snapshot::{Decoder, Encoder, SnapshotError};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
 /// key set.
@@ -53,6 +55,7 @@ pub struct CheckOptions {
 /// How a query reached a listed entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[repr(u8)]
 pub enum Via {
     /// The listed address itself (up to case where the format ignores case,
     /// whitespace, invisible characters and URI wrapping).
@@ -73,6 +76,19 @@ pub enum Via {
 }
 
 impl Via {
+    const ALL: [Via; 6] = [
+        Via::Listed,
+        Via::LegacyOfCashaddr,
+        Via::CashaddrOfLegacy,
+        Via::TronHexOfBase58,
+        Via::TronBase58OfHex,
+        Via::CorrectedSpelling,
+    ];
+
+    fn from_code(code: u8) -> Option<Via> {
+        Via::ALL.get(usize::from(code)).copied()
+    }
+
     /// The snake_case name used in serialized output.
     pub fn name(self) -> &'static str {
         match self {
@@ -150,11 +166,12 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// Every listed entry the query matched, in list order.
-    pub fn matches(&self) -> &[Match] {
-        let i = self.key as usize;
-        let range = self.inner.group_start[i] as usize..self.inner.group_start[i + 1] as usize;
-        &self.inner.matches[range]
+    /// Every listed entry the query matched, in list order. Materialized
+    /// from the compiled index on each call (the entry's address is
+    /// validated again, as when it was loaded): keep the result rather than
+    /// calling this in a loop.
+    pub fn matches(&self) -> Vec<Match> {
+        self.inner.matches(self.key)
     }
 
     /// The list set that answered.
@@ -188,7 +205,7 @@ impl Serialize for Hit {
         let mut m = s.serialize_map(Some(4))?;
         m.serialize_entry("family", &self.family)?;
         m.serialize_entry("checksum", &self.checksum)?;
-        m.serialize_entry("matches", self.matches())?;
+        m.serialize_entry("matches", &self.matches())?;
         m.serialize_entry("version", &**self.version())?;
         m.end()
     }
@@ -324,35 +341,108 @@ impl ScreenerBuilder {
 
     /// Compiles the lists.
     pub fn build(&self) -> Result<Screener, BuildError> {
-        let mut lists = Vec::new();
-        if self.bundled {
-            lists.extend(crate::bundled::lists()?);
-        }
-        lists.extend(self.lists.iter().cloned());
-        compile(lists, self.bloom, self.fp_rate)
+        let bundled = if self.bundled {
+            crate::bundled::lists()?
+        } else {
+            Vec::new()
+        };
+        let lists: Vec<&List> = bundled.iter().chain(&self.lists).collect();
+        compile(&lists, self.bloom, self.fp_rate)
     }
 }
 
-/// A reference from a key to an entry.
-#[derive(Debug, Clone, Copy)]
-struct Ref {
-    entry: u32,
-    via: Via,
+/// Metadata shared by entries (interned: a list of a million entries with
+/// one entity holds it once).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Meta {
+    list: u32,
+    chain: Option<String>,
+    tickers: Vec<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    programs: Vec<String>,
+    listed: Option<String>,
+    source: Option<String>,
+}
+
+/// The borrowed form of [`Meta`], for interning without copying.
+type MetaRef<'a> = (
+    u32,
+    Option<&'a str>,
+    &'a [String],
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a [String],
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn meta_ref(list: u32, e: &Entry) -> MetaRef<'_> {
+    (
+        list,
+        e.chain.as_deref(),
+        &e.tickers,
+        e.entity.as_deref(),
+        e.entity_id.as_deref(),
+        &e.programs,
+        e.listed.as_deref(),
+        e.source.as_deref(),
+    )
 }
 
 struct Inner {
-    table: KeyTable,
+    index: Index,
     bloom: Option<bloomfilter::Bloom<u64>>,
-    /// Key `i`'s matches are `matches[group_start[i]..group_start[i + 1]]`.
-    group_start: Vec<u32>,
-    matches: Vec<Match>,
-    /// Entries with the index of their list.
-    entries: Vec<(u32, Arc<Entry>)>,
+    metas: Vec<Meta>,
+    /// Listed spellings that do not render from their key, by entry.
+    odd: Vec<(u32, Box<str>)>,
     lists: Vec<ListInfo>,
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
     /// The automatons of `Screener::scan`, built on its first call.
     scan: std::sync::OnceLock<crate::scan::ScanIndex>,
+}
+
+impl Inner {
+    /// Entry `i`, materialized: its listed address validated again (as
+    /// [`Entry::new`] does), with its metadata.
+    fn entry(&self, i: u32) -> Option<(u32, Entry)> {
+        let rec = self.index.entry(i)?;
+        let address = match self.index.rendered(&rec) {
+            Some(a) => a,
+            None => {
+                let k = self.odd.binary_search_by_key(&i, |(e, _)| *e).ok()?;
+                self.odd[k].1.to_string()
+            }
+        };
+        let m = self.metas.get(rec.meta as usize)?;
+        let mut e = Entry::new(address, rec.line as usize);
+        e.chain = m.chain.clone();
+        e.tickers = m.tickers.clone();
+        e.entity = m.entity.clone();
+        e.entity_id = m.entity_id.clone();
+        e.programs = m.programs.clone();
+        e.listed = m.listed.clone();
+        e.source = m.source.clone();
+        Some((m.list, e))
+    }
+
+    fn matches(&self, key: u32) -> Vec<Match> {
+        self.index
+            .refs(key)
+            .into_iter()
+            .filter_map(|(entry, via)| {
+                let (list, e) = self.entry(entry)?;
+                let info = self.lists.get(list as usize)?;
+                Some(Match {
+                    list: Arc::clone(&self.list_ids[list as usize]),
+                    category: info.meta.category,
+                    via: Via::from_code(via)?,
+                    entry: Arc::new(e),
+                })
+            })
+            .collect()
+    }
 }
 
 /// A compiled, immutable screener. `Send + Sync`; cloning is an `Arc` bump.
@@ -367,6 +457,15 @@ struct Inner {
 /// assert!(matches!(s.check("0x0000000000000000000000000000000000000001"), Verdict::Clear { .. }));
 /// assert!(matches!(s.check("hello"), Verdict::Invalid { .. }));
 /// ```
+///
+/// # Memory and compiled files
+///
+/// The compiled form is one byte image (see `BENCHMARKS.md` for bytes per
+/// entry): an open-addressing table over the canonical keys, the keys, and a
+/// 13-byte record per entry; entry metadata is interned. The image is also a
+/// file format: [`Screener::write_compiled_file`] saves it,
+/// [`Screener::read_compiled_file`] loads it without recompiling (checksum,
+/// bounds and metadata are checked).
 #[derive(Clone)]
 pub struct Screener {
     inner: Arc<Inner>,
@@ -376,7 +475,7 @@ impl std::fmt::Debug for Screener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Screener")
             .field("lists", &self.inner.list_ids)
-            .field("keys", &self.inner.table.len())
+            .field("keys", &self.inner.index.key_count())
             .field("bloom", &self.inner.bloom.is_some())
             .field("version", &self.inner.version)
             .finish()
@@ -449,13 +548,13 @@ impl Screener {
     #[inline(always)]
     fn lookup(&self, tag: u8, payload: &[u8]) -> Option<u32> {
         let inner = &*self.inner;
-        let hash = inner.table.hash(tag, payload);
+        let hash = inner.index.hash(tag, payload);
         if let Some(bloom) = &inner.bloom
             && !bloom.check(&hash)
         {
             return None;
         }
-        inner.table.find(hash, tag, payload)
+        inner.index.find(hash, tag, payload)
     }
 
     fn hit(&self, idx: u32, k: &Keyed<'_>, opts: CheckOptions) -> Hit {
@@ -487,12 +586,12 @@ impl Screener {
 
     /// Number of entries over all lists.
     pub fn entry_count(&self) -> usize {
-        self.inner.entries.len()
+        self.inner.index.entry_count()
     }
 
     /// Number of distinct keys (listed spellings plus indexed equivalents).
     pub fn key_count(&self) -> usize {
-        self.inner.table.len()
+        self.inner.index.key_count()
     }
 
     /// Whether a bloom filter was built.
@@ -500,34 +599,223 @@ impl Screener {
         self.inner.bloom.is_some()
     }
 
-    /// Entries whose address did not validate, with their list id.
-    pub fn flagged(&self) -> impl Iterator<Item = (&str, &Entry)> {
+    /// Entries whose address did not validate, with their list id
+    /// (materialized one by one).
+    pub fn flagged(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
         let inner = &*self.inner;
-        inner
-            .entries
-            .iter()
-            .filter(|(_, e)| e.issue.is_some())
-            .map(move |(l, e)| (&*inner.list_ids[*l as usize], &**e))
+        (0..inner.index.entry_count() as u32).filter_map(move |i| {
+            let rec = inner.index.entry(i)?;
+            if rec.form & index::FLAGGED == 0 {
+                return None;
+            }
+            let (list, e) = inner.entry(i)?;
+            Some((&*inner.list_ids[list as usize], e))
+        })
+    }
+
+    /// Every entry, materialized, with its list id, in list order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
+        let inner = &*self.inner;
+        (0..inner.index.entry_count() as u32).filter_map(move |i| {
+            let (list, e) = inner.entry(i)?;
+            Some((&*inner.list_ids[list as usize], e))
+        })
     }
 
     /// The automatons of [`Screener::scan`](crate::scan), built on first
     /// use from every indexed key.
     pub(crate) fn scan_index(&self) -> &crate::scan::ScanIndex {
         let inner = &*self.inner;
-        inner.scan.get_or_init(|| {
-            let t = &inner.table;
-            crate::scan::ScanIndex::build((0..t.len() as u32).map(|i| t.key(i)))
+        inner
+            .scan
+            .get_or_init(|| crate::scan::ScanIndex::build(inner.index.keys()))
+    }
+
+    /// Approximate heap bytes: the compiled image (table, keys, entry
+    /// records, metadata section), the decoded metadata and the bloom
+    /// filter; not the scan automatons (built on first scan).
+    pub fn index_bytes(&self) -> usize {
+        let inner = &*self.inner;
+        let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
+        let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+        let metas: usize = inner
+            .metas
+            .iter()
+            .map(|m| {
+                std::mem::size_of::<Meta>()
+                    + opt(&m.chain)
+                    + strs(&m.tickers)
+                    + opt(&m.entity)
+                    + opt(&m.entity_id)
+                    + strs(&m.programs)
+                    + opt(&m.listed)
+                    + opt(&m.source)
+            })
+            .sum();
+        let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
+        inner.index.heap_bytes()
+            + metas
+            + odd
+            + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
+    }
+
+    /// The compiled image: the bytes [`Screener::write_compiled_file`]
+    /// writes.
+    pub fn compiled_bytes(&self) -> &[u8] {
+        self.inner.index.image()
+    }
+
+    /// A screener from a compiled image (see [`Screener::compiled_bytes`]),
+    /// without compiling: the frame (magic, version, length, XXH3-64
+    /// checksum), the section bounds, every entry record and the metadata
+    /// are checked; the table and keys are used as they are.
+    ///
+    /// ```
+    /// use walletscreen::Screener;
+    /// let s = Screener::bundled()?;
+    /// let back = Screener::from_compiled_bytes(s.compiled_bytes().to_vec())?;
+    /// assert_eq!(back.version(), s.version());
+    /// assert!(back.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d").is_hit());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, SnapshotError> {
+        let index = Index::from_image(image)?;
+        let base = index.meta_offset();
+        let mut d = Decoder::new(index.meta(), base);
+        let list_count = d.count(6 + 32 + 3)?;
+        let mut lists = Vec::with_capacity(list_count);
+        for _ in 0..list_count {
+            let id = d.string()?;
+            let name = d.opt()?;
+            let category = match d.u8()? {
+                0 => Category::Sanctioned,
+                1 => Category::Attributed,
+                2 => Category::Custom,
+                c => return Err(d.corrupt(format!("bad category {c}"))),
+            };
+            let mut meta = ListMeta::new(id, category);
+            meta.name = name;
+            meta.as_of = d.opt()?;
+            meta.source = d.opt()?;
+            meta.license = d.opt()?;
+            let sha = d.take(32)?;
+            lists.push(ListInfo {
+                meta,
+                sha256: hex(sha),
+                entries: d.varint()?,
+                flagged: d.varint()?,
+                unmatchable: d.varint()?,
+            });
+        }
+        let bloom_mode = match d.u8()? {
+            0 => BloomMode::Auto,
+            1 => BloomMode::On,
+            2 => BloomMode::Off,
+            b => return Err(d.corrupt(format!("bad bloom mode {b}"))),
+        };
+        let fp_rate = f64::from_bits(d.u64()?);
+        if !(1e-9..=0.5).contains(&fp_rate) {
+            return Err(d.corrupt(format!("bloom false-positive rate {fp_rate} out of range")));
+        }
+        let meta_count = d.count(8)?;
+        let mut metas = Vec::with_capacity(meta_count);
+        for _ in 0..meta_count {
+            let at = d.pos();
+            let list = d.varint()?;
+            if list >= lists.len() {
+                return Err(SnapshotError::Corrupt {
+                    at,
+                    reason: format!("metadata of list {list}, there are {}", lists.len()),
+                });
+            }
+            metas.push(Meta {
+                list: list as u32,
+                chain: d.opt()?,
+                tickers: d.strings()?,
+                entity: d.opt()?,
+                entity_id: d.opt()?,
+                programs: d.strings()?,
+                listed: d.opt()?,
+                source: d.opt()?,
+            });
+        }
+        let odd_count = d.count(2)?;
+        let mut odd: Vec<(u32, Box<str>)> = Vec::with_capacity(odd_count);
+        for _ in 0..odd_count {
+            let at = d.pos();
+            let e = d.varint()?;
+            let text = d.string()?;
+            let ordered = odd.last().is_none_or(|(prev, _)| (*prev as usize) < e);
+            if e >= index.entry_count() || !ordered {
+                return Err(SnapshotError::Corrupt {
+                    at,
+                    reason: format!("spelling of entry {e}: out of range or order"),
+                });
+            }
+            odd.push((e as u32, text.into()));
+        }
+        if !d.at_end() {
+            return Err(d.corrupt("bytes left over in the meta section"));
+        }
+        if let Some(max) = index.max_meta()
+            && max as usize >= metas.len()
+        {
+            return Err(SnapshotError::Corrupt {
+                at: base,
+                reason: format!(
+                    "an entry refers to metadata {max}, there are {}",
+                    metas.len()
+                ),
+            });
+        }
+        let total: usize = lists.iter().map(|l| l.entries).sum();
+        if total != index.entry_count() {
+            return Err(SnapshotError::Corrupt {
+                at: base,
+                reason: format!(
+                    "lists count {total} entries, the index {}",
+                    index.entry_count()
+                ),
+            });
+        }
+        let list_ids = lists
+            .iter()
+            .map(|i| Arc::from(i.meta.id.as_str()))
+            .collect();
+        let bloom =
+            build_bloom(&index, bloom_mode, fp_rate).map_err(|e| SnapshotError::Corrupt {
+                at: base,
+                reason: e.to_string(),
+            })?;
+        let version = Arc::new(version_of(&lists));
+        Ok(Screener {
+            inner: Arc::new(Inner {
+                index,
+                bloom,
+                metas,
+                odd,
+                lists,
+                list_ids,
+                version,
+                scan: std::sync::OnceLock::new(),
+            }),
         })
     }
 
-    /// Approximate heap bytes of the index (key arena, table, groups, bloom),
-    /// excluding entry metadata.
-    pub fn index_bytes(&self) -> usize {
-        let inner = &*self.inner;
-        inner.table.heap_bytes()
-            + 4 * inner.group_start.capacity()
-            + std::mem::size_of::<Match>() * inner.matches.capacity()
-            + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
+    /// Writes the compiled image to `path` atomically (a temporary file in
+    /// the same directory, synced, renamed over `path`).
+    pub fn write_compiled_file(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
+        crate::snapshot::write_atomic(path.as_ref(), self.compiled_bytes())
+    }
+
+    /// Reads a compiled image written by [`Screener::write_compiled_file`].
+    pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, SnapshotError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Screener::from_compiled_bytes(bytes)
     }
 }
 
@@ -618,85 +906,9 @@ fn hex(bytes: &[u8]) -> String {
     address::evm::Hex(bytes).to_string()
 }
 
-fn compile(lists: Vec<List>, bloom_mode: BloomMode, fp_rate: f64) -> Result<Screener, BuildError> {
-    let mut table = KeyTable::new();
-    let mut pairs: Vec<(u32, Ref)> = Vec::new();
-    let mut entries = Vec::new();
-    let mut infos: Vec<ListInfo> = Vec::new();
-    let mut list_ids: Vec<Arc<str>> = Vec::new();
-    for (li, list) in lists.into_iter().enumerate() {
-        let (meta, list_entries, sha) = list.into_parts();
-        if list_ids.iter().any(|id| **id == *meta.id) {
-            return Err(BuildError::DuplicateListId { id: meta.id });
-        }
-        let li = u32::try_from(li).map_err(|_| BuildError::TooManyKeys { count: li })?;
-        let mut info = ListInfo {
-            entries: list_entries.len(),
-            flagged: 0,
-            unmatchable: 0,
-            sha256: hex(&sha),
-            meta,
-        };
-        for entry in list_entries {
-            let ei = u32::try_from(entries.len()).map_err(|_| BuildError::TooManyKeys {
-                count: entries.len(),
-            })?;
-            info.flagged += usize::from(entry.issue.is_some());
-            let keys = entry_keys(&entry);
-            info.unmatchable += usize::from(keys.is_empty());
-            for (t, payload, via) in keys {
-                let ki = table
-                    .insert(t, &payload)
-                    .map_err(|count| BuildError::TooManyKeys { count })?;
-                pairs.push((ki, Ref { entry: ei, via }));
-            }
-            entries.push((li, Arc::new(entry)));
-        }
-        list_ids.push(Arc::from(info.meta.id.as_str()));
-        infos.push(info);
-    }
-    table.shrink_to_fit();
-    // Group refs by key; a stable sort keeps list order within a key.
-    pairs.sort_by_key(|&(k, _)| k);
-    let mut group_start = Vec::with_capacity(table.len() + 1);
-    let mut matches = Vec::with_capacity(pairs.len());
-    let mut next = 0;
-    for k in 0..table.len() as u32 {
-        group_start.push(matches.len() as u32);
-        while next < pairs.len() && pairs[next].0 == k {
-            let r = pairs[next].1;
-            let (list, entry) = &entries[r.entry as usize];
-            matches.push(Match {
-                list: Arc::clone(&list_ids[*list as usize]),
-                category: infos[*list as usize].meta.category,
-                via: r.via,
-                entry: Arc::clone(entry),
-            });
-            next += 1;
-        }
-    }
-    group_start.push(matches.len() as u32);
-
-    let use_bloom = match bloom_mode {
-        BloomMode::On => true,
-        BloomMode::Off => false,
-        BloomMode::Auto => table.len() >= AUTO_BLOOM_MIN_KEYS,
-    };
-    let bloom = if use_bloom && table.len() > 0 {
-        let mut b =
-            bloomfilter::Bloom::new_for_fp_rate_with_seed(table.len(), fp_rate, &BLOOM_SEED)
-                .map_err(|reason| BuildError::Bloom {
-                    reason: reason.to_owned(),
-                })?;
-        for i in 0..table.len() as u32 {
-            let (t, p) = table.key(i);
-            b.set(&table.hash(t, p));
-        }
-        Some(b)
-    } else {
-        None
-    };
-
+/// Version of a list set: newest `as_of`, SHA-256 over sorted ids and
+/// content hashes.
+fn version_of(infos: &[ListInfo]) -> Version {
     let mut ids: Vec<(&str, &str)> = infos
         .iter()
         .map(|i| (i.meta.id.as_str(), i.sha256.as_str()))
@@ -709,18 +921,245 @@ fn compile(lists: Vec<List>, bloom_mode: BloomMode, fp_rate: f64) -> Result<Scre
         h.update(sha.as_bytes());
         h.update(b"\n");
     }
-    let version = Arc::new(Version {
+    Version {
         date: infos.iter().filter_map(|i| i.meta.as_of.clone()).max(),
         sha256: hex(&h.finalize()),
-    });
+    }
+}
 
+fn build_bloom(
+    index: &Index,
+    mode: BloomMode,
+    fp_rate: f64,
+) -> Result<Option<bloomfilter::Bloom<u64>>, BuildError> {
+    let n = index.key_count();
+    let use_bloom = match mode {
+        BloomMode::On => true,
+        BloomMode::Off => false,
+        BloomMode::Auto => n >= AUTO_BLOOM_MIN_KEYS,
+    };
+    if !use_bloom || n == 0 {
+        return Ok(None);
+    }
+    let mut b = bloomfilter::Bloom::new_for_fp_rate_with_seed(n, fp_rate, &BLOOM_SEED).map_err(
+        |reason| BuildError::Bloom {
+            reason: reason.to_owned(),
+        },
+    )?;
+    for (t, p) in index.keys() {
+        b.set(&index.hash(t, p));
+    }
+    Ok(Some(b))
+}
+
+/// The keys of a run of entries, computed apart from the table (in
+/// parallel): per entry a header `[key count, form]`, then per key `[tag,
+/// payload length (u16), via]` and the payload.
+fn key_entries(entries: &[&Entry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 48);
+    for e in entries {
+        let keys = entry_keys(e);
+        let form = match keys.first() {
+            Some((t, p, Via::Listed)) => index::form_of(*t, p, &e.address),
+            _ => Form::Other,
+        };
+        let flag = if e.issue.is_some() { index::FLAGGED } else { 0 };
+        // Keys are at most `address::MAX_INPUT` bytes.
+        let keys: Vec<_> = keys
+            .into_iter()
+            .filter(|(_, p, _)| p.len() <= 0xffff)
+            .collect();
+        out.push(keys.len() as u8);
+        out.push(form as u8 | flag);
+        for (t, p, via) in keys {
+            out.push(t);
+            out.extend_from_slice(&(p.len() as u16).to_le_bytes());
+            out.push(via as u8);
+            out.extend_from_slice(&p);
+        }
+    }
+    out
+}
+
+fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Screener, BuildError> {
+    let mut infos: Vec<ListInfo> = Vec::new();
+    let shas: Vec<[u8; 32]> = lists.iter().map(|l| l.sha256()).collect();
+    for list in lists {
+        let meta = list.meta();
+        if infos.iter().any(|i| i.meta.id == meta.id) {
+            return Err(BuildError::DuplicateListId {
+                id: meta.id.clone(),
+            });
+        }
+        infos.push(ListInfo {
+            entries: list.entries().len(),
+            flagged: 0,
+            unmatchable: 0,
+            sha256: hex(&list.sha256()),
+            meta: meta.clone(),
+        });
+    }
+    let all: Vec<(u32, &Entry)> = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(li, l)| l.entries().iter().map(move |e| (li as u32, e)))
+        .collect();
+    if all.len() > index::MAX_ENTRIES || lists.len() > u32::MAX as usize {
+        return Err(BuildError::TooManyKeys { count: all.len() });
+    }
+    // Keys, on every core: the expensive part (parsing, alias encodings).
+    let refs: Vec<&Entry> = all.iter().map(|(_, e)| *e).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = refs.len().div_ceil(threads).max(4096);
+    let keyed: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = refs
+            .chunks(chunk)
+            .map(|c| s.spawn(move || key_entries(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("keying does not panic"))
+            .collect()
+    });
+    drop(refs);
+    // Upper bound of distinct keys: every key occurrence.
+    let mut max_keys = 0usize;
+    for buf in &keyed {
+        let mut o = 0;
+        while o < buf.len() {
+            let n = buf[o] as usize;
+            max_keys += n;
+            o += 2;
+            for _ in 0..n {
+                o += 4 + usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+            }
+        }
+    }
+    let mut b = IndexBuilder::new(max_keys);
+    let mut metas: Vec<Meta> = Vec::new();
+    let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
+        std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
+    let mut last_meta: Option<(MetaRef<'_>, u32)> = None;
+    let mut odd: Vec<(u32, Box<str>)> = Vec::new();
+    let mut ei = 0u32;
+    let too_many = |count| BuildError::TooManyKeys { count };
+    for buf in &keyed {
+        let mut o = 0;
+        while o < buf.len() {
+            let (li, entry) = all[ei as usize];
+            let n = buf[o] as usize;
+            let form = buf[o + 1];
+            o += 2;
+            let mut own_key = index::NO_KEY;
+            for _ in 0..n {
+                let t = buf[o];
+                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+                let via = buf[o + 3];
+                let payload = &buf[o + 4..o + 4 + len];
+                o += 4 + len;
+                let off = b
+                    .insert(t, payload, index::pack_ref(ei, via))
+                    .ok_or_else(|| too_many(all.len()))?;
+                if via == Via::Listed as u8 {
+                    own_key = off;
+                }
+            }
+            let info = &mut infos[li as usize];
+            info.flagged += usize::from(form & index::FLAGGED != 0);
+            info.unmatchable += usize::from(n == 0);
+            if form & !index::FLAGGED == Form::Other as u8 {
+                odd.push((ei, entry.address.as_str().into()));
+            }
+            let r = meta_ref(li, entry);
+            let meta = match last_meta {
+                Some((prev, id)) if prev == r => id,
+                _ => {
+                    let next = metas.len() as u32;
+                    let id = *meta_ids.entry(r).or_insert(next);
+                    if id == next {
+                        metas.push(Meta {
+                            list: li,
+                            chain: entry.chain.clone(),
+                            tickers: entry.tickers.clone(),
+                            entity: entry.entity.clone(),
+                            entity_id: entry.entity_id.clone(),
+                            programs: entry.programs.clone(),
+                            listed: entry.listed.clone(),
+                            source: entry.source.clone(),
+                        });
+                    }
+                    last_meta = Some((r, id));
+                    id
+                }
+            };
+            b.push_entry(EntryRec {
+                key: own_key,
+                meta,
+                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
+                form,
+            });
+            ei += 1;
+        }
+    }
+    drop(meta_ids);
+    drop(keyed);
+
+    let mut e = Encoder(Vec::new());
+    e.len(infos.len());
+    for (k, i) in infos.iter().enumerate() {
+        let m = &i.meta;
+        e.str(&m.id);
+        e.opt(&m.name);
+        e.0.push(match m.category {
+            Category::Sanctioned => 0,
+            Category::Attributed => 1,
+            Category::Custom => 2,
+        });
+        e.opt(&m.as_of);
+        e.opt(&m.source);
+        e.opt(&m.license);
+        e.0.extend_from_slice(&shas[k]);
+        e.len(i.entries);
+        e.len(i.flagged);
+        e.len(i.unmatchable);
+    }
+    e.0.push(match bloom_mode {
+        BloomMode::Auto => 0,
+        BloomMode::On => 1,
+        BloomMode::Off => 2,
+    });
+    e.u64(fp_rate.to_bits());
+    e.len(metas.len());
+    for m in &metas {
+        e.len(m.list as usize);
+        e.opt(&m.chain);
+        e.strs(&m.tickers);
+        e.opt(&m.entity);
+        e.opt(&m.entity_id);
+        e.strs(&m.programs);
+        e.opt(&m.listed);
+        e.opt(&m.source);
+    }
+    e.len(odd.len());
+    for (i, s) in &odd {
+        e.len(*i as usize);
+        e.str(s);
+    }
+    let index = b.finish(&e.0);
+    let bloom = build_bloom(&index, bloom_mode, fp_rate)?;
+    let list_ids = infos
+        .iter()
+        .map(|i| Arc::from(i.meta.id.as_str()))
+        .collect();
+    let version = Arc::new(version_of(&infos));
     Ok(Screener {
         inner: Arc::new(Inner {
-            table,
+            index,
             bloom,
-            group_start,
-            matches,
-            entries,
+            metas,
+            odd,
             lists: infos,
             list_ids,
             version,

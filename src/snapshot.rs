@@ -229,39 +229,7 @@ impl Snapshot {
     /// Writes the snapshot to `path` atomically: a temporary file in the
     /// same directory, synced, then renamed over `path`.
     pub fn write_file(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
-        let path = path.as_ref();
-        let io_err = |source| SnapshotError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "snapshot".to_owned());
-        // Unique per process and call: concurrent writers never share one.
-        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&self.to_bytes())?;
-            f.sync_all()?;
-            drop(f);
-            std::fs::rename(&tmp, path)?;
-            // Make the rename itself durable where directories can be synced.
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map_err(io_err)
+        write_atomic(path.as_ref(), &self.to_bytes())
     }
 
     /// Reads and decodes a snapshot file.
@@ -277,6 +245,43 @@ impl Snapshot {
     fn entry_count(&self) -> usize {
         self.lists.iter().map(|l| l.entries().len()).sum()
     }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory, synced, then renamed over `path`.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SnapshotError> {
+    let io_err = |source| SnapshotError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".to_owned());
+    // Unique per process and call: concurrent writers never share one.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename itself durable where directories can be synced.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io_err)
 }
 
 /// Checks the frame (magic, version, length, checksum) and returns the
@@ -335,19 +340,19 @@ fn unix_millis(t: SystemTime) -> u64 {
         .unwrap_or(0)
 }
 
-struct Encoder(Vec<u8>);
+pub(crate) struct Encoder(pub(crate) Vec<u8>);
 
 impl Encoder {
-    fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
 
-    fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
 
     /// A count, length or line number as an unsigned LEB128 varint.
-    fn len(&mut self, n: usize) {
+    pub(crate) fn len(&mut self, n: usize) {
         let mut n = n as u64;
         while n >= 0x80 {
             self.0.push((n as u8) | 0x80);
@@ -356,12 +361,12 @@ impl Encoder {
         self.0.push(n as u8);
     }
 
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         self.len(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
 
-    fn opt(&mut self, s: &Option<String>) {
+    pub(crate) fn opt(&mut self, s: &Option<String>) {
         match s {
             None => self.0.push(0),
             Some(s) => {
@@ -371,7 +376,7 @@ impl Encoder {
         }
     }
 
-    fn strs(&mut self, v: &[String]) {
+    pub(crate) fn strs(&mut self, v: &[String]) {
         self.len(v.len());
         for s in v {
             self.str(s);
@@ -379,7 +384,7 @@ impl Encoder {
     }
 }
 
-struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     buf: &'a [u8],
     pos: usize,
     /// Offset of `buf` in the snapshot, for error positions.
@@ -387,14 +392,28 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn corrupt(&self, reason: impl Into<String>) -> SnapshotError {
+    pub(crate) fn new(buf: &'a [u8], base: usize) -> Decoder<'a> {
+        Decoder { buf, pos: 0, base }
+    }
+
+    /// Position in the snapshot (for error messages).
+    pub(crate) fn pos(&self) -> usize {
+        self.base + self.pos
+    }
+
+    /// True when every byte was read.
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos == self.buf.len()
+    }
+
+    pub(crate) fn corrupt(&self, reason: impl Into<String>) -> SnapshotError {
         SnapshotError::Corrupt {
             at: self.base + self.pos,
             reason: reason.into(),
         }
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
         let end = self
             .pos
             .checked_add(n)
@@ -405,18 +424,18 @@ impl<'a> Decoder<'a> {
         Ok(s)
     }
 
-    fn u8(&mut self) -> Result<u8, SnapshotError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, SnapshotError> {
         Ok(self.take(1)?[0])
     }
 
-    fn u64(&mut self) -> Result<u64, SnapshotError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, SnapshotError> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8")))
     }
 
     /// A count of items each at least `min_size` bytes long: refused when
     /// the rest of the payload cannot hold that many (no huge allocation
     /// from a forged count).
-    fn count(&mut self, min_size: usize) -> Result<usize, SnapshotError> {
+    pub(crate) fn count(&mut self, min_size: usize) -> Result<usize, SnapshotError> {
         let at = self.pos;
         let n = self.varint()?;
         let room = (self.buf.len() - self.pos) / min_size.max(1);
@@ -428,7 +447,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// An unsigned LEB128 varint that fits a `usize`.
-    fn varint(&mut self) -> Result<usize, SnapshotError> {
+    pub(crate) fn varint(&mut self) -> Result<usize, SnapshotError> {
         let at = self.pos;
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
@@ -449,7 +468,7 @@ impl<'a> Decoder<'a> {
         Err(self.corrupt("varint overflows"))
     }
 
-    fn string(&mut self) -> Result<String, SnapshotError> {
+    pub(crate) fn string(&mut self) -> Result<String, SnapshotError> {
         let at = self.pos;
         let n = self.varint()?;
         let bytes = self.take(n)?;
@@ -459,7 +478,7 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    fn opt(&mut self) -> Result<Option<String>, SnapshotError> {
+    pub(crate) fn opt(&mut self) -> Result<Option<String>, SnapshotError> {
         match self.u8()? {
             0 => Ok(None),
             1 => self.string().map(Some),
@@ -470,7 +489,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn strings(&mut self) -> Result<Vec<String>, SnapshotError> {
+    pub(crate) fn strings(&mut self) -> Result<Vec<String>, SnapshotError> {
         let n = self.count(1)?;
         (0..n).map(|_| self.string()).collect()
     }

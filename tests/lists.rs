@@ -40,9 +40,9 @@ fn hit(s: &Screener, query: &str) -> Hit {
 }
 
 /// The match of `hit` in list `list` whose entry is `address` exactly.
-fn match_in<'a>(hit: &'a Hit, list: &str, address: &str, query: &str) -> &'a Match {
+fn match_in(hit: &Hit, list: &str, address: &str, query: &str) -> Match {
     hit.matches()
-        .iter()
+        .into_iter()
         .find(|m| &*m.list == list && m.entry.address == address)
         .unwrap_or_else(|| panic!("{query:?}: no match of {address} in {list}: {hit:?}"))
 }

@@ -702,6 +702,11 @@ pub(crate) const CASHADDR_DEFAULT_PREFIX: &str = "bitcoincash";
 /// (see [`CASHADDR_DEFAULT_PREFIX`]).
 const CASHADDR_PREFIXES: [&str; 3] = ["bitcoincash", "bchtest", "bchreg"];
 
+/// The CashAddr prefix a key's first byte stands for.
+pub(crate) fn cashaddr_prefix(index: u8) -> Option<&'static str> {
+    CASHADDR_PREFIXES.get(usize::from(index)).copied()
+}
+
 /// Splits off a URI scheme: `(cashaddr prefix, address text)`.
 fn strip_uri(s: &str) -> (Option<&str>, &str) {
     let (prefix, text) = split_uri(s, false);

@@ -295,10 +295,6 @@ impl List {
         self.sha256
     }
 
-    pub(crate) fn into_parts(self) -> (ListMeta, Vec<Entry>, [u8; 32]) {
-        (self.meta, self.entries, self.sha256)
-    }
-
     /// Reassembles a list from its parts (used by [`crate::snapshot`]; the
     /// entries are expected to have been validated by [`Entry::new`]).
     pub(crate) fn from_parts(meta: ListMeta, entries: Vec<Entry>, sha256: [u8; 32]) -> List {

@@ -1,0 +1,796 @@
+//! The compiled index: one byte image that is at the same time the
+//! screener's in-memory form and its file format (a compiled snapshot).
+//!
+//! Nothing is decoded into per-entry Rust values: lookups read
+//! little-endian integers out of the image, so loading a compiled snapshot
+//! is reading the file, checking its checksum and bounds, and decoding the
+//! small metadata section. Entries are materialized (as [`Entry`] values)
+//! only when a caller asks for a hit's matches.
+//!
+//! # Image (format version 1)
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `\x89WSIDX\r\n` |
+//! | 4 | format version, `u32` = [`FORMAT_VERSION`] |
+//! | 8 | payload length `n`, `u64` |
+//! | n | payload |
+//! | 8 | XXH3-64 of every byte before it |
+//!
+//! The payload: the hash seed, the number of home slots, keys and entries
+//! (`u64` each), the byte lengths of the six sections (`u64` each), then the
+//! sections one after the other:
+//!
+//! - **meta**: lists (metadata, SHA-256, counts), the bloom policy, the
+//!   interned entry metadata (list, chain, tickers, entity, entity id,
+//!   programs, listing date, source) and the listed spellings that cannot
+//!   be rendered from their key; strings and counts as in
+//!   [`crate::snapshot`].
+//! - **ctrl**: one byte per slot of an open-addressing table with linear
+//!   probing: 0 empty, else `0x80 | 7 hash bits`. The last 8 bytes are
+//!   always empty, so a probe that reads 8 bytes at a time ends inside it.
+//! - **slots**: per slot a `u32`, the offset of the key's record in the
+//!   arena.
+//! - **arena**: key records: tag (`u8`), payload length (`u8`; 255 then a
+//!   `u16` for payloads of 255 bytes or more), payload,
+//!   reference (`u32`): `entry << 3 | via` for a key with one entry, or
+//!   `1 << 31 | start` into the group section for a key with several.
+//! - **groups**: references (`u32`), each group's last one with bit 31 set.
+//! - **entries**: 13 bytes per entry: the offset of its own key's record
+//!   (`u32`, `u32::MAX` when it has none), its metadata (`u32`), its line
+//!   (`u32`), the form of its spelling (`u8`, see [`Form`]; bit 7 set when
+//!   the entry is flagged).
+//!
+//! The checksum is XXH3-64, not SHA-256: it detects corruption and costs
+//! ~40 ms for 600 MB, where SHA-256 costs ~350 ms, most of the load budget
+//! of a 10 M-entry screener. It does not authenticate a file; the lists'
+//! SHA-256 values inside it identify their content.
+
+use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
+
+use foldhash::fast::FixedState;
+
+use crate::address::{self, evm::Hex, tag};
+use crate::snapshot::{Decoder, SnapshotError};
+
+/// The first eight bytes of every compiled snapshot.
+pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
+
+/// The compiled format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Magic, version, payload length.
+const HEADER_LEN: usize = 8 + 4 + 8;
+/// XXH3-64 trailer.
+const TRAILER_LEN: usize = 8;
+/// Seed, home slots, keys, entries, six section lengths.
+const FIXED_LEN: usize = 8 * (4 + SECTIONS);
+const SECTIONS: usize = 6;
+
+/// Seed of the key hash; fixed so that compiled forms are reproducible.
+pub(crate) const SEED: u64 = 0x7761_6c6c_6574_7363; // "walletsc"
+
+/// Bytes of an entry record.
+pub(crate) const ENTRY_LEN: usize = 13;
+/// Key offset of an entry without a key of its own.
+pub(crate) const NO_KEY: u32 = u32::MAX;
+/// Set in a record's reference when it points into the group section; set
+/// in a group's last reference.
+pub(crate) const GROUP_BIT: u32 = 1 << 31;
+/// Entries an index can hold: 28 bits of a reference.
+pub(crate) const MAX_ENTRIES: usize = 1 << 28;
+/// Set in an entry's form byte when the entry is flagged.
+pub(crate) const FLAGGED: u8 = 0x80;
+/// Slack of the ctrl bytes: a probe reads 8 at a time.
+const PAD: usize = 8;
+
+/// How an entry's listed spelling is rebuilt from its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Form {
+    /// The key's plain text (`0x` + lower-case hex for EVM, lower-case hex
+    /// for TRON hex, `bitcoincash:` + payload for CashAddr).
+    Plain = 0,
+    /// The plain text upper-cased (after `0x`).
+    Upper = 1,
+    /// EIP-55 mixed case.
+    Eip55 = 2,
+    /// CashAddr without its prefix.
+    Bare = 3,
+    /// CashAddr without its prefix, upper-cased.
+    BareUpper = 4,
+    /// Stored verbatim in the meta section.
+    Other = 5,
+}
+
+impl Form {
+    const ALL: [Form; 6] = [
+        Form::Plain,
+        Form::Upper,
+        Form::Eip55,
+        Form::Bare,
+        Form::BareUpper,
+        Form::Other,
+    ];
+
+    fn from_u8(b: u8) -> Option<Form> {
+        Form::ALL.get(usize::from(b)).copied()
+    }
+}
+
+/// The spelling of a key in `form`, if that form applies to its tag.
+pub(crate) fn render(tag: u8, payload: &[u8], form: Form) -> Option<String> {
+    let text = || String::from_utf8_lossy(payload).into_owned();
+    match (tag, form) {
+        (tag::BASE58 | tag::BECH32 | tag::OPAQUE, Form::Plain) => Some(text()),
+        (tag::BECH32, Form::Upper) => Some(text().to_ascii_uppercase()),
+        (tag::EVM, Form::Plain) => Some(format!("0x{}", Hex(payload))),
+        (tag::EVM, Form::Upper) => Some(
+            format!("0x{}", Hex(payload))
+                .to_ascii_uppercase()
+                .replacen("0X", "0x", 1),
+        ),
+        (tag::EVM, Form::Eip55) => <&[u8; 20]>::try_from(payload)
+            .ok()
+            .map(address::evm::to_checksum),
+        (tag::TRON_HEX, Form::Plain) => Some(Hex(payload).to_string()),
+        (tag::TRON_HEX, Form::Upper) => Some(Hex(payload).to_string().to_ascii_uppercase()),
+        (tag::CASHADDR, _) => {
+            let (&prefix, rest) = payload.split_first()?;
+            let rest = String::from_utf8_lossy(rest);
+            let prefix = address::cashaddr_prefix(prefix)?;
+            match form {
+                Form::Plain => Some(format!("{prefix}:{rest}")),
+                Form::Upper => Some(format!("{prefix}:{rest}").to_ascii_uppercase()),
+                Form::Bare => Some(rest.into_owned()),
+                Form::BareUpper => Some(rest.to_ascii_uppercase()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The form in which `listed` is the rendering of its key, or
+/// [`Form::Other`].
+pub(crate) fn form_of(tag: u8, payload: &[u8], listed: &str) -> Form {
+    // The common case first, without allocating.
+    if matches!(tag, tag::BASE58 | tag::BECH32 | tag::OPAQUE) && listed.as_bytes() == payload {
+        return Form::Plain;
+    }
+    Form::ALL[..5]
+        .iter()
+        .copied()
+        .find(|&f| render(tag, payload, f).is_some_and(|r| r == listed))
+        .unwrap_or(Form::Other)
+}
+
+#[inline(always)]
+pub(crate) fn hash_key(state: &FixedState, tag: u8, payload: &[u8]) -> u64 {
+    let mut h = state.build_hasher();
+    h.write_u8(tag);
+    h.write(payload);
+    h.finish()
+}
+
+/// Home slot of a hash among `n` (multiply-shift on the low 32 bits).
+#[inline(always)]
+fn home(hash: u64, n: u64) -> usize {
+    ((hash & 0xffff_ffff).wrapping_mul(n) >> 32) as usize
+}
+
+/// Control byte of a hash: the top 7 bits, with bit 7 set (0 is empty).
+#[inline(always)]
+fn h2(hash: u64) -> u8 {
+    (hash >> 57) as u8 | 0x80
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+#[inline(always)]
+fn read_u32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
+/// A reference from a key to an entry.
+#[inline]
+pub(crate) fn pack_ref(entry: u32, via: u8) -> u32 {
+    entry << 3 | u32::from(via & 7)
+}
+
+/// One entry record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntryRec {
+    pub key: u32,
+    pub meta: u32,
+    pub line: u32,
+    pub form: u8,
+}
+
+/// The compiled index: the image and where its sections are.
+#[derive(Clone)]
+pub(crate) struct Index {
+    image: Vec<u8>,
+    state: FixedState,
+    home_slots: u64,
+    keys: usize,
+    entries: usize,
+    meta: Range<usize>,
+    ctrl: Range<usize>,
+    slots: Range<usize>,
+    arena: Range<usize>,
+    groups: Range<usize>,
+    entry_recs: Range<usize>,
+}
+
+impl Index {
+    /// The whole image (a compiled snapshot file).
+    pub(crate) fn image(&self) -> &[u8] {
+        &self.image
+    }
+
+    /// The meta section.
+    pub(crate) fn meta(&self) -> &[u8] {
+        &self.image[self.meta.clone()]
+    }
+
+    pub(crate) fn key_count(&self) -> usize {
+        self.keys
+    }
+
+    pub(crate) fn entry_count(&self) -> usize {
+        self.entries
+    }
+
+    /// Hash of a key, as used by the table and the bloom filter.
+    #[inline(always)]
+    pub(crate) fn hash(&self, tag: u8, payload: &[u8]) -> u64 {
+        hash_key(&self.state, tag, payload)
+    }
+
+    /// The record offset of a key, given its hash.
+    #[inline(always)]
+    pub(crate) fn find(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
+        let ctrl = &self.image[self.ctrl.clone()];
+        let slots = &self.image[self.slots.clone()];
+        let arena = &self.image[self.arena.clone()];
+        let pat = u64::from(h2(hash)).wrapping_mul(LO);
+        let mut i = home(hash, self.home_slots);
+        loop {
+            let w = u64::from_le_bytes(ctrl.get(i..i.checked_add(8)?)?.try_into().ok()?);
+            let x = w ^ pat;
+            let mut m = x.wrapping_sub(LO) & !x & HI;
+            while m != 0 {
+                let j = i + (m.trailing_zeros() / 8) as usize;
+                if let Some(off) = read_u32(slots, j * 4)
+                    && record_is(arena, off as usize, tag, payload)
+                {
+                    return Some(off);
+                }
+                m &= m - 1;
+            }
+            if w.wrapping_sub(LO) & !w & HI != 0 {
+                return None;
+            }
+            i += 8;
+        }
+    }
+
+    /// The key of the record at `off`.
+    pub(crate) fn key_at(&self, off: u32) -> Option<(u8, &[u8])> {
+        let arena = &self.image[self.arena.clone()];
+        record(arena, off as usize).map(|(t, p, _)| (t, p))
+    }
+
+    /// Every key, in arena order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (u8, &[u8])> + '_ {
+        let arena = &self.image[self.arena.clone()];
+        let mut o = 0usize;
+        std::iter::from_fn(move || {
+            let (t, p, r) = record(arena, o)?;
+            o = r + 4;
+            Some((t, p))
+        })
+    }
+
+    /// The `(entry, via)` references of the record at `off`, in list order.
+    pub(crate) fn refs(&self, off: u32) -> Vec<(u32, u8)> {
+        let arena = &self.image[self.arena.clone()];
+        let groups = &self.image[self.groups.clone()];
+        let mut out = Vec::new();
+        let Some(r) = record(arena, off as usize).and_then(|(_, _, at)| read_u32(arena, at)) else {
+            return out;
+        };
+        if r & GROUP_BIT == 0 {
+            out.push((r >> 3, (r & 7) as u8));
+            return out;
+        }
+        let mut g = (r & !GROUP_BIT) as usize;
+        while let Some(r) = read_u32(groups, g.saturating_mul(4)) {
+            out.push(((r & !GROUP_BIT) >> 3, (r & 7) as u8));
+            if r & GROUP_BIT != 0 {
+                break;
+            }
+            g += 1;
+        }
+        out
+    }
+
+    /// Entry record `i`.
+    pub(crate) fn entry(&self, i: u32) -> Option<EntryRec> {
+        let recs = &self.image[self.entry_recs.clone()];
+        let at = (i as usize).checked_mul(ENTRY_LEN)?;
+        let r = recs.get(at..at + ENTRY_LEN)?;
+        Some(EntryRec {
+            key: read_u32(r, 0)?,
+            meta: read_u32(r, 4)?,
+            line: read_u32(r, 8)?,
+            form: r[12],
+        })
+    }
+
+    /// The listed spelling of entry `rec` when it renders from its key;
+    /// `None` for [`Form::Other`] (stored in the meta section).
+    pub(crate) fn rendered(&self, rec: &EntryRec) -> Option<String> {
+        let form = Form::from_u8(rec.form & !FLAGGED)?;
+        if form == Form::Other || rec.key == NO_KEY {
+            return None;
+        }
+        let (t, p) = self.key_at(rec.key)?;
+        render(t, p, form)
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.image.capacity()
+    }
+
+    /// Reads an image: frame (magic, version, length, checksum), then the
+    /// fixed fields and section bounds. The image is kept as is.
+    pub(crate) fn from_image(image: Vec<u8>) -> Result<Index, SnapshotError> {
+        let payload = check_frame(&image)?;
+        let mut d = Decoder::new(payload, HEADER_LEN);
+        let seed = d.u64()?;
+        let home_slots = d.u64()?;
+        let keys = d.u64()?;
+        let entries = d.u64()?;
+        let mut lens = [0usize; SECTIONS];
+        for l in &mut lens {
+            let at = d.pos();
+            *l = usize::try_from(d.u64()?).map_err(|_| corrupt(at, "section length overflows"))?;
+        }
+        let mut start = HEADER_LEN + FIXED_LEN;
+        let end = image.len() - TRAILER_LEN;
+        let mut ranges: [Range<usize>; SECTIONS] = Default::default();
+        for (r, &l) in ranges.iter_mut().zip(&lens) {
+            let stop = start
+                .checked_add(l)
+                .filter(|&s| s <= end)
+                .ok_or_else(|| corrupt(start, "section runs past the payload"))?;
+            *r = start..stop;
+            start = stop;
+        }
+        if start != end {
+            return Err(corrupt(start, "bytes after the last section"));
+        }
+        let [meta, ctrl, slots, arena, groups, entry_recs] = ranges;
+        let keys =
+            usize::try_from(keys).map_err(|_| corrupt(HEADER_LEN + 16, "key count overflows"))?;
+        let entries = usize::try_from(entries)
+            .map_err(|_| corrupt(HEADER_LEN + 24, "entry count overflows"))?;
+        if home_slots == 0
+            || home_slots > u64::from(u32::MAX)
+            || (home_slots as usize) + PAD > ctrl.len()
+        {
+            return Err(corrupt(
+                HEADER_LEN + 8,
+                "home slot count does not fit the ctrl section",
+            ));
+        }
+        if ctrl.len() > usize::MAX / 4 || slots.len() != ctrl.len() * 4 {
+            return Err(corrupt(
+                slots.start,
+                "slot section does not match the ctrl section",
+            ));
+        }
+        if image[ctrl.end - PAD..ctrl.end].iter().any(|&b| b != 0) {
+            return Err(corrupt(ctrl.end - PAD, "ctrl section does not end empty"));
+        }
+        if entries > MAX_ENTRIES || entry_recs.len() != entries * ENTRY_LEN {
+            return Err(corrupt(
+                entry_recs.start,
+                "entry section does not match the entry count",
+            ));
+        }
+        // Every record is at least 6 bytes and has a slot: a forged count
+        // cannot size anything (the bloom filter) beyond the file.
+        if keys > arena.len() / 6 || keys > ctrl.len() {
+            return Err(corrupt(HEADER_LEN + 16, "more keys than the arena holds"));
+        }
+        if groups.len() % 4 != 0 {
+            return Err(corrupt(
+                groups.start,
+                "group section is not whole references",
+            ));
+        }
+        let index = Index {
+            image,
+            state: FixedState::with_seed(seed),
+            home_slots,
+            keys,
+            entries,
+            meta,
+            ctrl,
+            slots,
+            arena,
+            groups,
+            entry_recs,
+        };
+        index.validate_entries()?;
+        Ok(index)
+    }
+
+    /// Every entry's key offset points at a record inside the arena and
+    /// its form is known (meta indices are checked with the metadata).
+    fn validate_entries(&self) -> Result<(), SnapshotError> {
+        let recs = &self.image[self.entry_recs.clone()];
+        for (i, r) in recs.chunks_exact(ENTRY_LEN).enumerate() {
+            let key = read_u32(r, 0).unwrap_or(NO_KEY);
+            let bad_key = key != NO_KEY && self.key_at(key).is_none();
+            let bad_form = Form::from_u8(r[12] & !FLAGGED).is_none();
+            if bad_key || bad_form {
+                return Err(corrupt(
+                    self.entry_recs.start + i * ENTRY_LEN,
+                    "bad entry record",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The meta index of every entry, for validation against the metadata.
+    pub(crate) fn max_meta(&self) -> Option<u32> {
+        let recs = &self.image[self.entry_recs.clone()];
+        recs.chunks_exact(ENTRY_LEN)
+            .filter_map(|r| read_u32(r, 4))
+            .max()
+    }
+
+    /// Start of the meta section in the image, for error positions.
+    pub(crate) fn meta_offset(&self) -> usize {
+        self.meta.start
+    }
+}
+
+#[inline(always)]
+fn record_is(arena: &[u8], o: usize, tag: u8, payload: &[u8]) -> bool {
+    let n = payload.len();
+    if n < LONG {
+        match arena.get(o..o + 2 + n) {
+            Some(r) => r[0] == tag && usize::from(r[1]) == n && r[2..] == *payload,
+            None => false,
+        }
+    } else {
+        match arena.get(o..o + 4 + n) {
+            Some(r) => {
+                r[0] == tag
+                    && usize::from(r[1]) == LONG
+                    && usize::from(u16::from_le_bytes([r[2], r[3]])) == n
+                    && r[4..] == *payload
+            }
+            None => false,
+        }
+    }
+}
+
+/// A record's tag, payload and the offset of its reference.
+fn record(arena: &[u8], o: usize) -> Option<(u8, &[u8], usize)> {
+    let t = *arena.get(o)?;
+    let l = usize::from(*arena.get(o + 1)?);
+    let (len, start) = if l < LONG {
+        (l, o + 2)
+    } else {
+        let b = arena.get(o + 2..o + 4)?;
+        (usize::from(u16::from_le_bytes([b[0], b[1]])), o + 4)
+    };
+    let p = arena.get(start..start + len)?;
+    Some((t, p, start + len))
+}
+
+/// Length byte that announces a `u16` length.
+const LONG: usize = 255;
+
+fn corrupt(at: usize, reason: &str) -> SnapshotError {
+    SnapshotError::Corrupt {
+        at,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Checks magic, version, length and checksum; returns the payload.
+fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(SnapshotError::BadMagic);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(SnapshotError::Truncated {
+            at: bytes.len(),
+            expected: HEADER_LEN,
+        });
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(SnapshotError::UnsupportedVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let payload_len = u64::from_le_bytes(bytes[12..HEADER_LEN].try_into().expect("8 bytes"));
+    let expected = usize::try_from(payload_len)
+        .ok()
+        .and_then(|n| n.checked_add(HEADER_LEN + TRAILER_LEN));
+    let Some(expected) = expected else {
+        return Err(corrupt(
+            12,
+            &format!("payload length {payload_len} is impossible"),
+        ));
+    };
+    if bytes.len() < expected {
+        return Err(SnapshotError::Truncated {
+            at: bytes.len(),
+            expected,
+        });
+    }
+    if bytes.len() > expected {
+        return Err(corrupt(
+            expected,
+            &format!("{} bytes after the checksum", bytes.len() - expected),
+        ));
+    }
+    let body_end = expected - TRAILER_LEN;
+    let sum = xxhash_rust::xxh3::xxh3_64(&bytes[..body_end]);
+    if sum.to_le_bytes() != bytes[body_end..] {
+        return Err(SnapshotError::Checksum);
+    }
+    if payload_len < FIXED_LEN as u64 {
+        return Err(corrupt(HEADER_LEN, "payload shorter than its fixed fields"));
+    }
+    Ok(&bytes[HEADER_LEN..body_end])
+}
+
+/// Builds an index: keys inserted as entries are compiled, then
+/// [`IndexBuilder::finish`] lays out the image.
+pub(crate) struct IndexBuilder {
+    state: FixedState,
+    home_slots: u64,
+    ctrl: Vec<u8>,
+    slots: Vec<u32>,
+    arena: Vec<u8>,
+    keys: usize,
+    /// Keys with several references, by record offset.
+    multi: std::collections::HashMap<u32, Vec<u32>, FixedState>,
+    entries: Vec<u8>,
+}
+
+impl IndexBuilder {
+    /// A builder sized for at most `max_keys` distinct keys (load 0.8).
+    pub(crate) fn new(max_keys: usize) -> IndexBuilder {
+        let home_slots = (max_keys + max_keys / 4).max(8);
+        IndexBuilder {
+            state: FixedState::with_seed(SEED),
+            home_slots: home_slots as u64,
+            ctrl: vec![0; home_slots + PAD],
+            slots: vec![0; home_slots + PAD],
+            arena: Vec::new(),
+            keys: 0,
+            multi: std::collections::HashMap::with_hasher(FixedState::with_seed(SEED)),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Adds reference `r` to key `(tag, payload)`, inserting the key if it
+    /// is new; returns its record offset, or `None` when the arena is full
+    /// (4 GiB) or the payload is over 64 KiB.
+    pub(crate) fn insert(&mut self, tag: u8, payload: &[u8], r: u32) -> Option<u32> {
+        let len = u16::try_from(payload.len()).ok()?;
+        let hash = hash_key(&self.state, tag, payload);
+        let h = h2(hash);
+        let mut i = home(hash, self.home_slots);
+        loop {
+            if i + PAD >= self.ctrl.len() {
+                self.ctrl.resize(self.ctrl.len() + PAD, 0);
+                self.slots.resize(self.slots.len() + PAD, 0);
+            }
+            match self.ctrl[i] {
+                0 => break,
+                c if c == h && record_is(&self.arena, self.slots[i] as usize, tag, payload) => {
+                    let off = self.slots[i];
+                    let (_, _, at) = record(&self.arena, off as usize)?;
+                    let first = read_u32(&self.arena, at)?;
+                    self.multi.entry(off).or_insert_with(|| vec![first]).push(r);
+                    return Some(off);
+                }
+                _ => i += 1,
+            }
+        }
+        let off = u32::try_from(self.arena.len()).ok()?;
+        let end = self.arena.len() + 4 + payload.len() + 4;
+        u32::try_from(end).ok()?;
+        self.arena.push(tag);
+        if usize::from(len) < LONG {
+            self.arena.push(len as u8);
+        } else {
+            self.arena.push(LONG as u8);
+            self.arena.extend_from_slice(&len.to_le_bytes());
+        }
+        self.arena.extend_from_slice(payload);
+        self.arena.extend_from_slice(&r.to_le_bytes());
+        self.ctrl[i] = h;
+        self.slots[i] = off;
+        self.keys += 1;
+        Some(off)
+    }
+
+    /// Appends an entry record.
+    pub(crate) fn push_entry(&mut self, rec: EntryRec) {
+        self.entries.extend_from_slice(&rec.key.to_le_bytes());
+        self.entries.extend_from_slice(&rec.meta.to_le_bytes());
+        self.entries.extend_from_slice(&rec.line.to_le_bytes());
+        self.entries.push(rec.form);
+    }
+
+    /// Lays out the image around the meta section.
+    pub(crate) fn finish(mut self, meta: &[u8]) -> Index {
+        // Groups, in record order so that the image is reproducible.
+        let mut multi: Vec<(u32, Vec<u32>)> = std::mem::take(&mut self.multi).into_iter().collect();
+        multi.sort_unstable_by_key(|(off, _)| *off);
+        let mut groups: Vec<u8> = Vec::new();
+        for (off, refs) in multi {
+            let g = (groups.len() / 4) as u32 | GROUP_BIT;
+            for (k, r) in refs.iter().enumerate() {
+                let last = if k + 1 == refs.len() { GROUP_BIT } else { 0 };
+                groups.extend_from_slice(&(r | last).to_le_bytes());
+            }
+            let (_, _, at) = record(&self.arena, off as usize).expect("a record the builder wrote");
+            self.arena[at..at + 4].copy_from_slice(&g.to_le_bytes());
+        }
+        let entries = self.entries.len() / ENTRY_LEN;
+        let lens = [
+            meta.len(),
+            self.ctrl.len(),
+            self.slots.len() * 4,
+            self.arena.len(),
+            groups.len(),
+            self.entries.len(),
+        ];
+        let payload_len = FIXED_LEN + lens.iter().sum::<usize>();
+        let mut image = Vec::with_capacity(HEADER_LEN + payload_len + TRAILER_LEN);
+        image.extend_from_slice(&MAGIC);
+        image.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        image.extend_from_slice(&(payload_len as u64).to_le_bytes());
+        for v in [SEED, self.home_slots, self.keys as u64, entries as u64] {
+            image.extend_from_slice(&v.to_le_bytes());
+        }
+        for l in lens {
+            image.extend_from_slice(&(l as u64).to_le_bytes());
+        }
+        let mut ranges: [Range<usize>; SECTIONS] = Default::default();
+        let section = |image: &mut Vec<u8>, bytes: &[u8]| {
+            let start = image.len();
+            image.extend_from_slice(bytes);
+            start..image.len()
+        };
+        ranges[0] = section(&mut image, meta);
+        ranges[1] = section(&mut image, &self.ctrl);
+        let start = image.len();
+        for s in &self.slots {
+            image.extend_from_slice(&s.to_le_bytes());
+        }
+        ranges[2] = start..image.len();
+        drop(std::mem::take(&mut self.slots));
+        ranges[3] = section(&mut image, &self.arena);
+        ranges[4] = section(&mut image, &groups);
+        ranges[5] = section(&mut image, &self.entries);
+        let sum = xxhash_rust::xxh3::xxh3_64(&image);
+        image.extend_from_slice(&sum.to_le_bytes());
+        let [meta, ctrl, slots, arena, groups, entry_recs] = ranges;
+        Index {
+            image,
+            state: self.state,
+            home_slots: self.home_slots,
+            keys: self.keys,
+            entries,
+            meta,
+            ctrl,
+            slots,
+            arena,
+            groups,
+            entry_recs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_find_and_groups() {
+        let mut b = IndexBuilder::new(3);
+        let a = b.insert(b'e', &[1, 2, 3], pack_ref(0, 0)).unwrap();
+        let c = b.insert(b'b', b"xyz", pack_ref(1, 0)).unwrap();
+        assert_ne!(a, c);
+        assert_eq!(b.insert(b'e', &[1, 2, 3], pack_ref(2, 1)).unwrap(), a);
+        let idx = b.finish(b"");
+        assert_eq!(idx.key_count(), 2);
+        let h = idx.hash(b'e', &[1, 2, 3]);
+        assert_eq!(idx.find(h, b'e', &[1, 2, 3]), Some(a));
+        assert_eq!(idx.refs(a), vec![(0, 0), (2, 1)]);
+        assert_eq!(idx.refs(c), vec![(1, 0)]);
+        let h = idx.hash(b'e', &[1, 2, 4]);
+        assert_eq!(idx.find(h, b'e', &[1, 2, 4]), None);
+        // The image is a file that reads back.
+        let back = Index::from_image(idx.image().to_vec()).unwrap();
+        assert_eq!(back.find(idx.hash(b'b', b"xyz"), b'b', b"xyz"), Some(c));
+    }
+
+    #[test]
+    fn many_keys_all_found_none_invented() {
+        let n = 50_000u32;
+        let mut b = IndexBuilder::new(n as usize);
+        let mut offs = Vec::new();
+        for i in 0..n {
+            offs.push(b.insert(b'o', &i.to_le_bytes(), pack_ref(i, 0)).unwrap());
+        }
+        let idx = b.finish(b"");
+        for i in 0..n {
+            let k = i.to_le_bytes();
+            let off = idx.find(idx.hash(b'o', &k), b'o', &k).unwrap();
+            assert_eq!(off, offs[i as usize]);
+            assert_eq!(idx.refs(off), vec![(i, 0)]);
+        }
+        for i in n..2 * n {
+            let k = i.to_le_bytes();
+            assert_eq!(idx.find(idx.hash(b'o', &k), b'o', &k), None);
+        }
+        assert_eq!(idx.keys().count(), n as usize);
+    }
+
+    #[test]
+    fn forms_render_back() {
+        let cases: &[(&str, Form)] = &[
+            ("0x52908400098527886e0f7030069857d2e4169ee7", Form::Plain),
+            ("0x52908400098527886E0F7030069857D2E4169EE7", Form::Upper),
+            ("0x52908400098527886E0F7030069857D2E4169EE7", Form::Upper),
+            ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", Form::Eip55),
+            ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", Form::Plain),
+            ("BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ", Form::Upper),
+            (
+                "bitcoincash:qr95sy3j9xwd2ap32xkykttr4cvcu7as4y0qverfuy",
+                Form::Plain,
+            ),
+            ("qr95sy3j9xwd2ap32xkykttr4cvcu7as4y0qverfuy", Form::Bare),
+            (
+                "QR95SY3J9XWD2AP32XKYKTTR4CVCU7AS4Y0QVERFUY",
+                Form::BareUpper,
+            ),
+            ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", Form::Plain),
+            (" 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", Form::Other),
+            ("0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed", Form::Other),
+        ];
+        for &(s, want) in cases {
+            let mut scratch = address::Scratch::new();
+            let k = address::key(s, &mut scratch).unwrap();
+            let f = form_of(k.tag, k.payload, s);
+            assert_eq!(f, want, "{s}");
+            if f != Form::Other {
+                assert_eq!(render(k.tag, k.payload, f).as_deref(), Some(s));
+            }
+        }
+    }
+}
