@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
 use crate::error::{BuildError, ParseError};
-use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
+use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
 use crate::snapshot::{Decoder, Encoder, SnapshotError};
 
@@ -679,6 +679,10 @@ impl Screener {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, SnapshotError> {
+        Screener::from_image(Image::Heap(image))
+    }
+
+    fn from_image(image: Image) -> Result<Screener, SnapshotError> {
         let index = Index::from_image(image)?;
         let base = index.meta_offset();
         let mut d = Decoder::new(index.meta(), base);
@@ -811,11 +815,11 @@ impl Screener {
     /// Reads a compiled image written by [`Screener::write_compiled_file`].
     pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, SnapshotError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Io {
+        let image = Image::read_file(path).map_err(|source| SnapshotError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Screener::from_compiled_bytes(bytes)
+        Screener::from_image(image)
     }
 }
 
@@ -903,7 +907,13 @@ fn corrected_spelling(listed: &str) -> Option<String> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    address::evm::Hex(bytes).to_string()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// Version of a list set: newest `as_of`, SHA-256 over sorted ids and
@@ -960,7 +970,13 @@ fn key_entries(entries: &[&Entry]) -> Vec<u8> {
     for e in entries {
         let keys = entry_keys(e);
         let form = match keys.first() {
-            Some((t, p, Via::Listed)) => index::form_of(*t, p, &e.address),
+            Some((t, p, Via::Listed)) => {
+                let eip55 = e
+                    .parsed
+                    .as_ref()
+                    .is_some_and(|a| a.checksum == Checksum::Valid);
+                index::form_of(*t, p, &e.address, eip55)
+            }
             _ => Form::Other,
         };
         let flag = if e.issue.is_some() { index::FLAGGED } else { 0 };
