@@ -15,7 +15,9 @@ use walletscreen::address::{self, Address, AddressKind};
 use walletscreen::list::Format;
 use walletscreen::list::ofac::{self, OfacFile, OfacFormat};
 use walletscreen::snapshot::{FORMAT_VERSION, MAGIC, Snapshot};
-use walletscreen::{Category, CheckOptions, Family, List, ListMeta, Screener, Verdict};
+use walletscreen::{
+    COMPILED_MAGIC, Category, CheckOptions, Family, List, ListMeta, Screener, Verdict,
+};
 
 /// Splits an `ofac_csv` input into `sdn.csv` and `sdn_comments.csv`.
 pub const COMMENTS_SEPARATOR: &[u8] = b"\n--sdn_comments.csv--\n";
@@ -451,6 +453,68 @@ pub fn snapshot(data: &[u8]) {
     for l in &s.lists {
         list_ok(l);
     }
+}
+
+/// Queries for a screener loaded from a compiled file: every listed
+/// spelling of the small screener, other spellings, non-addresses.
+const COMPILED_QUERIES: &[&str] = &[
+    "0x52908400098527886e0f7030069857d2e4169ee7",
+    "0x0000000000000000000000000000000000000001",
+    "bitcoincash:qr95sy3j9xwd2ap32xkykttr4cvcu7as4y0qverfuy",
+    "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu",
+    "hello",
+    "",
+];
+
+/// The bytes the `compiled` target loads: an input that starts with the
+/// compiled magic gets its length field and XXH3-64 trailer fixed up, so
+/// that mutations reach the section decoder behind the checksum (a forged
+/// or buggy file); other inputs are taken as they are (and refused).
+pub fn compiled_bytes(data: &[u8]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    if out.len() >= 28 && out.starts_with(&COMPILED_MAGIC) {
+        let n = out.len();
+        out[12..20].copy_from_slice(&((n - 28) as u64).to_le_bytes());
+        let sum = xxhash_rust::xxh3::xxh3_64(&out[..n - 8]);
+        out[n - 8..].copy_from_slice(&sum.to_le_bytes());
+    }
+    out
+}
+
+/// `compiled`: `Screener::from_compiled_bytes` never panics. What loads
+/// answers every query (listed spellings of the small screener and of its
+/// own entries, other strings) without panicking, hits materialize their
+/// matches, entries, flagged entries and scans work, and its image loads
+/// again into a screener that answers the same.
+pub fn compiled(data: &[u8]) {
+    let Ok(s) = Screener::from_compiled_bytes(compiled_bytes(data)) else {
+        return;
+    };
+    let own: Vec<String> = s.entries().map(|(_, e)| e.address).collect();
+    let _ = s.flagged().count();
+    let again = Screener::from_compiled_bytes(s.compiled_bytes().to_vec())
+        .unwrap_or_else(|e| panic!("a loaded image does not load again: {e}"));
+    let queries = LISTED
+        .iter()
+        .chain(COMPILED_QUERIES)
+        .map(|q| q.to_string())
+        .chain(own);
+    for q in queries {
+        let v = s.check(&q);
+        if let Verdict::Hit(h) = &v {
+            let _ = h.matches();
+        }
+        let _ = s.check_with(
+            &q,
+            CheckOptions {
+                verify_checksum: true,
+            },
+        );
+        assert_eq!(again.check(&q), v, "{q:?}");
+    }
+    let _ = s
+        .scan("x 0x52908400098527886e0f7030069857d2e4169ee7 y")
+        .count();
 }
 
 /// `scan`: any text (lossy UTF-8) scanned on the small screener. No panic;

@@ -65,6 +65,7 @@ pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
+pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
 pub use list::{Category, Entry, List, ListMeta};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{

@@ -21,6 +21,7 @@ const TARGETS: &[&str] = &[
     "ofac_csv",
     "snapshot",
     "scan",
+    "compiled",
 ];
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -118,6 +119,11 @@ fn ofac_csv_corpus() {
 #[test]
 fn snapshot_corpus() {
     replay("snapshot", invariants::snapshot);
+}
+
+#[test]
+fn compiled_corpus() {
+    replay("compiled", invariants::compiled);
 }
 
 /// Writes the seed corpora (`seed-*` files) into `fuzz/corpus/<target>/`
@@ -351,6 +357,14 @@ mod seeds {
         ];
         let mut s = Snapshot::new(lists.to_vec());
         s.attributes.insert("etag".into(), "\"abc\"".into());
+        // Compiled images of the same lists, and of none.
+        let mut b = walletscreen::ScreenerBuilder::new();
+        for l in &lists {
+            b.list(l.clone());
+        }
+        put("compiled", "two.wsidx", b.build().unwrap().compiled_bytes());
+        let empty = walletscreen::ScreenerBuilder::new().build().unwrap();
+        put("compiled", "empty.wsidx", empty.compiled_bytes());
         for (name, snap) in [("two", s), ("empty", Snapshot::new(Vec::new()))] {
             let bytes = snap.to_bytes();
             put("snapshot", &format!("{name}.snap"), &bytes);
