@@ -2,7 +2,7 @@
 //! mixed list of `tests/support/synth.rs`), in one run:
 //!
 //! - `scale/<n>/<family>`: `check` of listed (`hit`) and unlisted (`clear`)
-//!   addresses per family, next to the floor, a bare
+//!   addresses per family, the same with `BloomMode::On`, next to the floor, a bare
 //!   `hashbrown::HashSet<&str>` with fixed-seed foldhash holding every
 //!   listed string, probed with the same inputs. Queries are spread over the
 //!   whole list in shuffled order (up to 2^18 per set), so at 10 M they
@@ -92,12 +92,14 @@ fn scale(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("scale/{n}/build"));
         g.sample_size(10);
         g.throughput(Throughput::Elements(n));
+        let mut builder = ScreenerBuilder::new();
+        builder.list(list.clone());
         g.bench_function("build", |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     let t = Instant::now();
-                    let s = build(&list);
+                    let s = builder.build().expect("synthetic lists compile");
                     total += t.elapsed();
                     drop(black_box(s));
                 }
@@ -105,8 +107,14 @@ fn scale(c: &mut Criterion) {
             })
         });
         g.finish();
+        drop(builder);
 
         let s = build(&list);
+        let with_bloom = {
+            let mut b = ScreenerBuilder::new();
+            b.list(list.clone()).bloom(walletscreen::BloomMode::On);
+            b.build().expect("synthetic lists compile")
+        };
         eprintln!(
             "scale {n}: {} entries, {} keys, {:.1} B/entry (index_bytes {:.1} MB, compiled file {:.1} MB)",
             s.entry_count(),
@@ -143,6 +151,9 @@ fn scale(c: &mut Criterion) {
                 g.throughput(Throughput::Elements(inputs.len() as u64));
                 g.bench_function(BenchmarkId::new("check", kind), |b| {
                     b.iter_custom(|iters| over(inputs, iters, |q| s.check(q).is_hit()))
+                });
+                g.bench_function(BenchmarkId::new("check_bloom_on", kind), |b| {
+                    b.iter_custom(|iters| over(inputs, iters, |q| with_bloom.check(q).is_hit()))
                 });
                 g.bench_function(BenchmarkId::new("floor", kind), |b| {
                     b.iter_custom(|iters| over(inputs, iters, |q| floor.contains(q)))

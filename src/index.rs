@@ -17,7 +17,7 @@
 //! | n | payload |
 //! | 8 | XXH3-64 of every byte before it |
 //!
-//! The payload: the hash seed, the number of home slots, keys and entries
+//! The payload: the hash seed, the number of table groups, keys and entries
 //! (`u64` each), the byte lengths of the six sections (`u64` each), then the
 //! sections one after the other:
 //!
@@ -26,11 +26,15 @@
 //!   programs, listing date, source) and the listed spellings that cannot
 //!   be rendered from their key; strings and counts as in
 //!   [`crate::snapshot`].
-//! - **ctrl**: one byte per slot of an open-addressing table with linear
-//!   probing: 0 empty, else `0x80 | 7 hash bits`. The last 8 bytes are
-//!   always empty, so a probe that reads 8 bytes at a time ends inside it.
-//! - **slots**: per slot a `u32`, the offset of the key's record in the
-//!   arena.
+//! - **pad**: zero bytes, so that the table starts at a multiple of 64
+//!   bytes from the start of the image (a cache line once the image is in a
+//!   page-aligned mapping).
+//! - **table**: open addressing in groups of 64 bytes, one cache line each:
+//!   12 control bytes (0 empty, else `0x80 | 7 hash bits`), 4 zero bytes,
+//!   12 slots (`u32`: the offset of the key's record in the arena). A key
+//!   lives in its home group or, when that is full, in the next group with
+//!   room (wrapping); a lookup stops at the first group with an empty slot.
+//!   A miss costs one cache line, a hit two (the group, the record).
 //! - **arena**: key records: tag (`u8`), payload length (`u8`; 255 then a
 //!   `u16` for payloads of 255 bytes or more), payload,
 //!   reference (`u32`): `entry << 3 | via` for a key with one entry, or
@@ -82,8 +86,12 @@ pub(crate) const GROUP_BIT: u32 = 1 << 31;
 pub(crate) const MAX_ENTRIES: usize = 1 << 28;
 /// Set in an entry's form byte when the entry is flagged.
 pub(crate) const FLAGGED: u8 = 0x80;
-/// Slack of the ctrl bytes: a probe reads 8 at a time.
-const PAD: usize = 8;
+/// Bytes of a table group.
+const GROUP: usize = 64;
+/// Slots of a table group.
+const GROUP_SLOTS: usize = 12;
+/// Keys per group the builder sizes the table for (load 10/12).
+const GROUP_FILL: usize = 10;
 
 /// How an entry's listed spelling is rebuilt from its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,8 +258,29 @@ fn h2(hash: u64) -> u8 {
     (hash >> 57) as u8 | 0x80
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+const LO: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+/// The high bit of each of the 12 control bytes of a group.
+const HI12: u128 = 0x0000_0000_8080_8080_8080_8080_8080_8080;
+
+/// The control bytes of a group (and 4 zero bytes above them).
+#[inline(always)]
+fn group_ctrl(group: &[u8]) -> Option<u128> {
+    Some(u128::from_le_bytes(group.get(..16)?.try_into().ok()?))
+}
+
+/// Bit 7 of byte `j` set for each control byte equal to `h` (and possibly
+/// false positives above a true one, to be verified).
+#[inline(always)]
+fn matching(ctrl: u128, h: u8) -> u128 {
+    let x = ctrl ^ u128::from(h).wrapping_mul(LO);
+    x.wrapping_sub(LO) & !x & HI12
+}
+
+/// Whether any control byte is empty (exact).
+#[inline(always)]
+fn has_empty(ctrl: u128) -> bool {
+    ctrl.wrapping_sub(LO) & !ctrl & HI12 != 0
+}
 
 #[inline(always)]
 fn read_u32(b: &[u8], at: usize) -> Option<u32> {
@@ -294,6 +323,20 @@ impl std::ops::Deref for Image {
 }
 
 impl Image {
+    /// A large image moved into a huge-page mapping (a copy), a small one
+    /// kept as it is.
+    fn from_vec(v: Vec<u8>) -> Image {
+        if v.len() >= 2 << 20
+            && let Ok(mut m) = memmap2::MmapMut::map_anon(v.len())
+        {
+            #[cfg(target_os = "linux")]
+            let _ = m.advise(memmap2::Advice::HugePage);
+            m.copy_from_slice(&v);
+            return Image::Anon(m);
+        }
+        Image::Heap(v)
+    }
+
     /// Reads a whole file into an image.
     pub(crate) fn read_file(path: &std::path::Path) -> std::io::Result<Image> {
         use std::io::Read;
@@ -323,12 +366,11 @@ impl Image {
 pub(crate) struct Index {
     image: Image,
     state: FixedState,
-    home_slots: u64,
+    groups_n: u64,
     keys: usize,
     entries: usize,
     meta: Range<usize>,
-    ctrl: Range<usize>,
-    slots: Range<usize>,
+    table: Range<usize>,
     arena: Range<usize>,
     groups: Range<usize>,
     entry_recs: Range<usize>,
@@ -362,29 +404,32 @@ impl Index {
     /// The record offset of a key, given its hash.
     #[inline(always)]
     pub(crate) fn find(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
-        let ctrl = &self.image[self.ctrl.clone()];
-        let slots = &self.image[self.slots.clone()];
+        let table = &self.image[self.table.clone()];
         let arena = &self.image[self.arena.clone()];
-        let pat = u64::from(h2(hash)).wrapping_mul(LO);
-        let mut i = home(hash, self.home_slots);
-        loop {
-            let w = u64::from_le_bytes(ctrl.get(i..i.checked_add(8)?)?.try_into().ok()?);
-            let x = w ^ pat;
-            let mut m = x.wrapping_sub(LO) & !x & HI;
+        let h = h2(hash);
+        let mut g = home(hash, self.groups_n);
+        for _ in 0..self.groups_n {
+            let group = table.get(g * GROUP..(g + 1) * GROUP)?;
+            let ctrl = group_ctrl(group)?;
+            let mut m = matching(ctrl, h);
             while m != 0 {
-                let j = i + (m.trailing_zeros() / 8) as usize;
-                if let Some(off) = read_u32(slots, j * 4)
+                let j = (m.trailing_zeros() / 8) as usize;
+                if let Some(off) = read_u32(group, 16 + 4 * j)
                     && record_is(arena, off as usize, tag, payload)
                 {
                     return Some(off);
                 }
                 m &= m - 1;
             }
-            if w.wrapping_sub(LO) & !w & HI != 0 {
+            if has_empty(ctrl) {
                 return None;
             }
-            i += 8;
+            g += 1;
+            if g as u64 == self.groups_n {
+                g = 0;
+            }
         }
+        None
     }
 
     /// The key of the record at `off`.
@@ -465,7 +510,7 @@ impl Index {
         let payload = check_frame(&image)?;
         let mut d = Decoder::new(payload, HEADER_LEN);
         let seed = d.u64()?;
-        let home_slots = d.u64()?;
+        let groups_n = d.u64()?;
         let keys = d.u64()?;
         let entries = d.u64()?;
         let mut lens = [0usize; SECTIONS];
@@ -487,28 +532,23 @@ impl Index {
         if start != end {
             return Err(corrupt(start, "bytes after the last section"));
         }
-        let [meta, ctrl, slots, arena, groups, entry_recs] = ranges;
+        let [meta, pad, table, arena, groups, entry_recs] = ranges;
         let keys =
             usize::try_from(keys).map_err(|_| corrupt(HEADER_LEN + 16, "key count overflows"))?;
         let entries = usize::try_from(entries)
             .map_err(|_| corrupt(HEADER_LEN + 24, "entry count overflows"))?;
-        if home_slots == 0
-            || home_slots > u64::from(u32::MAX)
-            || (home_slots as usize) + PAD > ctrl.len()
-        {
+        if image[pad.clone()].iter().any(|&b| b != 0) || table.start % GROUP != 0 {
+            return Err(corrupt(pad.start, "bad padding before the table"));
+        }
+        let groups_fit = usize::try_from(groups_n)
+            .ok()
+            .and_then(|g| g.checked_mul(GROUP))
+            .is_some_and(|len| len == table.len());
+        if groups_n == 0 || groups_n > u64::from(u32::MAX) || !groups_fit {
             return Err(corrupt(
                 HEADER_LEN + 8,
-                "home slot count does not fit the ctrl section",
+                "group count does not fit the table section",
             ));
-        }
-        if ctrl.len() > usize::MAX / 4 || slots.len() != ctrl.len() * 4 {
-            return Err(corrupt(
-                slots.start,
-                "slot section does not match the ctrl section",
-            ));
-        }
-        if image[ctrl.end - PAD..ctrl.end].iter().any(|&b| b != 0) {
-            return Err(corrupt(ctrl.end - PAD, "ctrl section does not end empty"));
         }
         if entries > MAX_ENTRIES || entry_recs.len() != entries * ENTRY_LEN {
             return Err(corrupt(
@@ -518,7 +558,7 @@ impl Index {
         }
         // Every record is at least 6 bytes and has a slot: a forged count
         // cannot size anything (the bloom filter) beyond the file.
-        if keys > arena.len() / 6 || keys > ctrl.len() {
+        if keys > arena.len() / 6 || keys > table.len() / GROUP * GROUP_SLOTS {
             return Err(corrupt(HEADER_LEN + 16, "more keys than the arena holds"));
         }
         if groups.len() % 4 != 0 {
@@ -530,12 +570,11 @@ impl Index {
         let index = Index {
             image,
             state: FixedState::with_seed(seed),
-            home_slots,
+            groups_n,
             keys,
             entries,
             meta,
-            ctrl,
-            slots,
+            table,
             arena,
             groups,
             entry_recs,
@@ -677,9 +716,8 @@ fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
 /// [`IndexBuilder::finish`] lays out the image.
 pub(crate) struct IndexBuilder {
     state: FixedState,
-    home_slots: u64,
-    ctrl: Vec<u8>,
-    slots: Vec<u32>,
+    groups_n: u64,
+    table: Vec<u8>,
     arena: Vec<u8>,
     keys: usize,
     /// Keys with several references, by record offset.
@@ -688,14 +726,14 @@ pub(crate) struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// A builder sized for at most `max_keys` distinct keys (load 0.8).
+    /// A builder sized for at most `max_keys` distinct keys (10 per group
+    /// of 12 slots at most).
     pub(crate) fn new(max_keys: usize) -> IndexBuilder {
-        let home_slots = (max_keys + max_keys / 4).max(8);
+        let groups_n = max_keys.div_ceil(GROUP_FILL).max(1);
         IndexBuilder {
             state: FixedState::with_seed(SEED),
-            home_slots: home_slots as u64,
-            ctrl: vec![0; home_slots + PAD],
-            slots: vec![0; home_slots + PAD],
+            groups_n: groups_n as u64,
+            table: vec![0; groups_n * GROUP],
             arena: Vec::new(),
             keys: 0,
             multi: std::collections::HashMap::with_hasher(FixedState::with_seed(SEED)),
@@ -710,24 +748,28 @@ impl IndexBuilder {
         let len = u16::try_from(payload.len()).ok()?;
         let hash = hash_key(&self.state, tag, payload);
         let h = h2(hash);
-        let mut i = home(hash, self.home_slots);
-        loop {
-            if i + PAD >= self.ctrl.len() {
-                self.ctrl.resize(self.ctrl.len() + PAD, 0);
-                self.slots.resize(self.slots.len() + PAD, 0);
-            }
-            match self.ctrl[i] {
-                0 => break,
-                c if c == h && record_is(&self.arena, self.slots[i] as usize, tag, payload) => {
-                    let off = self.slots[i];
+        let mut g = home(hash, self.groups_n);
+        let (slot_at, ctrl_at) = 'probe: loop {
+            let base = g * GROUP;
+            for j in 0..GROUP_SLOTS {
+                let c = self.table[base + j];
+                let slot_at = base + 16 + 4 * j;
+                if c == 0 {
+                    break 'probe (slot_at, base + j);
+                }
+                let off = read_u32(&self.table, slot_at)?;
+                if c == h && record_is(&self.arena, off as usize, tag, payload) {
                     let (_, _, at) = record(&self.arena, off as usize)?;
                     let first = read_u32(&self.arena, at)?;
                     self.multi.entry(off).or_insert_with(|| vec![first]).push(r);
                     return Some(off);
                 }
-                _ => i += 1,
             }
-        }
+            g += 1;
+            if g as u64 == self.groups_n {
+                g = 0;
+            }
+        };
         let off = u32::try_from(self.arena.len()).ok()?;
         let end = self.arena.len() + 4 + payload.len() + 4;
         u32::try_from(end).ok()?;
@@ -740,8 +782,8 @@ impl IndexBuilder {
         }
         self.arena.extend_from_slice(payload);
         self.arena.extend_from_slice(&r.to_le_bytes());
-        self.ctrl[i] = h;
-        self.slots[i] = off;
+        self.table[ctrl_at] = h;
+        self.table[slot_at..slot_at + 4].copy_from_slice(&off.to_le_bytes());
         self.keys += 1;
         Some(off)
     }
@@ -770,10 +812,11 @@ impl IndexBuilder {
             self.arena[at..at + 4].copy_from_slice(&g.to_le_bytes());
         }
         let entries = self.entries.len() / ENTRY_LEN;
+        let pad = (GROUP - (HEADER_LEN + FIXED_LEN + meta.len()) % GROUP) % GROUP;
         let lens = [
             meta.len(),
-            self.ctrl.len(),
-            self.slots.len() * 4,
+            pad,
+            self.table.len(),
             self.arena.len(),
             groups.len(),
             self.entries.len(),
@@ -783,7 +826,7 @@ impl IndexBuilder {
         image.extend_from_slice(&MAGIC);
         image.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         image.extend_from_slice(&(payload_len as u64).to_le_bytes());
-        for v in [SEED, self.home_slots, self.keys as u64, entries as u64] {
+        for v in [SEED, self.groups_n, self.keys as u64, entries as u64] {
             image.extend_from_slice(&v.to_le_bytes());
         }
         for l in lens {
@@ -796,28 +839,23 @@ impl IndexBuilder {
             start..image.len()
         };
         ranges[0] = section(&mut image, meta);
-        ranges[1] = section(&mut image, &self.ctrl);
-        let start = image.len();
-        for s in &self.slots {
-            image.extend_from_slice(&s.to_le_bytes());
-        }
-        ranges[2] = start..image.len();
-        drop(std::mem::take(&mut self.slots));
+        ranges[1] = section(&mut image, &[0; GROUP][..pad]);
+        ranges[2] = section(&mut image, &self.table);
+        drop(std::mem::take(&mut self.table));
         ranges[3] = section(&mut image, &self.arena);
         ranges[4] = section(&mut image, &groups);
         ranges[5] = section(&mut image, &self.entries);
         let sum = xxhash_rust::xxh3::xxh3_64(&image);
         image.extend_from_slice(&sum.to_le_bytes());
-        let [meta, ctrl, slots, arena, groups, entry_recs] = ranges;
+        let [meta, _pad, table, arena, groups, entry_recs] = ranges;
         Index {
-            image: Image::Heap(image),
+            image: Image::from_vec(image),
             state: self.state,
-            home_slots: self.home_slots,
+            groups_n: self.groups_n,
             keys: self.keys,
             entries,
             meta,
-            ctrl,
-            slots,
+            table,
             arena,
             groups,
             entry_recs,
