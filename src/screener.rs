@@ -950,7 +950,7 @@ fn build_bloom(
     let use_bloom = match mode {
         BloomMode::On => true,
         BloomMode::Off => false,
-        BloomMode::Auto => n >= AUTO_BLOOM_MIN_KEYS,
+        BloomMode::Auto => false,
     };
     if !use_bloom || n == 0 {
         return Ok(None);
