@@ -323,18 +323,16 @@ impl std::ops::Deref for Image {
 }
 
 impl Image {
-    /// A large image moved into a huge-page mapping (a copy), a small one
-    /// kept as it is.
-    fn from_vec(v: Vec<u8>) -> Image {
-        if v.len() >= 2 << 20
-            && let Ok(mut m) = memmap2::MmapMut::map_anon(v.len())
+    /// `len` zero bytes: a huge-page mapping when large, else a `Vec`.
+    fn zeroed(len: usize) -> Image {
+        if len >= 2 << 20
+            && let Ok(m) = memmap2::MmapMut::map_anon(len)
         {
             #[cfg(target_os = "linux")]
             let _ = m.advise(memmap2::Advice::HugePage);
-            m.copy_from_slice(&v);
             return Image::Anon(m);
         }
-        Image::Heap(v)
+        Image::Heap(vec![0; len])
     }
 
     /// Reads a whole file into an image.
@@ -727,17 +725,18 @@ pub(crate) struct IndexBuilder {
 
 impl IndexBuilder {
     /// A builder sized for at most `max_keys` distinct keys (10 per group
-    /// of 12 slots at most).
-    pub(crate) fn new(max_keys: usize) -> IndexBuilder {
+    /// of 12 slots at most), `arena` bytes of key records and `entries`
+    /// entries.
+    pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
         let groups_n = max_keys.div_ceil(GROUP_FILL).max(1);
         IndexBuilder {
             state: FixedState::with_seed(SEED),
             groups_n: groups_n as u64,
             table: vec![0; groups_n * GROUP],
-            arena: Vec::new(),
+            arena: Vec::with_capacity(arena),
             keys: 0,
             multi: std::collections::HashMap::with_hasher(FixedState::with_seed(SEED)),
-            entries: Vec::new(),
+            entries: Vec::with_capacity(entries * ENTRY_LEN),
         }
     }
 
@@ -822,34 +821,43 @@ impl IndexBuilder {
             self.entries.len(),
         ];
         let payload_len = FIXED_LEN + lens.iter().sum::<usize>();
-        let mut image = Vec::with_capacity(HEADER_LEN + payload_len + TRAILER_LEN);
-        image.extend_from_slice(&MAGIC);
-        image.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        image.extend_from_slice(&(payload_len as u64).to_le_bytes());
+        let total = HEADER_LEN + payload_len + TRAILER_LEN;
+        let mut image = Image::zeroed(total);
+        let buf: &mut [u8] = match &mut image {
+            Image::Heap(v) => v,
+            Image::Anon(m) => m,
+        };
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            buf[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+            at - bytes.len()..at
+        };
+        put(&MAGIC);
+        put(&FORMAT_VERSION.to_le_bytes());
+        put(&(payload_len as u64).to_le_bytes());
         for v in [SEED, self.groups_n, self.keys as u64, entries as u64] {
-            image.extend_from_slice(&v.to_le_bytes());
+            put(&v.to_le_bytes());
         }
         for l in lens {
-            image.extend_from_slice(&(l as u64).to_le_bytes());
+            put(&(l as u64).to_le_bytes());
         }
         let mut ranges: [Range<usize>; SECTIONS] = Default::default();
-        let section = |image: &mut Vec<u8>, bytes: &[u8]| {
-            let start = image.len();
-            image.extend_from_slice(bytes);
-            start..image.len()
-        };
-        ranges[0] = section(&mut image, meta);
-        ranges[1] = section(&mut image, &[0; GROUP][..pad]);
-        ranges[2] = section(&mut image, &self.table);
+        ranges[0] = put(meta);
+        ranges[1] = put(&[0; GROUP][..pad]);
+        ranges[2] = put(&self.table);
         drop(std::mem::take(&mut self.table));
-        ranges[3] = section(&mut image, &self.arena);
-        ranges[4] = section(&mut image, &groups);
-        ranges[5] = section(&mut image, &self.entries);
-        let sum = xxhash_rust::xxh3::xxh3_64(&image);
-        image.extend_from_slice(&sum.to_le_bytes());
+        ranges[3] = put(&self.arena);
+        drop(std::mem::take(&mut self.arena));
+        ranges[4] = put(&groups);
+        ranges[5] = put(&self.entries);
+        drop(std::mem::take(&mut self.entries));
+        let body = at;
+        let sum = xxhash_rust::xxh3::xxh3_64(&buf[..body]);
+        buf[body..].copy_from_slice(&sum.to_le_bytes());
         let [meta, _pad, table, arena, groups, entry_recs] = ranges;
         Index {
-            image: Image::from_vec(image),
+            image,
             state: self.state,
             groups_n: self.groups_n,
             keys: self.keys,
@@ -869,7 +877,7 @@ mod tests {
 
     #[test]
     fn insert_find_and_groups() {
-        let mut b = IndexBuilder::new(3);
+        let mut b = IndexBuilder::new(3, 0, 0);
         let a = b.insert(b'e', &[1, 2, 3], pack_ref(0, 0)).unwrap();
         let c = b.insert(b'b', b"xyz", pack_ref(1, 0)).unwrap();
         assert_ne!(a, c);
@@ -890,7 +898,7 @@ mod tests {
     #[test]
     fn many_keys_all_found_none_invented() {
         let n = 50_000u32;
-        let mut b = IndexBuilder::new(n as usize);
+        let mut b = IndexBuilder::new(n as usize, 0, 0);
         let mut offs = Vec::new();
         for i in 0..n {
             offs.push(b.insert(b'o', &i.to_le_bytes(), pack_ref(i, 0)).unwrap());

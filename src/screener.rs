@@ -970,7 +970,7 @@ fn build_bloom(
 /// parallel): per entry a header `[key count, form]`, then per key `[tag,
 /// payload length (u16), via]` and the payload.
 fn key_entries(entries: &[&Entry]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 48);
+    let mut out = Vec::with_capacity(entries.len() * 64);
     for e in entries {
         let keys = entry_keys(e);
         let form = match keys.first() {
@@ -1044,8 +1044,9 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             .collect()
     });
     drop(refs);
-    // Upper bound of distinct keys: every key occurrence.
+    // Upper bound of distinct keys: every key occurrence; and of the arena.
     let mut max_keys = 0usize;
+    let mut arena_bytes = 0usize;
     for buf in &keyed {
         let mut o = 0;
         while o < buf.len() {
@@ -1053,11 +1054,13 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             max_keys += n;
             o += 2;
             for _ in 0..n {
-                o += 4 + usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+                arena_bytes += 8 + len;
+                o += 4 + len;
             }
         }
     }
-    let mut b = IndexBuilder::new(max_keys);
+    let mut b = IndexBuilder::new(max_keys, arena_bytes, all.len());
     let mut metas: Vec<Meta> = Vec::new();
     let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
         std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
