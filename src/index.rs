@@ -30,8 +30,9 @@
 //!   bytes from the start of the image (a cache line once the image is in a
 //!   page-aligned mapping).
 //! - **table**: open addressing in groups of 64 bytes, one cache line each:
-//!   12 control bytes (0 empty, else `0x80 | 7 hash bits`), 4 zero bytes,
-//!   12 slots (`u32`: the offset of the key's record in the arena). A key
+//!   12 control bytes (0 empty, else `0x80 | 7 hash bits`; slots fill in
+//!   order, so a group has room when its last control byte is 0), 4 zero
+//!   bytes, 12 slots (`u32`: the offset of the key's record in the arena). A key
 //!   lives in its home group or, when that is full, in the next group with
 //!   room (wrapping); a lookup stops at the first group with an empty slot.
 //!   A miss costs one cache line, a hit two (the group, the record).
@@ -258,28 +259,22 @@ fn h2(hash: u64) -> u8 {
     (hash >> 57) as u8 | 0x80
 }
 
-const LO: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
-/// The high bit of each of the 12 control bytes of a group.
-const HI12: u128 = 0x0000_0000_8080_8080_8080_8080_8080_8080;
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
 
-/// The control bytes of a group (and 4 zero bytes above them).
-#[inline(always)]
-fn group_ctrl(group: &[u8]) -> Option<u128> {
-    Some(u128::from_le_bytes(group.get(..16)?.try_into().ok()?))
-}
-
-/// Bit 7 of byte `j` set for each control byte equal to `h` (and possibly
+/// Bit 7 of byte `j` set for each byte of `w` equal to `h` (and possibly
 /// false positives above a true one, to be verified).
 #[inline(always)]
-fn matching(ctrl: u128, h: u8) -> u128 {
-    let x = ctrl ^ u128::from(h).wrapping_mul(LO);
-    x.wrapping_sub(LO) & !x & HI12
+fn matching(w: u64, h: u8) -> u64 {
+    let x = w ^ u64::from(h).wrapping_mul(LO);
+    x.wrapping_sub(LO) & !x & HI
 }
 
-/// Whether any control byte is empty (exact).
+/// Whether a group has an empty slot: slots fill in order and are never
+/// removed, so its last control byte says it.
 #[inline(always)]
-fn has_empty(ctrl: u128) -> bool {
-    ctrl.wrapping_sub(LO) & !ctrl & HI12 != 0
+fn has_room(group: &[u8]) -> bool {
+    group.get(GROUP_SLOTS - 1) == Some(&0)
 }
 
 #[inline(always)]
@@ -408,18 +403,21 @@ impl Index {
         let mut g = home(hash, self.groups_n);
         for _ in 0..self.groups_n {
             let group = table.get(g * GROUP..(g + 1) * GROUP)?;
-            let ctrl = group_ctrl(group)?;
-            let mut m = matching(ctrl, h);
-            while m != 0 {
-                let j = (m.trailing_zeros() / 8) as usize;
-                if let Some(off) = read_u32(group, 16 + 4 * j)
-                    && record_is(arena, off as usize, tag, payload)
-                {
-                    return Some(off);
+            // Control bytes 0..8 and 8..12 (the 4 bytes above are zero).
+            let lo = u64::from_le_bytes(group[..8].try_into().ok()?);
+            let hi = u64::from(u32::from_le_bytes(group[8..12].try_into().ok()?));
+            for (base, mut m) in [(0, matching(lo, h)), (8, matching(hi, h) & 0x8080_8080)] {
+                while m != 0 {
+                    let j = base + (m.trailing_zeros() / 8) as usize;
+                    if let Some(off) = read_u32(group, 16 + 4 * j)
+                        && record_is(arena, off as usize, tag, payload)
+                    {
+                        return Some(off);
+                    }
+                    m &= m - 1;
                 }
-                m &= m - 1;
             }
-            if has_empty(ctrl) {
+            if has_room(group) {
                 return None;
             }
             g += 1;
