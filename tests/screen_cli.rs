@@ -329,6 +329,53 @@ fn plain_text_list_adds_custom_hits() {
 }
 
 #[test]
+fn compiled_file_screens_as_the_lists_it_was_written_from() {
+    let dir = TempDir::new("compiled");
+    let list = write_file(&dir, "internal.txt", format!("{GENESIS}\n").as_bytes());
+    let compiled = dir.join("lists.wsidx");
+    let compiled = compiled.to_str().unwrap();
+    let input = format!("{GENESIS}\n{OFAC_HYDRA}\nnot an address\n");
+    let direct = run(
+        &[
+            "--format",
+            "jsonl",
+            "--list",
+            &list,
+            "--write-compiled",
+            compiled,
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(direct.code, 1, "{}", direct.stderr);
+    let loaded = run(
+        &["--format", "jsonl", "--compiled", compiled],
+        input.as_bytes(),
+    );
+    assert_eq!(loaded.code, 1, "{}", loaded.stderr);
+    assert_eq!(loaded.stdout, direct.stdout);
+    assert_eq!(verdicts(&loaded.json()), ["hit", "hit", "invalid"]);
+    // A damaged file is an error naming it; so is a lists file.
+    let mut bytes = std::fs::read(compiled).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let damaged = write_file(&dir, "damaged.wsidx", &bytes);
+    let r = run(&["--compiled", &damaged], input.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("damaged.wsidx") && r.stderr.contains("checksum"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["--compiled", &list], input.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("magic"), "{}", r.stderr);
+    // --compiled stands alone.
+    let r = run(&["--compiled", compiled, "--list", &list], input.as_bytes());
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--compiled excludes"), "{}", r.stderr);
+}
+
+#[test]
 fn csv_list_attributes_category_and_entity() {
     let dir = TempDir::new("csvlist");
     let list = write_file(
