@@ -260,7 +260,7 @@ struct Args {
 /// What the command line asks for.
 enum Command {
     Help,
-    Screen(Args),
+    Screen(Box<Args>),
 }
 
 /// Exit status: no input was a hit.
@@ -297,7 +297,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::from(EXIT_CLEAR)
         }
-        Command::Screen(args) => ExitCode::from(run(args)),
+        Command::Screen(args) => ExitCode::from(run(*args)),
     }
 }
 
@@ -403,7 +403,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if matches!(parsed.column, Some(Column::Name(_))) && parsed.header == Some(Header::No) {
         return Err("--column NAME needs a header row (--header no excludes it)".to_owned());
     }
-    Ok(Command::Screen(parsed))
+    Ok(Command::Screen(Box::new(parsed)))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
