@@ -969,9 +969,32 @@ fn build_bloom(
 /// The keys of a run of entries, computed apart from the table (in
 /// parallel): per entry a header `[key count, form]`, then per key `[tag,
 /// payload length (u16), via]` and the payload.
-fn key_entries(entries: &[&Entry]) -> Vec<u8> {
+///
+/// Also interns the entries' metadata locally: per entry the index of its
+/// metadata among the run's distinct ones, and per distinct metadata the
+/// run position of its first entry.
+fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
     let mut out = Vec::with_capacity(entries.len() * 64);
-    for e in entries {
+    let mut metas: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
+        std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
+    let mut meta_ids = Vec::with_capacity(entries.len());
+    let mut firsts = Vec::new();
+    let mut last: Option<(MetaRef<'_>, u32)> = None;
+    for (pos, &(li, e)) in entries.iter().enumerate() {
+        let r = meta_ref(li, e);
+        let id = match last {
+            Some((prev, id)) if prev == r => id,
+            _ => {
+                let next = firsts.len() as u32;
+                let id = *metas.entry(r).or_insert(next);
+                if id == next {
+                    firsts.push(pos);
+                }
+                last = Some((r, id));
+                id
+            }
+        };
+        meta_ids.push(id);
         let keys = entry_keys(e);
         let form = match keys.first() {
             Some((t, p, Via::Listed)) => {
@@ -998,7 +1021,21 @@ fn key_entries(entries: &[&Entry]) -> Vec<u8> {
             out.extend_from_slice(&p);
         }
     }
-    out
+    RunKeys {
+        keys: out,
+        meta_ids,
+        firsts,
+    }
+}
+
+/// What [`key_entries`] computes for a run of entries.
+struct RunKeys {
+    /// Per entry `[key count, form]`, then its keys.
+    keys: Vec<u8>,
+    /// Per entry, its metadata among the run's distinct ones.
+    meta_ids: Vec<u32>,
+    /// Per distinct metadata, the run position of its first entry.
+    firsts: Vec<usize>,
 }
 
 fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Screener, BuildError> {
@@ -1028,13 +1065,12 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         return Err(BuildError::TooManyKeys { count: all.len() });
     }
     // Keys, on every core: the expensive part (parsing, alias encodings).
-    let refs: Vec<&Entry> = all.iter().map(|(_, e)| *e).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = refs.len().div_ceil(threads).max(4096);
-    let keyed: Vec<Vec<u8>> = std::thread::scope(|s| {
-        let handles: Vec<_> = refs
+    let chunk = all.len().div_ceil(threads).max(4096);
+    let keyed: Vec<RunKeys> = std::thread::scope(|s| {
+        let handles: Vec<_> = all
             .chunks(chunk)
             .map(|c| s.spawn(move || key_entries(c)))
             .collect();
@@ -1043,11 +1079,11 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             .map(|h| h.join().expect("keying does not panic"))
             .collect()
     });
-    drop(refs);
     // Upper bound of distinct keys: every key occurrence; and of the arena.
     let mut max_keys = 0usize;
     let mut arena_bytes = 0usize;
-    for buf in &keyed {
+    for k in &keyed {
+        let buf = &k.keys;
         let mut o = 0;
         while o < buf.len() {
             let n = buf[o] as usize;
@@ -1064,11 +1100,35 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
     let mut metas: Vec<Meta> = Vec::new();
     let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
         std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
-    let mut last_meta: Option<(MetaRef<'_>, u32)> = None;
     let mut odd: Vec<(u32, Box<str>)> = Vec::new();
     let mut ei = 0u32;
     let too_many = |count| BuildError::TooManyKeys { count };
-    for buf in &keyed {
+    for k in &keyed {
+        // The run's metadata, interned globally (few per run).
+        let run_start = ei as usize;
+        let remap: Vec<u32> = k
+            .firsts
+            .iter()
+            .map(|&pos| {
+                let (li, entry) = all[run_start + pos];
+                let next = metas.len() as u32;
+                let id = *meta_ids.entry(meta_ref(li, entry)).or_insert(next);
+                if id == next {
+                    metas.push(Meta {
+                        list: li,
+                        chain: entry.chain.clone(),
+                        tickers: entry.tickers.clone(),
+                        entity: entry.entity.clone(),
+                        entity_id: entry.entity_id.clone(),
+                        programs: entry.programs.clone(),
+                        listed: entry.listed.clone(),
+                        source: entry.source.clone(),
+                    });
+                }
+                id
+            })
+            .collect();
+        let buf = &k.keys;
         let mut o = 0;
         while o < buf.len() {
             let (li, entry) = all[ei as usize];
@@ -1095,28 +1155,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             if form & !index::FLAGGED == Form::Other as u8 {
                 odd.push((ei, entry.address.as_str().into()));
             }
-            let r = meta_ref(li, entry);
-            let meta = match last_meta {
-                Some((prev, id)) if prev == r => id,
-                _ => {
-                    let next = metas.len() as u32;
-                    let id = *meta_ids.entry(r).or_insert(next);
-                    if id == next {
-                        metas.push(Meta {
-                            list: li,
-                            chain: entry.chain.clone(),
-                            tickers: entry.tickers.clone(),
-                            entity: entry.entity.clone(),
-                            entity_id: entry.entity_id.clone(),
-                            programs: entry.programs.clone(),
-                            listed: entry.listed.clone(),
-                            source: entry.source.clone(),
-                        });
-                    }
-                    last_meta = Some((r, id));
-                    id
-                }
-            };
+            let meta = remap[k.meta_ids[ei as usize - run_start] as usize];
             b.push_entry(EntryRec {
                 key: own_key,
                 meta,
