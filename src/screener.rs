@@ -829,14 +829,13 @@ impl Screener {
 
 /// The keys of an entry: its own spelling, then equivalent spellings in
 /// other encodings.
-fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
-    let mut out = Vec::with_capacity(2);
+fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
+    let mut scratch = Scratch::new();
     let mut push = |spelling: &str, via: Via| {
-        let mut scratch = Scratch::new();
         if let Ok(k) = address::key(spelling, &mut scratch) {
-            out.push((k.tag, k.payload.to_vec(), via));
+            out(k.tag, k.payload, via);
         }
     };
     push(&entry.address, Via::Listed);
@@ -844,7 +843,7 @@ fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
         if let Some(fixed) = corrected_spelling(&entry.address) {
             push(&fixed, Via::CorrectedSpelling);
         }
-        return out;
+        return;
     };
     let hash = a.payload.as_slice();
     match &a.kind {
@@ -872,7 +871,6 @@ fn entry_keys(entry: &Entry) -> Vec<(u8, Vec<u8>, Via)> {
         }
         _ => {}
     }
-    out
 }
 
 /// Look-alike characters outside the base58 alphabet and what they stand
@@ -995,30 +993,28 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
             }
         };
         meta_ids.push(id);
-        let keys = entry_keys(e);
-        let form = match keys.first() {
-            Some((t, p, Via::Listed)) => {
-                let eip55 = e
-                    .parsed
-                    .as_ref()
-                    .is_some_and(|a| a.checksum == Checksum::Valid);
-                index::form_of(*t, p, &e.address, eip55)
+        let head = out.len();
+        out.extend_from_slice(&[0, Form::Other as u8]);
+        let eip55 = e
+            .parsed
+            .as_ref()
+            .is_some_and(|a| a.checksum == Checksum::Valid);
+        entry_keys(e, |t, p, via| {
+            // Keys are at most `address::MAX_INPUT` bytes.
+            let Ok(len) = u16::try_from(p.len()) else {
+                return;
+            };
+            if via == Via::Listed {
+                out[head + 1] = index::form_of(t, p, &e.address, eip55) as u8;
             }
-            _ => Form::Other,
-        };
-        let flag = if e.issue.is_some() { index::FLAGGED } else { 0 };
-        // Keys are at most `address::MAX_INPUT` bytes.
-        let keys: Vec<_> = keys
-            .into_iter()
-            .filter(|(_, p, _)| p.len() <= 0xffff)
-            .collect();
-        out.push(keys.len() as u8);
-        out.push(form as u8 | flag);
-        for (t, p, via) in keys {
+            out[head] += 1;
             out.push(t);
-            out.extend_from_slice(&(p.len() as u16).to_le_bytes());
+            out.extend_from_slice(&len.to_le_bytes());
             out.push(via as u8);
-            out.extend_from_slice(&p);
+            out.extend_from_slice(p);
+        });
+        if e.issue.is_some() {
+            out[head + 1] |= index::FLAGGED;
         }
     }
     RunKeys {
