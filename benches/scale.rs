@@ -2,7 +2,8 @@
 //! mixed list of `tests/support/synth.rs`), in one run:
 //!
 //! - `scale/<n>/<family>`: `check` of listed (`hit`) and unlisted (`clear`)
-//!   addresses per family, the same with `BloomMode::On`, next to the floor, a bare
+//!   addresses per family, `check_many` over the same inputs in slices of
+//!   1,024, `check` with `BloomMode::On`, next to the floor, a bare
 //!   `hashbrown::HashSet<&str>` with fixed-seed foldhash holding every
 //!   listed string, probed with the same inputs. Queries are spread over the
 //!   whole list in shuffled order (up to 2^18 per set), so at 10 M they
@@ -151,6 +152,17 @@ fn scale(c: &mut Criterion) {
                 g.throughput(Throughput::Elements(inputs.len() as u64));
                 g.bench_function(BenchmarkId::new("check", kind), |b| {
                     b.iter_custom(|iters| over(inputs, iters, |q| s.check(q).is_hit()))
+                });
+                g.bench_function(BenchmarkId::new("check_many", kind), |b| {
+                    b.iter_custom(|iters| {
+                        let t = Instant::now();
+                        for _ in 0..iters {
+                            for c in inputs.chunks(1024) {
+                                black_box(s.check_many(black_box(c)));
+                            }
+                        }
+                        t.elapsed()
+                    })
                 });
                 g.bench_function(BenchmarkId::new("check_bloom_on", kind), |b| {
                     b.iter_custom(|iters| over(inputs, iters, |q| with_bloom.check(q).is_hit()))

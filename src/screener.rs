@@ -512,12 +512,19 @@ impl Screener {
             Ok(k) => k,
             Err(reason) => return Verdict::Invalid { reason },
         };
-        if let Some(idx) = self.lookup(k.tag, k.payload) {
-            return Verdict::Hit(self.hit(idx, &k, opts));
+        let found = self.lookup(k.tag, k.payload);
+        self.verdict(&k, found, opts)
+    }
+
+    /// The verdict for a keyed string and what the table said.
+    #[inline(always)]
+    fn verdict(&self, k: &Keyed<'_>, found: Option<u32>, opts: CheckOptions) -> Verdict {
+        if let Some(idx) = found {
+            return Verdict::Hit(self.hit(idx, k, opts));
         }
         match k.family {
             Family::Opaque => Verdict::Invalid { reason: k.error() },
-            family if opts.verify_checksum => match address::parse_keyed(&k) {
+            family if opts.verify_checksum => match address::parse_keyed(k) {
                 Ok(a) => Verdict::Clear {
                     family,
                     checksum: a.checksum,
@@ -531,14 +538,52 @@ impl Screener {
         }
     }
 
-    /// Screens many strings, in order.
+    /// Screens many strings, in order; the same verdicts as
+    /// [`Screener::check`] on each.
+    ///
+    /// Faster per string than a loop over `check` on large lists: strings
+    /// are keyed in groups of [`BATCH`](Self::BATCH) and then looked up
+    /// together, so that the table reads of a group (each a likely cache
+    /// miss once the table outgrows the caches) are in flight at the same
+    /// time instead of one after the other. See `BENCHMARKS.md`.
     pub fn check_many<I>(&self, inputs: I) -> Vec<Verdict>
     where
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        inputs.into_iter().map(|s| self.check(s.as_ref())).collect()
+        let inputs: Vec<I::Item> = inputs.into_iter().collect();
+        let mut out = Vec::with_capacity(inputs.len());
+        let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
+        for group in inputs.chunks(Self::BATCH) {
+            let keyed: Vec<Result<(Keyed<'_>, u64), ParseError>> = group
+                .iter()
+                .zip(scratches.iter_mut())
+                .map(|(input, scratch)| {
+                    address::key(input.as_ref(), scratch).map(|k| {
+                        let h = self.inner.index.hash(k.tag, k.payload);
+                        (k, h)
+                    })
+                })
+                .collect();
+            let found: Vec<Option<u32>> = keyed
+                .iter()
+                .map(|k| match k {
+                    Ok((k, h)) => self.lookup_hashed(*h, k.tag, k.payload),
+                    Err(_) => None,
+                })
+                .collect();
+            for (k, f) in keyed.into_iter().zip(found) {
+                out.push(match k {
+                    Err(reason) => Verdict::Invalid { reason },
+                    Ok((k, _)) => self.verdict(&k, f, CheckOptions::default()),
+                });
+            }
+        }
+        out
     }
+
+    /// Strings keyed, then looked up together, by [`Screener::check_many`].
+    pub const BATCH: usize = 16;
 
     /// True if `input` is listed; the cheapest question.
     pub fn is_listed(&self, input: &str) -> bool {
@@ -551,8 +596,12 @@ impl Screener {
 
     #[inline(always)]
     fn lookup(&self, tag: u8, payload: &[u8]) -> Option<u32> {
+        self.lookup_hashed(self.inner.index.hash(tag, payload), tag, payload)
+    }
+
+    #[inline(always)]
+    fn lookup_hashed(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
         let inner = &*self.inner;
-        let hash = inner.index.hash(tag, payload);
         if let Some(bloom) = &inner.bloom
             && !bloom.check(&hash)
         {

@@ -66,6 +66,18 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
         clears.extend(qs.into_iter().take(1000));
     }
 
+    // check_many (keyed in groups, looked up together) answers as check.
+    let mut sample: Vec<&str> = list
+        .entries()
+        .iter()
+        .step_by((n as usize / 50_000).max(1))
+        .map(|e| e.address.as_str())
+        .collect();
+    sample.extend(clears.iter().map(String::as_str));
+    sample.extend(["", "hello", " 0x52908400098527886e0f7030069857d2e4169ee7 "]);
+    let one_by_one: Vec<_> = sample.iter().map(|q| s.check(q)).collect();
+    assert_eq!(s.check_many(&sample), one_by_one);
+
     let dir = common::TempDir::new("scale");
     let path = dir.join("mixed.wsidx");
     let t = Instant::now();
