@@ -741,9 +741,41 @@ impl IndexBuilder {
     /// Adds reference `r` to key `(tag, payload)`, inserting the key if it
     /// is new; returns its record offset, or `None` when the arena is full
     /// (4 GiB) or the payload is over 64 KiB.
+    #[cfg(test)]
     pub(crate) fn insert(&mut self, tag: u8, payload: &[u8], r: u32) -> Option<u32> {
-        let len = u16::try_from(payload.len()).ok()?;
         let hash = hash_key(&self.state, tag, payload);
+        self.insert_hashed(hash, tag, payload, r)
+    }
+
+    /// The hash of a key, for [`IndexBuilder::insert_hashed`].
+    pub(crate) fn hash(&self, tag: u8, payload: &[u8]) -> u64 {
+        hash_key(&self.state, tag, payload)
+    }
+
+    /// Reads the home groups of keys about to be inserted, in one tight
+    /// loop: independent loads, so their cache misses overlap.
+    pub(crate) fn warm(&self, hashes: &[u64]) {
+        let mut acc = 0u8;
+        for &h in hashes {
+            let g = home(h, self.groups_n);
+            acc ^= self
+                .table
+                .get(g * GROUP + GROUP_SLOTS - 1)
+                .copied()
+                .unwrap_or(0);
+        }
+        std::hint::black_box(acc);
+    }
+
+    /// [`IndexBuilder::insert`] given the key's hash.
+    pub(crate) fn insert_hashed(
+        &mut self,
+        hash: u64,
+        tag: u8,
+        payload: &[u8],
+        r: u32,
+    ) -> Option<u32> {
+        let len = u16::try_from(payload.len()).ok()?;
         let h = h2(hash);
         let mut g = home(hash, self.groups_n);
         let (slot_at, ctrl_at) = 'probe: loop {

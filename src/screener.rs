@@ -1073,6 +1073,10 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
     }
 }
 
+/// Entries whose table groups are read together before their keys are
+/// inserted (see `compile`).
+const INSERT_BATCH: usize = 32;
+
 /// What [`key_entries`] computes for a run of entries.
 struct RunKeys {
     /// Per entry `[key count, form]`, then its keys.
@@ -1175,7 +1179,30 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             .collect();
         let buf = &k.keys;
         let mut o = 0;
+        // Keys are inserted in batches of entries whose table groups are
+        // read first, all together: once the table outgrows the caches,
+        // those reads are the cost of a build, and issued back to back
+        // their cache misses overlap instead of following one another.
+        let mut hashes: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
+        let mut next_hash = 0;
+        let mut batch_end = 0;
         while o < buf.len() {
+            if o == batch_end {
+                hashes.clear();
+                next_hash = 0;
+                let mut p = o;
+                for _ in 0..INSERT_BATCH {
+                    let Some(&n) = buf.get(p) else { break };
+                    p += 2;
+                    for _ in 0..n {
+                        let len = usize::from(u16::from_le_bytes([buf[p + 1], buf[p + 2]]));
+                        hashes.push(b.hash(buf[p], &buf[p + 4..p + 4 + len]));
+                        p += 4 + len;
+                    }
+                }
+                batch_end = p;
+                b.warm(&hashes);
+            }
             let (li, entry) = all[ei as usize];
             let n = buf[o] as usize;
             let form = buf[o + 1];
@@ -1187,8 +1214,10 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
                 let via = buf[o + 3];
                 let payload = &buf[o + 4..o + 4 + len];
                 o += 4 + len;
+                let hash = hashes[next_hash];
+                next_hash += 1;
                 let off = b
-                    .insert(t, payload, index::pack_ref(ei, via))
+                    .insert_hashed(hash, t, payload, index::pack_ref(ei, via))
                     .ok_or_else(|| too_many(all.len()))?;
                 if via == Via::Listed as u8 {
                     own_key = off;
