@@ -428,6 +428,34 @@ impl Index {
         None
     }
 
+    /// Reads, for each hash, its home group and the key record of the
+    /// group's first matching slot: two tight loops of independent loads,
+    /// so that a batch's cache misses overlap (see
+    /// `Screener::check_many`). Answers nothing; `find` then runs in cache.
+    pub(crate) fn warm(&self, hashes: &[u64]) {
+        let table = &self.image[self.table.clone()];
+        let arena = &self.image[self.arena.clone()];
+        let mut offs = [0u32; 64];
+        let mut acc = 0u64;
+        for (o, &hash) in offs.iter_mut().zip(hashes) {
+            let g = home(hash, self.groups_n);
+            let Some(group) = table.get(g * GROUP..(g + 1) * GROUP) else {
+                continue;
+            };
+            let lo = u64::from_le_bytes(group[..8].try_into().unwrap_or_default());
+            let m = matching(lo, h2(hash));
+            acc ^= lo;
+            if m != 0 {
+                let j = (m.trailing_zeros() / 8) as usize;
+                *o = read_u32(group, 16 + 4 * j).unwrap_or(0);
+            }
+        }
+        for &o in &offs[..hashes.len().min(64)] {
+            acc ^= u64::from(arena.get(o as usize).copied().unwrap_or(0));
+        }
+        std::hint::black_box(acc);
+    }
+
     /// The key of the record at `off`.
     pub(crate) fn key_at(&self, off: u32) -> Option<(u8, &[u8])> {
         let arena = &self.image[self.arena.clone()];

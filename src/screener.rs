@@ -565,6 +565,11 @@ impl Screener {
                     })
                 })
                 .collect();
+            let hashes: Vec<u64> = keyed
+                .iter()
+                .filter_map(|k| k.as_ref().ok().map(|(_, h)| *h))
+                .collect();
+            self.inner.index.warm(&hashes);
             let found: Vec<Option<u32>> = keyed
                 .iter()
                 .map(|k| match k {
