@@ -245,7 +245,14 @@ fn csv_round_trip(list: &List) {
     for (b, a) in back.entries().iter().zip(list.entries()) {
         let mut b = b.clone();
         b.line = a.line;
-        assert_eq!(&b, a, "entry after write_csv");
+        // An entry whose source is the list's is written without one and
+        // inherits the list's source again, as written: line breaks become
+        // spaces (FUZZING.md finding 5).
+        let mut a = a.clone();
+        if a.source.is_some() && a.source == list.meta().source {
+            a.source = a.source.map(|s| s.replace(['\r', '\n'], " "));
+        }
+        assert_eq!(b, a, "entry after write_csv");
     }
 }
 

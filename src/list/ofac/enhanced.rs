@@ -73,6 +73,16 @@ fn entity(x: &mut Xml<'_>, c: &Child<'_>) -> Result<Option<Party>, OfacError> {
             }));
         }
     };
+    // Every address needs the entity it is listed for: OFAC's entity ids
+    // are decimal integers (fuzzing found `id=""` accepted, FUZZING.md
+    // finding 4).
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(x.structure(StructureProblem::BadId {
+            element: "entity",
+            attribute: "id",
+            value: id,
+        }));
+    }
     if c.empty {
         return Ok(None);
     }
