@@ -19,10 +19,11 @@ use crate::snapshot::{Decoder, Encoder, SnapshotError};
 /// Every bloom positive is confirmed against the exact set, so the filter
 /// never changes an answer, only the cost of a miss. Measured (see
 /// `BENCHMARKS.md`) on the bundled lists and on synthetic lists of 1 M, 4 M
-/// and 10 M entries, the filter never pays: a miss in the exact table reads
-/// one 64-byte group, about what the filter's scattered bit probes touch,
-/// and the filter's own hashing (SipHash in the `bloomfilter` crate) comes
-/// on top; at 10 M entries it adds 5–180 ns to a clear. So
+/// and 10 M entries, the filter does not pay: a miss in the exact table
+/// reads one 64-byte group, about what the filter's scattered bit probes
+/// touch, and the filter's own hashing (SipHash in the `bloomfilter` crate)
+/// comes on top; at 10 M entries it changes a clear by −39 to +5 ns and
+/// adds 140–340 ns to a hit. So
 /// [`BloomMode::Auto`] builds none ([`AUTO_BLOOM_MIN_KEYS`] is `usize::MAX`);
 /// [`BloomMode::On`] remains for callers who want the filter anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
