@@ -57,7 +57,7 @@ use std::ops::Range;
 use foldhash::fast::FixedState;
 
 use crate::address::{self, evm::Hex, tag};
-use crate::snapshot::{Decoder, SnapshotError};
+use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
 
 /// The first eight bytes of every compiled snapshot.
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
@@ -65,8 +65,6 @@ pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 /// The compiled format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Magic, version, payload length.
-const HEADER_LEN: usize = 8 + 4 + 8;
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
 /// Seed, home slots, keys, entries, six section lengths.
@@ -684,56 +682,21 @@ fn corrupt(at: usize, reason: &str) -> SnapshotError {
     }
 }
 
-/// Checks magic, version, length and checksum; returns the payload.
+/// Checks magic, version, length and checksum (the framing of
+/// [`crate::snapshot`], with an XXH3-64 trailer); returns the payload.
 fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] {
-        return Err(SnapshotError::BadMagic);
-    }
-    if bytes.len() < HEADER_LEN {
-        return Err(SnapshotError::Truncated {
-            at: bytes.len(),
-            expected: HEADER_LEN,
-        });
-    }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(SnapshotError::UnsupportedVersion {
-            found: version,
-            supported: FORMAT_VERSION,
-        });
-    }
-    let payload_len = u64::from_le_bytes(bytes[12..HEADER_LEN].try_into().expect("8 bytes"));
-    let expected = usize::try_from(payload_len)
-        .ok()
-        .and_then(|n| n.checked_add(HEADER_LEN + TRAILER_LEN));
-    let Some(expected) = expected else {
-        return Err(corrupt(
-            12,
-            &format!("payload length {payload_len} is impossible"),
-        ));
+    let frame = Frame {
+        magic: &MAGIC,
+        version: FORMAT_VERSION,
+        trailer_len: TRAILER_LEN,
     };
-    if bytes.len() < expected {
-        return Err(SnapshotError::Truncated {
-            at: bytes.len(),
-            expected,
-        });
-    }
-    if bytes.len() > expected {
-        return Err(corrupt(
-            expected,
-            &format!("{} bytes after the checksum", bytes.len() - expected),
-        ));
-    }
-    let body_end = expected - TRAILER_LEN;
-    let sum = xxhash_rust::xxh3::xxh3_64(&bytes[..body_end]);
-    if sum.to_le_bytes() != bytes[body_end..] {
-        return Err(SnapshotError::Checksum);
-    }
-    if payload_len < FIXED_LEN as u64 {
+    let payload = frame.check(bytes, |body, sum| {
+        xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() == sum
+    })?;
+    if payload.len() < FIXED_LEN {
         return Err(corrupt(HEADER_LEN, "payload shorter than its fixed fields"));
     }
-    Ok(&bytes[HEADER_LEN..body_end])
+    Ok(payload)
 }
 
 /// Builds an index: keys inserted as entries are compiled, then

@@ -67,8 +67,8 @@ pub const MAGIC: [u8; 8] = *b"\x89WSNAP\r\n";
 /// The format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Magic, version, payload length.
-const HEADER_LEN: usize = 8 + 4 + 8;
+/// Magic, version, payload length (compiled images share the framing).
+pub(crate) const HEADER_LEN: usize = 8 + 4 + 8;
 /// SHA-256 trailer.
 const TRAILER_LEN: usize = 32;
 
@@ -287,51 +287,75 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SnapshotErro
 /// Checks the frame (magic, version, length, checksum) and returns the
 /// payload.
 fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] {
-        return Err(SnapshotError::BadMagic);
-    }
-    if bytes.len() < HEADER_LEN {
-        return Err(SnapshotError::Truncated {
-            at: bytes.len(),
-            expected: HEADER_LEN,
-        });
-    }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(SnapshotError::UnsupportedVersion {
-            found: version,
-            supported: FORMAT_VERSION,
-        });
-    }
-    let payload_len = u64::from_le_bytes(bytes[12..HEADER_LEN].try_into().expect("8 bytes"));
-    let expected = usize::try_from(payload_len)
-        .ok()
-        .and_then(|n| n.checked_add(HEADER_LEN + TRAILER_LEN));
-    let Some(expected) = expected else {
-        return Err(SnapshotError::Corrupt {
-            at: 12,
-            reason: format!("payload length {payload_len} is impossible"),
-        });
+    let frame = Frame {
+        magic: &MAGIC,
+        version: FORMAT_VERSION,
+        trailer_len: TRAILER_LEN,
     };
-    if bytes.len() < expected {
-        return Err(SnapshotError::Truncated {
-            at: bytes.len(),
-            expected,
-        });
+    frame.check(bytes, |body, sum| Sha256::digest(body).as_slice() == sum)
+}
+
+/// The framing shared by lists snapshots and compiled images: magic,
+/// `u32` version, `u64` payload length, payload, checksum trailer.
+pub(crate) struct Frame<'a> {
+    pub(crate) magic: &'a [u8; 8],
+    pub(crate) version: u32,
+    pub(crate) trailer_len: usize,
+}
+
+impl Frame<'_> {
+    /// Checks magic, version, length and (with `verify(body, trailer)`)
+    /// the checksum, in that order; returns the payload.
+    pub(crate) fn check<'b>(
+        &self,
+        bytes: &'b [u8],
+        verify: impl Fn(&[u8], &[u8]) -> bool,
+    ) -> Result<&'b [u8], SnapshotError> {
+        let magic_len = bytes.len().min(self.magic.len());
+        if bytes[..magic_len] != self.magic[..magic_len] {
+            return Err(SnapshotError::BadMagic);
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(SnapshotError::Truncated {
+                at: bytes.len(),
+                expected: HEADER_LEN,
+            });
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != self.version {
+            return Err(SnapshotError::UnsupportedVersion {
+                found: version,
+                supported: self.version,
+            });
+        }
+        let payload_len = u64::from_le_bytes(bytes[12..HEADER_LEN].try_into().expect("8 bytes"));
+        let expected = usize::try_from(payload_len)
+            .ok()
+            .and_then(|n| n.checked_add(HEADER_LEN + self.trailer_len));
+        let Some(expected) = expected else {
+            return Err(SnapshotError::Corrupt {
+                at: 12,
+                reason: format!("payload length {payload_len} is impossible"),
+            });
+        };
+        if bytes.len() < expected {
+            return Err(SnapshotError::Truncated {
+                at: bytes.len(),
+                expected,
+            });
+        }
+        if bytes.len() > expected {
+            return Err(SnapshotError::Corrupt {
+                at: expected,
+                reason: format!("{} bytes after the checksum", bytes.len() - expected),
+            });
+        }
+        let body_end = expected - self.trailer_len;
+        if !verify(&bytes[..body_end], &bytes[body_end..]) {
+            return Err(SnapshotError::Checksum);
+        }
+        Ok(&bytes[HEADER_LEN..body_end])
     }
-    if bytes.len() > expected {
-        return Err(SnapshotError::Corrupt {
-            at: expected,
-            reason: format!("{} bytes after the checksum", bytes.len() - expected),
-        });
-    }
-    let body_end = expected - TRAILER_LEN;
-    let digest = Sha256::digest(&bytes[..body_end]);
-    if digest.as_slice() != &bytes[body_end..] {
-        return Err(SnapshotError::Checksum);
-    }
-    Ok(&bytes[HEADER_LEN..body_end])
 }
 
 fn unix_millis(t: SystemTime) -> u64 {

@@ -7,6 +7,10 @@ use walletscreen::{
 };
 
 mod common;
+#[path = "support/synth.rs"]
+mod synth;
+
+use synth::Rng;
 
 /// Lists that exercise every way an entry is stored: spellings that render
 /// from their key (plain, upper case, EIP-55, CashAddr with and without
@@ -234,18 +238,6 @@ fn every_damaged_byte_is_an_error() {
         Screener::from_compiled_bytes(snap),
         Err(SnapshotError::BadMagic)
     ));
-}
-
-/// A deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 /// Damage behind a valid checksum (a bug or a forged file): refused with
