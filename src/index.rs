@@ -67,7 +67,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
-/// Seed, home slots, keys, entries, six section lengths.
+/// Seed, table groups, keys, entries, six section lengths.
 const FIXED_LEN: usize = 8 * (4 + SECTIONS);
 const SECTIONS: usize = 6;
 
