@@ -748,19 +748,7 @@ impl Screener {
         let list_count = d.count(6 + 32 + 3)?;
         let mut lists = Vec::with_capacity(list_count);
         for _ in 0..list_count {
-            let id = d.string()?;
-            let name = d.opt()?;
-            let category = match d.u8()? {
-                0 => Category::Sanctioned,
-                1 => Category::Attributed,
-                2 => Category::Custom,
-                c => return Err(d.corrupt(format!("bad category {c}"))),
-            };
-            let mut meta = ListMeta::new(id, category);
-            meta.name = name;
-            meta.as_of = d.opt()?;
-            meta.source = d.opt()?;
-            meta.license = d.opt()?;
+            let meta = d.list_meta()?;
             let sha = d.take(32)?;
             lists.push(ListInfo {
                 meta,
@@ -1251,17 +1239,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
     let mut e = Encoder(Vec::new());
     e.len(infos.len());
     for (k, i) in infos.iter().enumerate() {
-        let m = &i.meta;
-        e.str(&m.id);
-        e.opt(&m.name);
-        e.0.push(match m.category {
-            Category::Sanctioned => 0,
-            Category::Attributed => 1,
-            Category::Custom => 2,
-        });
-        e.opt(&m.as_of);
-        e.opt(&m.source);
-        e.opt(&m.license);
+        e.list_meta(&i.meta);
         e.0.extend_from_slice(&shas[k]);
         e.len(i.entries);
         e.len(i.flagged);

@@ -156,17 +156,7 @@ impl Snapshot {
         }
         e.len(self.lists.len());
         for list in &self.lists {
-            let m = list.meta();
-            e.str(&m.id);
-            e.opt(&m.name);
-            e.0.push(match m.category {
-                Category::Sanctioned => 0,
-                Category::Attributed => 1,
-                Category::Custom => 2,
-            });
-            e.opt(&m.as_of);
-            e.opt(&m.source);
-            e.opt(&m.license);
+            e.list_meta(list.meta());
             e.0.extend_from_slice(&list.sha256());
             e.len(list.entries().len());
             for entry in list.entries() {
@@ -400,6 +390,21 @@ impl Encoder {
         }
     }
 
+    /// A list's metadata: `id`, `name`, `category` (`u8`: 0 sanctioned,
+    /// 1 attributed, 2 custom), `as_of`, `source`, `license`.
+    pub(crate) fn list_meta(&mut self, m: &ListMeta) {
+        self.str(&m.id);
+        self.opt(&m.name);
+        self.0.push(match m.category {
+            Category::Sanctioned => 0,
+            Category::Attributed => 1,
+            Category::Custom => 2,
+        });
+        self.opt(&m.as_of);
+        self.opt(&m.source);
+        self.opt(&m.license);
+    }
+
     pub(crate) fn strs(&mut self, v: &[String]) {
         self.len(v.len());
         for s in v {
@@ -518,7 +523,8 @@ impl<'a> Decoder<'a> {
         (0..n).map(|_| self.string()).collect()
     }
 
-    fn list(&mut self) -> Result<List, SnapshotError> {
+    /// A list's metadata, as [`Encoder::list_meta`] writes it.
+    pub(crate) fn list_meta(&mut self) -> Result<ListMeta, SnapshotError> {
         let id = self.string()?;
         let name = self.opt()?;
         let category = match self.u8()? {
@@ -535,6 +541,11 @@ impl<'a> Decoder<'a> {
         meta.as_of = self.opt()?;
         meta.source = self.opt()?;
         meta.license = self.opt()?;
+        Ok(meta)
+    }
+
+    fn list(&mut self) -> Result<List, SnapshotError> {
+        let meta = self.list_meta()?;
         let sha256: [u8; 32] = self.take(32)?.try_into().expect("32");
         // Smallest entry: address length, 6 option tags, 2 list counts, line.
         let n = self.count(1 + 6 + 2 + 1)?;
