@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use foldhash::fast::FixedState;
-use tiny_keccak::{Hasher as _, Keccak};
 use walletscreen::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, Category, CheckOptions, Checksum, Entry, List, ListMeta,
     Screener, ScreenerBuilder, Verdict, address,
@@ -41,50 +40,10 @@ const SCALE_SIZES: [usize; 2] = [1 << 20, 4 << 20];
 /// Clear queries per iteration in the synthetic measurement.
 const SCALE_QUERIES: usize = 4096;
 
-/// splitmix64: deterministic inputs without a `rand` dependency.
-struct Rng(u64);
+#[path = "../tests/support/synth.rs"]
+mod synth;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        for chunk in out.chunks_mut(8) {
-            let r = self.next().to_le_bytes();
-            chunk.copy_from_slice(&r[..chunk.len()]);
-        }
-        out
-    }
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// EIP-55 mixed-case spelling, `0x`-prefixed.
-fn eip55(bytes: &[u8; 20]) -> String {
-    let lower = hex_lower(bytes);
-    let mut k = Keccak::v256();
-    k.update(lower.as_bytes());
-    let mut hash = [0u8; 32];
-    k.finalize(&mut hash);
-    let mut out = String::from("0x");
-    for (i, c) in lower.chars().enumerate() {
-        let nibble = (hash[i / 2] >> if i % 2 == 0 { 4 } else { 0 }) & 0x0f;
-        out.push(if nibble >= 8 {
-            c.to_ascii_uppercase()
-        } else {
-            c
-        });
-    }
-    out
-}
+use synth::{Rng, eip55, hex_lower};
 
 /// Up to `n` items spread evenly over `v`.
 fn spread(v: &[String], n: usize) -> Vec<String> {

@@ -37,35 +37,10 @@ const TEXT_BYTES: usize = 8 << 20;
 /// Entries of the synthetic list.
 const BIG_LIST: usize = 100_000;
 
-/// splitmix64: deterministic inputs without a `rand` dependency.
-struct Rng(u64);
+#[path = "../tests/support/synth.rs"]
+mod synth;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        for chunk in out.chunks_mut(8) {
-            let r = self.next().to_le_bytes();
-            chunk.copy_from_slice(&r[..chunk.len()]);
-        }
-        out
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use synth::{Rng, hex_lower as hex};
 
 /// A random well-formed address: 40 % EVM, 30 % base58check, 20 % bech32,
 /// 10 % CashAddr.

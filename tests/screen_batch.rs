@@ -473,18 +473,10 @@ fn scan_reports_file_line_and_column_and_exits_zero_without_matches() {
 
 // --------------------------------------------------------------- at scale
 
-/// splitmix64.
-struct Rng(u64);
+#[path = "support/synth.rs"]
+mod synth;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
+use synth::Rng;
 
 /// The address column of the bundled lists.
 fn bundled_addresses() -> Vec<String> {

@@ -26,6 +26,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
     pub fn bytes<const N: usize>(&mut self) -> [u8; N] {
         let mut out = [0u8; N];
         for chunk in out.chunks_mut(8) {
@@ -78,7 +83,8 @@ impl Fam {
     }
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
+/// Lower-case hex.
+pub fn hex_lower(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
