@@ -1108,20 +1108,27 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         return Err(BuildError::TooManyKeys { count: all.len() });
     }
     // Keys, on every core: the expensive part (parsing, alias encodings).
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = all.len().div_ceil(threads).max(4096);
-    let keyed: Vec<RunKeys> = std::thread::scope(|s| {
-        let handles: Vec<_> = all
-            .chunks(chunk)
-            .map(|c| s.spawn(move || key_entries(c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("keying does not panic"))
-            .collect()
-    });
+    // A small set is keyed on this thread: spawning costs more than it
+    // saves (and `available_parallelism` reads cgroup files).
+    const MIN_CHUNK: usize = 4096;
+    let keyed: Vec<RunKeys> = if all.len() <= MIN_CHUNK {
+        vec![key_entries(&all)]
+    } else {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let chunk = all.len().div_ceil(threads).max(MIN_CHUNK);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = all
+                .chunks(chunk)
+                .map(|c| s.spawn(move || key_entries(c)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("keying does not panic"))
+                .collect()
+        })
+    };
     // Upper bound of distinct keys: every key occurrence; and of the arena.
     let mut max_keys = 0usize;
     let mut arena_bytes = 0usize;
