@@ -7,7 +7,7 @@
 //! small metadata section. Entries are materialized (as [`Entry`] values)
 //! only when a caller asks for a hit's matches.
 //!
-//! # Image (format version 1)
+//! # Image (format version 2)
 //!
 //! | bytes | content |
 //! |---|---|
@@ -51,7 +51,6 @@
 //! of a 10 M-entry screener. It does not authenticate a file; the lists'
 //! SHA-256 values inside it identify their content.
 
-use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
 
 use foldhash::fast::FixedState;
@@ -63,7 +62,7 @@ use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 
 /// The compiled format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
@@ -237,12 +236,20 @@ fn form_of_inner(tag: u8, payload: &[u8], listed: &str, eip55_valid: bool) -> Fo
     }
 }
 
+/// The hash of a key: XXH3-64 of the payload, seeded with the image's
+/// seed and the key's tag.
+///
+/// XXH3 is a specified algorithm: its values are the same on every platform
+/// and in every version of the implementation, which a table laid out in a
+/// file needs (a hasher whose output may change between releases, like
+/// `foldhash`, would make a compiled file from one build miss keys in
+/// another: silent clears).
 #[inline(always)]
-pub(crate) fn hash_key(state: &FixedState, tag: u8, payload: &[u8]) -> u64 {
-    let mut h = state.build_hasher();
-    h.write_u8(tag);
-    h.write(payload);
-    h.finish()
+pub(crate) fn hash_key(seed: u64, tag: u8, payload: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(
+        payload,
+        seed ^ u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+    )
 }
 
 /// Home slot of a hash among `n` (multiply-shift on the low 32 bits).
@@ -257,22 +264,22 @@ fn h2(hash: u64) -> u8 {
     (hash >> 57) as u8 | 0x80
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+const LO: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+const HI: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
 
 /// Bit 7 of byte `j` set for each byte of `w` equal to `h` (and possibly
 /// false positives above a true one, to be verified).
 #[inline(always)]
-fn matching(w: u64, h: u8) -> u64 {
-    let x = w ^ u64::from(h).wrapping_mul(LO);
+fn matching(w: u128, h: u8) -> u128 {
+    let x = w ^ u128::from(h).wrapping_mul(LO);
     x.wrapping_sub(LO) & !x & HI
 }
 
 /// Whether a group has an empty slot: slots fill in order and are never
 /// removed, so its last control byte says it.
 #[inline(always)]
-fn has_room(group: &[u8]) -> bool {
-    group.get(GROUP_SLOTS - 1) == Some(&0)
+fn has_room(group: &[u8; GROUP]) -> bool {
+    group[GROUP_SLOTS - 1] == 0
 }
 
 #[inline(always)]
@@ -356,7 +363,7 @@ impl Image {
 /// The compiled index: the image and where its sections are.
 pub(crate) struct Index {
     image: Image,
-    state: FixedState,
+    seed: u64,
     groups_n: u64,
     keys: usize,
     entries: usize,
@@ -389,31 +396,29 @@ impl Index {
     /// Hash of a key, as used by the table and the bloom filter.
     #[inline(always)]
     pub(crate) fn hash(&self, tag: u8, payload: &[u8]) -> u64 {
-        hash_key(&self.state, tag, payload)
+        hash_key(self.seed, tag, payload)
     }
 
     /// The record offset of a key, given its hash.
     #[inline(always)]
     pub(crate) fn find(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
-        let table = &self.image[self.table.clone()];
-        let arena = &self.image[self.arena.clone()];
+        let image: &[u8] = &self.image;
+        let table = image.get(self.table.clone())?;
         let h = h2(hash);
         let mut g = home(hash, self.groups_n);
         for _ in 0..self.groups_n {
-            let group = table.get(g * GROUP..(g + 1) * GROUP)?;
-            // Control bytes 0..8 and 8..12 (the 4 bytes above are zero).
-            let lo = u64::from_le_bytes(group[..8].try_into().ok()?);
-            let hi = u64::from(u32::from_le_bytes(group[8..12].try_into().ok()?));
-            for (base, mut m) in [(0, matching(lo, h)), (8, matching(hi, h) & 0x8080_8080)] {
-                while m != 0 {
-                    let j = base + (m.trailing_zeros() / 8) as usize;
-                    if let Some(off) = read_u32(group, 16 + 4 * j)
-                        && record_is(arena, off as usize, tag, payload)
-                    {
-                        return Some(off);
-                    }
-                    m &= m - 1;
+            let group: &[u8; GROUP] = table.get(g * GROUP..)?.first_chunk()?;
+            // The 12 control bytes and the 4 zero bytes after them (never
+            // equal to `h`, which has bit 7 set) as one word.
+            let mut m = matching(u128::from_le_bytes(*group.first_chunk()?), h);
+            while m != 0 {
+                let j = (m.trailing_zeros() / 8) as usize;
+                if let Some(off) = read_u32(group, 16 + 4 * j)
+                    && record_is(image.get(self.arena.clone())?, off as usize, tag, payload)
+                {
+                    return Some(off);
                 }
+                m &= m - 1;
             }
             if has_room(group) {
                 return None;
@@ -440,9 +445,9 @@ impl Index {
             let Some(group) = table.get(g * GROUP..(g + 1) * GROUP) else {
                 continue;
             };
-            let lo = u64::from_le_bytes(group[..8].try_into().unwrap_or_default());
-            let m = matching(lo, h2(hash));
-            acc ^= lo;
+            let ctrl = u128::from_le_bytes(group[..16].try_into().unwrap_or_default());
+            let m = matching(ctrl, h2(hash));
+            acc ^= ctrl as u64;
             if m != 0 {
                 let j = (m.trailing_zeros() / 8) as usize;
                 *o = read_u32(group, 16 + 4 * j).unwrap_or(0);
@@ -591,7 +596,7 @@ impl Index {
         }
         let index = Index {
             image,
-            state: FixedState::with_seed(seed),
+            seed,
             groups_n,
             keys,
             entries,
@@ -702,7 +707,7 @@ fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
 /// Builds an index: keys inserted as entries are compiled, then
 /// [`IndexBuilder::finish`] lays out the image.
 pub(crate) struct IndexBuilder {
-    state: FixedState,
+    seed: u64,
     groups_n: u64,
     table: Vec<u8>,
     arena: Vec<u8>,
@@ -719,7 +724,7 @@ impl IndexBuilder {
     pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
         let groups_n = max_keys.div_ceil(GROUP_FILL).max(1);
         IndexBuilder {
-            state: FixedState::with_seed(SEED),
+            seed: SEED,
             groups_n: groups_n as u64,
             table: vec![0; groups_n * GROUP],
             arena: Vec::with_capacity(arena),
@@ -734,13 +739,13 @@ impl IndexBuilder {
     /// (4 GiB) or the payload is over 64 KiB.
     #[cfg(test)]
     pub(crate) fn insert(&mut self, tag: u8, payload: &[u8], r: u32) -> Option<u32> {
-        let hash = hash_key(&self.state, tag, payload);
+        let hash = hash_key(self.seed, tag, payload);
         self.insert_hashed(hash, tag, payload, r)
     }
 
     /// The hash of a key, for [`IndexBuilder::insert_hashed`].
     pub(crate) fn hash(&self, tag: u8, payload: &[u8]) -> u64 {
-        hash_key(&self.state, tag, payload)
+        hash_key(self.seed, tag, payload)
     }
 
     /// Reads the home groups of keys about to be inserted, in one tight
@@ -879,7 +884,7 @@ impl IndexBuilder {
         let [meta, _pad, table, arena, groups, entry_recs] = ranges;
         Index {
             image,
-            state: self.state,
+            seed: self.seed,
             groups_n: self.groups_n,
             keys: self.keys,
             entries,

@@ -30,9 +30,22 @@ pub(crate) fn is_base58(c: u8) -> bool {
     IS_B58[c as usize]
 }
 
-/// Shape test: length in [`LEN`] and every character base58.
+/// Shape test: length in [`LEN`] and every character base58 (tested by
+/// arithmetic, not the table, so that the pass vectorizes: this runs on the
+/// query path).
+#[inline]
 pub(crate) fn looks_like(b: &[u8]) -> bool {
-    LEN.contains(&b.len()) && !b.iter().fold(false, |acc, &c| acc | !IS_B58[c as usize])
+    LEN.contains(&b.len()) && super::or_bytes(b, |c| u8::from(!is_base58_arith(c))) == 0
+}
+
+/// [`is_base58`] without a table: `1-9`, `A-Z` but `I` and `O`, `a-z` but
+/// `l` (a unit test holds it to the table).
+#[inline(always)]
+fn is_base58_arith(c: u8) -> bool {
+    let digit = c.wrapping_sub(b'1') < 9;
+    let upper = (c.wrapping_sub(b'A') < 26) & (c != b'I') & (c != b'O');
+    let lower = (c.wrapping_sub(b'a') < 26) & (c != b'l');
+    digit | upper | lower
 }
 
 /// True if base58 text `b` carries a correct base58check checksum (any
@@ -156,6 +169,13 @@ pub(crate) fn encode(version: &[u8], hash: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alphabet_arithmetic_matches_table() {
+        for c in 0..=255u8 {
+            assert_eq!(is_base58_arith(c), is_base58(c), "{c:#x}");
+        }
+    }
 
     #[test]
     fn versions_round_trip() {

@@ -57,60 +57,70 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
 
 /// If `b` is bech32-shaped (known hrp, separator, at least 6 data characters
 /// in the bech32 alphabet, at most 90 characters, either case), writes its
-/// lower-cased spelling to `out` and returns its length.
+/// lower-cased spelling to `out` and returns its length and case bits
+/// ([`super::HAS_LOWER`], [`super::HAS_UPPER`]).
 ///
 /// Every step is a branch-free pass over bytes so that it vectorizes; this
 /// runs on the query path.
 #[inline]
-pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<usize> {
+pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<(usize, u8)> {
     // Every known hrp is 2 to 4 characters without a `1`, and the data part
     // has no `1`: the separator is the first `1`, at byte 2, 3 or 4.
     if !(2 + 1 + 6..=90).contains(&b.len()) {
         return None;
     }
     let sep = b.iter().take(5).position(|&c| c == b'1')?;
-    let out = out.get_mut(..b.len())?;
-    for (o, &c) in out.iter_mut().zip(b) {
-        *o = c.to_ascii_lowercase();
+    // The hrp first: most strings that reach here (base58 `1…`) fail it.
+    // The hrp lower-cased into a word, compared with the known ones.
+    const fn word(hrp: &[u8]) -> u32 {
+        let mut w = [0u8; 4];
+        let mut i = 0;
+        while i < hrp.len() {
+            w[i] = hrp[i];
+            i += 1;
+        }
+        u32::from_le_bytes(w)
     }
-    let (hrp, data) = out.split_at(sep);
-    let data = &data[1..];
-    let known = matches!(
-        hrp,
-        b"bc" | b"tb" | b"bcrt" | b"ltc" | b"tltc" | b"bnb" | b"tbnb"
-    );
+    let word_at = |i: usize| u32::from(b[i].to_ascii_lowercase()) << (8 * i);
+    let hrp = match sep {
+        2 => word_at(0) | word_at(1),
+        3 => word_at(0) | word_at(1) | word_at(2),
+        4 => word_at(0) | word_at(1) | word_at(2) | word_at(3),
+        _ => return None,
+    };
+    const KNOWN: [u32; 7] = [
+        word(b"bc"),
+        word(b"tb"),
+        word(b"bcrt"),
+        word(b"ltc"),
+        word(b"tltc"),
+        word(b"bnb"),
+        word(b"tbnb"),
+    ];
+    if !KNOWN.contains(&hrp) {
+        return None;
+    }
+    let out = out.get_mut(..b.len())?;
+    let case = super::lower_into(b, out);
+    let data = &out[sep + 1..];
     let bad = any_not_lower_data(data);
-    (known && data.len() >= 6 && !bad).then_some(b.len())
+    (data.len() >= 6 && !bad).then_some((b.len(), case))
 }
 
-/// Not in the lower-case bech32 alphabet, per byte.
-const NOT_LOWER_DATA: [u8; 256] = {
-    let mut t = [1u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        if is_lower_data(c as u8) {
-            t[c] = 0;
-        }
-        c += 1;
-    }
-    t
-};
-
-/// True if some byte of `b` is not in the lower-case bech32 alphabet. One
-/// table load and one `or` per byte, no branch.
+/// True if some byte of `b` is not in the lower-case bech32 alphabet.
+/// Arithmetic per byte, no table, so that it vectorizes.
 #[inline]
 pub(crate) fn any_not_lower_data(b: &[u8]) -> bool {
-    b.iter()
-        .fold(0, |acc, &c| acc | NOT_LOWER_DATA[usize::from(c)])
-        != 0
+    super::or_bytes(b, |c| u8::from(!is_lower_data(c))) != 0
 }
 
 /// True for a character of the lower-case bech32 alphabet: digits but `1`,
 /// letters but `b`, `i`, `o`.
+#[inline(always)]
 const fn is_lower_data(c: u8) -> bool {
-    let digit = c.wrapping_sub(b'0') < 10 && c != b'1';
-    let letter = c.wrapping_sub(b'a') < 26 && c != b'b' && c != b'i' && c != b'o';
-    digit || letter
+    let digit = (c.wrapping_sub(b'0') < 10) & (c != b'1');
+    let letter = (c.wrapping_sub(b'a') < 26) & (c != b'b') & (c != b'i') & (c != b'o');
+    digit | letter
 }
 
 /// Full validation with the bech32 crate.
@@ -148,6 +158,15 @@ pub(crate) fn parse(text: &str) -> Result<Address, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The arithmetic alphabet test agrees with the bech32 charset.
+    #[test]
+    fn lower_data_matches_charset() {
+        const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+        for c in 0..=255u8 {
+            assert_eq!(is_lower_data(c), CHARSET.contains(&c), "{c:#x}");
+        }
+    }
 
     /// `looks_like` finds the separator in the first five bytes: every
     /// known hrp must be 2 to 4 characters with no `1`.

@@ -15,29 +15,31 @@ use crate::error::ParseError;
 /// that it vectorizes: this runs on the query path of every EVM address.
 #[inline]
 pub(crate) fn decode_hex<const N: usize>(hex: &[u8], out: &mut [u8; N]) -> bool {
-    if hex.len() != 2 * N {
+    if hex.len() != 2 * N || !all_hex(hex) {
         return false;
     }
-    let mut ok = true;
-    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        let (h, l) = (pair[0], pair[1]);
-        ok &= is_hex(h) & is_hex(l);
-        *o = (nibble(h) << 4) | nibble(l);
+    // Digit pairs as 16-bit lanes: first digit in the low byte.
+    for (o, pair) in out.iter_mut().zip(hex.as_chunks::<2>().0) {
+        // The value of a digit (of a hex digit; meaningless for other bytes):
+        // letters have bit 6 set, digits do not, and the low nibble of
+        // `A`/`a` is 1.
+        let x = u16::from_le_bytes(*pair);
+        let n = (x & 0x0f0f) + 9 * ((x >> 6) & 0x0101);
+        *o = ((n << 4) | (n >> 8)) as u8;
     }
-    ok
+    true
+}
+
+/// True if every byte of `hex` is a hex digit.
+#[inline(always)]
+fn all_hex(hex: &[u8]) -> bool {
+    super::or_bytes(hex, |c| u8::from(!is_hex(c))) == 0
 }
 
 /// True for `0-9`, `a-f`, `A-F`.
 #[inline(always)]
 fn is_hex(c: u8) -> bool {
     (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
-}
-
-/// The value of a hex digit (meaningless for other bytes): letters have bit
-/// 6 set, digits do not, and the low nibble of `A`/`a` is 1.
-#[inline(always)]
-fn nibble(c: u8) -> u8 {
-    (c & 0x0f) + 9 * (c >> 6)
 }
 
 /// Position of the first non-hex byte.
@@ -116,15 +118,23 @@ pub(crate) fn parse(text: &str, bytes: &[u8]) -> Result<Address, ParseError> {
 mod tests {
     use super::*;
 
-    /// The arithmetic digit test and value agree with `char::to_digit` for
-    /// every byte.
+    /// The arithmetic digit test and pair decoding agree with
+    /// `char::to_digit` for every pair of bytes.
     #[test]
     fn digit_arithmetic_matches_to_digit() {
-        for c in 0..=255u8 {
-            let want = (c as char).to_digit(16).filter(|_| c.is_ascii());
-            assert_eq!(is_hex(c), want.is_some(), "{c:#x}");
-            if let Some(v) = want {
-                assert_eq!(u32::from(nibble(c)), v, "{c:#x}");
+        let digit = |c: u8| (c as char).to_digit(16).filter(|_| c.is_ascii());
+        for h in 0..=255u8 {
+            assert_eq!(is_hex(h), digit(h).is_some(), "{h:#x}");
+            for l in 0..=255u8 {
+                let mut out = [0u8; 1];
+                let ok = decode_hex(&[h, l], &mut out);
+                match (digit(h), digit(l)) {
+                    (Some(a), Some(b)) => {
+                        assert!(ok, "{h:#x} {l:#x}");
+                        assert_eq!(u32::from(out[0]), a << 4 | b, "{h:#x} {l:#x}");
+                    }
+                    _ => assert!(!ok, "{h:#x} {l:#x}"),
+                }
             }
         }
     }

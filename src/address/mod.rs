@@ -322,7 +322,7 @@ pub(crate) fn key<'a>(input: &'a str, scratch: &'a mut Scratch) -> Result<Keyed<
             // test, so the search for one is only made when that fails.
             let (mut prefix, mut text) = split_uri(input, true);
             if let Some((id, len)) = prefix {
-                if let Some(n) = cashaddr_key(id, text.as_bytes(), &mut scratch.key) {
+                if let Some((n, _)) = cashaddr_key(id, text.as_bytes(), &mut scratch.key) {
                     return Ok(Keyed {
                         family: Family::CashAddr,
                         tag: tag::CASHADDR,
@@ -364,12 +364,33 @@ const NON_PRINTABLE: u8 = 1;
 /// Bit of [`byte_classes`]: some byte is `:`.
 const COLON: u8 = 2;
 
-/// [`NON_PRINTABLE`] and [`COLON`] of `b`, in one branch-free pass that
-/// vectorizes: this runs on every query.
+/// The `or` of `f` over the bytes of `b`, in a form that vectorizes:
+/// 16-byte blocks, the last one overlapping the one before (reading a byte
+/// twice changes no `or`), so there is no scalar tail. The per-byte tests
+/// of the query path (classes, alphabets, case) all go through it.
+#[inline(always)]
+pub(crate) fn or_bytes(b: &[u8], f: impl Fn(u8) -> u8) -> u8 {
+    let Some(last) = b.last_chunk::<16>() else {
+        return b.iter().fold(0, |acc, &c| acc | f(c));
+    };
+    let mut acc = [0u8; 16];
+    let mut add = |block: &[u8; 16]| {
+        for (a, &c) in acc.iter_mut().zip(block) {
+            *a |= f(c);
+        }
+    };
+    for block in b.as_chunks::<16>().0 {
+        add(block);
+    }
+    add(last);
+    acc.iter().fold(0, |x, &a| x | a)
+}
+
+/// [`NON_PRINTABLE`] and [`COLON`] of `b`: this runs on every query.
 #[inline]
 fn byte_classes(b: &[u8]) -> u8 {
-    b.iter().fold(0, |acc, &c| {
-        acc | u8::from(c.wrapping_sub(0x21) >= 0x7f - 0x21) | (u8::from(c == b':') << 1)
+    or_bytes(b, |c| {
+        u8::from(c.wrapping_sub(0x21) >= 0x7f - 0x21) | (u8::from(c == b':') << 1)
     })
 }
 
@@ -440,7 +461,7 @@ fn classify<'a>(
         })
     };
     if let Some(prefix) = cash_prefix {
-        let n = cashaddr_key(prefix, b, key_buf)?;
+        let (n, _) = cashaddr_key(prefix, b, key_buf)?;
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
     }
     match b {
@@ -462,8 +483,8 @@ fn classify<'a>(
     // spelling of a base58 one: a base58check address that happens to start
     // like a bech32 hrp (TRON `TB1…`) must stay base58. Checked only in that
     // rare case, so the hot path still does no decoding.
-    if let Some(n) = bech32::lower_key(b, key_buf)
-        && !(is_mixed_case(b) && base58check::looks_like(b) && base58check::checksum_ok(b))
+    if let Some((n, case)) = bech32::lower_key(b, key_buf)
+        && !(case == MIXED_CASE && base58check::looks_like(b) && base58check::checksum_ok(b))
     {
         return keyed(Family::Bech32, tag::BECH32, &key_buf[..n]);
     }
@@ -479,13 +500,52 @@ fn classify<'a>(
     None
 }
 
-/// One branch-free pass (it runs on the hot path of bech32 and CashAddr).
-fn is_mixed_case(b: &[u8]) -> bool {
-    let (lower, upper) = b.iter().fold((false, false), |(l, u), c| {
-        (l | c.is_ascii_lowercase(), u | c.is_ascii_uppercase())
-    });
-    lower && upper
+/// Bit of the case bits [`lower_into`] returns: some lower-case letter.
+pub(crate) const HAS_LOWER: u8 = 1;
+/// Bit of the case bits [`lower_into`] returns: some upper-case letter.
+pub(crate) const HAS_UPPER: u8 = 2;
+
+/// Writes `b` lower-cased (ASCII) into `out`, which has its length, and
+/// returns its case bits ([`HAS_LOWER`], [`HAS_UPPER`]): one pass in
+/// 16-byte blocks, as [`or_bytes`] reads them (the last block is written
+/// twice, with the same bytes).
+#[inline(always)]
+pub(crate) fn lower_into(b: &[u8], out: &mut [u8]) -> u8 {
+    #[inline(always)]
+    fn case(c: u8) -> u8 {
+        u8::from(c.is_ascii_lowercase()) | u8::from(c.is_ascii_uppercase()) << 1
+    }
+    let n = b.len();
+    let (Some(last), Some(out_last)) = (b.last_chunk::<16>(), out.get_mut(..n)) else {
+        let mut bits = 0;
+        for (o, &c) in out.iter_mut().zip(b) {
+            bits |= case(c);
+            *o = c.to_ascii_lowercase();
+        }
+        return bits;
+    };
+    let mut acc = [0u8; 16];
+    let mut add = |block: &[u8; 16], out: &mut [u8; 16]| {
+        for ((a, o), &c) in acc.iter_mut().zip(out).zip(block) {
+            *a |= case(c);
+            *o = c.to_ascii_lowercase();
+        }
+    };
+    for (block, o) in b
+        .as_chunks::<16>()
+        .0
+        .iter()
+        .zip(out_last.as_chunks_mut::<16>().0)
+    {
+        add(block, o);
+    }
+    if let Some(o) = out_last.last_chunk_mut::<16>() {
+        add(last, o);
+    }
+    acc.iter().fold(0, |x, &a| x | a)
 }
+
+const MIXED_CASE: u8 = HAS_LOWER | HAS_UPPER;
 
 /// Writes the CashAddr key: the index of the prefix in
 /// [`CASHADDR_PREFIXES`] (one byte, so that the prefix costs nothing to
@@ -495,15 +555,13 @@ fn is_mixed_case(b: &[u8]) -> bool {
 /// spelling (invalid per the spec, see [`parse`]) still finds its listed
 /// address. `None`: not CashAddr-shaped.
 #[inline]
-fn cashaddr_key(prefix: u8, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
+fn cashaddr_key(prefix: u8, payload: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<(usize, u8)> {
     let n = 1 + payload.len();
     let (first, out) = key_buf.get_mut(..n)?.split_first_mut()?;
     *first = prefix;
-    for (o, &c) in out.iter_mut().zip(payload) {
-        *o = c.to_ascii_lowercase();
-    }
+    let case = lower_into(payload, out);
     let bad = bech32::any_not_lower_data(out);
-    (!bad && cashaddr::shape_fits(out)).then_some(n)
+    (!bad && cashaddr::shape_fits(out)).then_some((n, case))
 }
 
 /// Keys a CashAddr written without prefix, if `b` is one. A uniform-case
@@ -516,8 +574,8 @@ fn bare_cashaddr_key(b: &[u8], key_buf: &mut [u8; MAX_LEN]) -> Option<usize> {
     if !cashaddr::plausible_payload_len(b.len()) {
         return None;
     }
-    let n = cashaddr_key(0, b, key_buf)?;
-    let unambiguous = !is_mixed_case(b) || !base58check::looks_like(b);
+    let (n, case) = cashaddr_key(0, b, key_buf)?;
+    let unambiguous = case != MIXED_CASE || !base58check::looks_like(b);
     let verified = || {
         std::str::from_utf8(&key_buf[1..n])
             .is_ok_and(|s| cashaddr::decode(s, CASHADDR_DEFAULT_PREFIX).is_ok())
@@ -977,6 +1035,24 @@ mod tests {
             let fast = clean_ascii(&s, &mut a);
             let slow = clean_chars(&s, &mut b);
             proptest::prop_assert_eq!(fast, slow, "{:?}", s);
+        }
+    }
+
+    proptest::proptest! {
+        /// The block passes (`or_bytes`, `lower_into`) read and write
+        /// every byte once in effect, whatever the length.
+        #[test]
+        fn block_passes_agree_with_byte_loops(
+            b in proptest::collection::vec(proptest::num::u8::ANY, 0..80)
+        ) {
+            let f = |c: u8| 1u8 << (c % 8);
+            proptest::prop_assert_eq!(or_bytes(&b, f), b.iter().fold(0, |a, &c| a | f(c)));
+            let mut out = vec![0u8; b.len()];
+            let case = lower_into(&b, &mut out);
+            proptest::prop_assert_eq!(&out, &b.to_ascii_lowercase());
+            let want = u8::from(b.iter().any(u8::is_ascii_lowercase)) * HAS_LOWER
+                | u8::from(b.iter().any(u8::is_ascii_uppercase)) * HAS_UPPER;
+            proptest::prop_assert_eq!(case, want);
         }
     }
 }
