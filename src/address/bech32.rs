@@ -111,16 +111,26 @@ pub(crate) fn lower_key(b: &[u8], out: &mut [u8]) -> Option<(usize, u8)> {
 /// Arithmetic per byte, no table, so that it vectorizes.
 #[inline]
 pub(crate) fn any_not_lower_data(b: &[u8]) -> bool {
-    super::or_bytes(b, |c| u8::from(!is_lower_data(c))) != 0
+    super::or_bytes(b, not_lower_data) != 0
 }
 
 /// True for a character of the lower-case bech32 alphabet: digits but `1`,
 /// letters but `b`, `i`, `o`.
 #[inline(always)]
 const fn is_lower_data(c: u8) -> bool {
-    let digit = (c.wrapping_sub(b'0') < 10) & (c != b'1');
-    let letter = (c.wrapping_sub(b'a') < 26) & (c != b'b') & (c != b'i') & (c != b'o');
-    digit | letter
+    not_lower_data(c) == 0
+}
+
+/// 0 for a character of the lower-case bech32 alphabet, else not 0:
+/// saturating subtractions (SSE2 `psubusb`) for the ranges, then the four
+/// exclusions.
+#[inline(always)]
+const fn not_lower_data(c: u8) -> u8 {
+    let digit = c.wrapping_sub(b'0').saturating_sub(9);
+    let letter = c.wrapping_sub(b'a').saturating_sub(25);
+    let range = if digit < letter { digit } else { letter };
+    let excluded = (c == b'1') | (c == b'b') | (c == b'i') | (c == b'o');
+    range | excluded as u8
 }
 
 /// Full validation with the bech32 crate.

@@ -155,10 +155,21 @@ pub(crate) fn plausible_payload_len(payload_len: usize) -> bool {
 
 /// Hash length whose payload has exactly `payload_len` characters.
 fn hash_len_for_payload(payload_len: usize) -> Option<usize> {
-    HASH_SIZES
-        .iter()
-        .copied()
-        .find(|&n| payload_len_for_hash(n) == payload_len)
+    // One load from a table built at compile time (this runs on the
+    // query path of every string of a CashAddr length).
+    const BY_LEN: [u8; MAX_PAYLOAD + 1] = {
+        let mut t = [0u8; MAX_PAYLOAD + 1];
+        let mut i = 0;
+        while i < HASH_SIZES.len() {
+            t[payload_len_for_hash(HASH_SIZES[i])] = HASH_SIZES[i] as u8;
+            i += 1;
+        }
+        t
+    };
+    match BY_LEN.get(payload_len) {
+        Some(&n) if n != 0 => Some(usize::from(n)),
+        _ => None,
+    }
 }
 
 /// Incremental BCH polymod over 5-bit groups.

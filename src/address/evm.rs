@@ -11,35 +11,40 @@ use crate::error::ParseError;
 /// Decodes `2 * N` hex digits (either case) into `out`; false on a non-hex
 /// digit or a length mismatch.
 ///
-/// Arithmetic rather than a table lookup per digit, and branch-free, so
-/// that it vectorizes: this runs on the query path of every EVM address.
-#[inline]
+/// Arithmetic rather than a table lookup per digit, in passes that
+/// vectorize (SSE2): this runs on the query path of every EVM address.
+#[inline(always)]
 pub(crate) fn decode_hex<const N: usize>(hex: &[u8], out: &mut [u8; N]) -> bool {
-    if hex.len() != 2 * N || !all_hex(hex) {
+    if hex.len() != 2 * N || super::or_bytes(hex, not_hex) != 0 {
         return false;
     }
-    // Digit pairs as 16-bit lanes: first digit in the low byte.
-    for (o, pair) in out.iter_mut().zip(hex.as_chunks::<2>().0) {
-        // The value of a digit (of a hex digit; meaningless for other bytes):
-        // letters have bit 6 set, digits do not, and the low nibble of
-        // `A`/`a` is 1.
-        let x = u16::from_le_bytes(*pair);
-        let n = (x & 0x0f0f) + 9 * ((x >> 6) & 0x0101);
+    // Digit pairs as 16-bit lanes, the first digit in the low byte.
+    let mut lanes = [0u16; N];
+    for (w, pair) in lanes.iter_mut().zip(hex.as_chunks::<2>().0) {
+        *w = u16::from_le_bytes(*pair);
+    }
+    for (o, w) in out.iter_mut().zip(lanes) {
+        // The value of each digit: letters have bit 6 set, digits do not,
+        // and the low nibble of `A`/`a` is 1.
+        let n = (w & 0x0f0f) + 9 * ((w >> 6) & 0x0101);
         *o = ((n << 4) | (n >> 8)) as u8;
     }
     true
 }
 
-/// True if every byte of `hex` is a hex digit.
+/// 0 for `0-9`, `a-f`, `A-F`, else not 0. Saturating subtractions, which
+/// SSE2 has for bytes (`psubusb`), rather than comparisons.
 #[inline(always)]
-fn all_hex(hex: &[u8]) -> bool {
-    super::or_bytes(hex, |c| u8::from(!is_hex(c))) == 0
+fn not_hex(c: u8) -> u8 {
+    let digit = c.wrapping_sub(b'0').saturating_sub(9);
+    let letter = (c | 0x20).wrapping_sub(b'a').saturating_sub(5);
+    digit.min(letter)
 }
 
 /// True for `0-9`, `a-f`, `A-F`.
 #[inline(always)]
 fn is_hex(c: u8) -> bool {
-    (c.wrapping_sub(b'0') < 10) | ((c | 0x20).wrapping_sub(b'a') < 6)
+    not_hex(c) == 0
 }
 
 /// Position of the first non-hex byte.

@@ -777,6 +777,19 @@ fn strip_uri(s: &str) -> (Option<&str>, &str) {
 #[inline]
 fn split_uri(s: &str, lazy: bool) -> (Option<(u8, usize)>, &str) {
     let b = s.as_bytes();
+    // The usual URI, `bitcoincash:` in either case, compared as two words:
+    // `| 0x20` turns only `B`..`Z` into the letters compared (the colon's
+    // byte is compared as is).
+    if lazy && let Some(head) = b.first_chunk::<12>() {
+        const W0: u64 = u64::from_le_bytes(*b"bitcoinc");
+        const W1: u32 = u32::from_le_bytes(*b"ash:");
+        let (w0, w1) = head.split_at(8);
+        let w0 = u64::from_le_bytes(w0.try_into().unwrap_or_default());
+        let w1 = u32::from_le_bytes(w1.try_into().unwrap_or_default());
+        if w0 | 0x2020_2020_2020_2020 == W0 && w1 | 0x0020_2020 == W1 {
+            return (Some((0, 11)), &s[12..]);
+        }
+    }
     let Some(colon) = b.iter().position(|&c| c == b':') else {
         return (None, s);
     };
