@@ -114,14 +114,8 @@ pub(crate) fn any_not_lower_data(b: &[u8]) -> bool {
     super::or_bytes(b, not_lower_data) != 0
 }
 
-/// True for a character of the lower-case bech32 alphabet: digits but `1`,
-/// letters but `b`, `i`, `o`.
-#[inline(always)]
-const fn is_lower_data(c: u8) -> bool {
-    not_lower_data(c) == 0
-}
-
-/// 0 for a character of the lower-case bech32 alphabet, else not 0:
+/// 0 for a character of the lower-case bech32 alphabet (digits but `1`,
+/// letters but `b`, `i`, `o`), else not 0:
 /// saturating subtractions (SSE2 `psubusb`) for the ranges, then the four
 /// exclusions.
 #[inline(always)]
@@ -174,7 +168,7 @@ mod tests {
     fn lower_data_matches_charset() {
         const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
         for c in 0..=255u8 {
-            assert_eq!(is_lower_data(c), CHARSET.contains(&c), "{c:#x}");
+            assert_eq!(not_lower_data(c) == 0, CHARSET.contains(&c), "{c:#x}");
         }
     }
 
@@ -197,7 +191,7 @@ mod tests {
             assert!(known_hrp(hrp.as_bytes()).is_some());
         }
         for c in 0..=255u8 {
-            assert_eq!(is_lower_data(c), CHARSET.contains(&c), "{c:#x}");
+            assert_eq!(not_lower_data(c) == 0, CHARSET.contains(&c), "{c:#x}");
             assert_eq!(
                 IS_DATA[c as usize],
                 is_lower_data(c.to_ascii_lowercase()),
