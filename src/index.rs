@@ -88,8 +88,18 @@ pub(crate) const FLAGGED: u8 = 0x80;
 const GROUP: usize = 64;
 /// Slots of a table group.
 const GROUP_SLOTS: usize = 12;
-/// Keys per group the builder sizes the table for (load 10/12).
+/// Keys per group the builder sizes the table for (load 10/12): with
+/// random hashes about 30 % of the groups overflow into the next one, so a
+/// miss reads a second group that often. That is the price of ~6.4 table
+/// bytes per key, paid by large tables (see `BENCHMARKS.md`, memory).
 const GROUP_FILL: usize = 10;
+/// Keys per group for a table of at most [`SMALL_TABLE_KEYS`] keys (load
+/// 6/12): about 2 % of the groups overflow, so a miss almost always reads
+/// one group. The table grows from ~6.4 to ~10.7 bytes per key, at most
+/// 11 MB.
+const SMALL_GROUP_FILL: usize = 6;
+/// Tables up to this many keys are sized with [`SMALL_GROUP_FILL`].
+const SMALL_TABLE_KEYS: usize = 1 << 20;
 
 /// How an entry's listed spelling is rebuilt from its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -718,11 +728,16 @@ pub(crate) struct IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// A builder sized for at most `max_keys` distinct keys (10 per group
-    /// of 12 slots at most), `arena` bytes of key records and `entries`
-    /// entries.
+    /// A builder sized for at most `max_keys` distinct keys (6 or 10 per
+    /// group of 12 slots at most, see [`GROUP_FILL`]), `arena` bytes of key
+    /// records and `entries` entries.
     pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
-        let groups_n = max_keys.div_ceil(GROUP_FILL).max(1);
+        let fill = if max_keys <= SMALL_TABLE_KEYS {
+            SMALL_GROUP_FILL
+        } else {
+            GROUP_FILL
+        };
+        let groups_n = max_keys.div_ceil(fill).max(1);
         IndexBuilder {
             seed: SEED,
             groups_n: groups_n as u64,
@@ -900,6 +915,24 @@ impl IndexBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compiled files depend on the key hash never changing: the XXH3
+    /// implementation gives the reference value of the spec's sanity test
+    /// (empty input, seed 0), and our key hash is pinned.
+    #[test]
+    fn key_hash_is_stable() {
+        assert_eq!(
+            xxhash_rust::xxh3::xxh3_64_with_seed(b"", 0),
+            0x2d06_8005_38d3_94c2
+        );
+        let evm = hash_key(SEED, tag::EVM, &[0xab; 20]);
+        let b58 = hash_key(SEED, tag::BASE58, b"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa");
+        assert_eq!(
+            (evm, b58),
+            (0x52df_94f2_71cd_f373, 0xa7a9_6d65_c771_6360),
+            "{evm:#x} {b58:#x}"
+        );
+    }
 
     #[test]
     fn insert_find_and_groups() {

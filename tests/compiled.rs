@@ -3,7 +3,8 @@
 //! to a file is an error, never a panic.
 
 use walletscreen::{
-    Category, Entry, List, ListMeta, Screener, ScreenerBuilder, SnapshotError, Verdict,
+    COMPILED_FORMAT_VERSION, Category, Entry, List, ListMeta, Screener, ScreenerBuilder,
+    SnapshotError, Verdict,
 };
 
 mod common;
@@ -285,14 +286,19 @@ fn forged_files_never_panic() {
 
 #[test]
 fn wrong_version_is_refused() {
-    let mut bad = small();
-    bad[8..12].copy_from_slice(&2u32.to_le_bytes());
-    reseal(&mut bad);
-    assert!(matches!(
-        Screener::from_compiled_bytes(bad),
-        Err(SnapshotError::UnsupportedVersion {
-            found: 2,
-            supported: 1
-        })
-    ));
+    // Version 1 (foldhash key hashes) and a future one.
+    for found in [1, COMPILED_FORMAT_VERSION + 1] {
+        let mut bad = small();
+        bad[8..12].copy_from_slice(&found.to_le_bytes());
+        reseal(&mut bad);
+        let err = Screener::from_compiled_bytes(bad).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                SnapshotError::UnsupportedVersion { found: f, supported }
+                    if f == found && supported == COMPILED_FORMAT_VERSION
+            ),
+            "{err}"
+        );
+    }
 }

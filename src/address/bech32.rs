@@ -194,7 +194,7 @@ mod tests {
             assert_eq!(not_lower_data(c) == 0, CHARSET.contains(&c), "{c:#x}");
             assert_eq!(
                 IS_DATA[c as usize],
-                is_lower_data(c.to_ascii_lowercase()),
+                not_lower_data(c.to_ascii_lowercase()) == 0,
                 "{c:#x}"
             );
         }
