@@ -1063,8 +1063,8 @@ mod tests {
             let mut out = vec![0u8; b.len()];
             let case = lower_into(&b, &mut out);
             proptest::prop_assert_eq!(&out, &b.to_ascii_lowercase());
-            let want = u8::from(b.iter().any(u8::is_ascii_lowercase)) * HAS_LOWER
-                | u8::from(b.iter().any(u8::is_ascii_uppercase)) * HAS_UPPER;
+            let want = (u8::from(b.iter().any(u8::is_ascii_lowercase)) * HAS_LOWER)
+                | (u8::from(b.iter().any(u8::is_ascii_uppercase)) * HAS_UPPER);
             proptest::prop_assert_eq!(case, want);
         }
     }
