@@ -525,6 +525,7 @@ fn run(args: Args) -> u8 {
                 work: work_tx,
                 seq: 0,
                 max_line: args.max_line,
+                fill: false,
                 log,
                 failed,
             };
@@ -930,6 +931,9 @@ struct Reader {
     work: SyncSender<Chunk>,
     seq: u64,
     max_line: usize,
+    /// The current input is a regular file: reads fill their buffer (see
+    /// [`read_some`]).
+    fill: bool,
     log: Log,
     failed: Arc<AtomicBool>,
 }
@@ -981,11 +985,15 @@ impl Reader {
     fn input(&mut self, args: &Args, screener: &Screener, path: &str) -> Result<(), Stopped> {
         let mode = mode_for(args, path);
         let file: Arc<str> = Arc::from(path);
+        self.fill = false;
         let reader: Box<dyn Read> = if path == "-" {
             Box::new(io::stdin().lock())
         } else {
             match File::open(path) {
-                Ok(f) => Box::new(f),
+                Ok(f) => {
+                    self.fill = f.metadata().is_ok_and(|m| m.is_file());
+                    Box::new(f)
+                }
                 Err(e) => {
                     self.error(&format!("{path}: {e}"));
                     return Ok(());
@@ -1039,7 +1047,8 @@ impl Reader {
                 if data.len() > self.max_line {
                     break None;
                 }
-                eof = read_some(&mut r, data, BLOCK).map_err(|e| read_failed(line_no, &e))?;
+                eof = read_some(&mut r, data, BLOCK, self.fill)
+                    .map_err(|e| read_failed(line_no, &e))?;
             };
             match cut {
                 Some(k) => {
@@ -1210,9 +1219,25 @@ fn read_failed(line: u64, e: &io::Error) -> ReadError {
     ReadError::Failed(format!("line {line}: {e}"))
 }
 
-/// One `read` of at most `want` bytes appended to `data`; true at the end.
-fn read_some(r: &mut impl Read, data: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+/// At most `want` bytes appended to `data`; true at the end.
+///
+/// With `fill` (a regular file), as many reads as it takes to get `want`
+/// bytes or reach the end, straight into `data`'s spare capacity
+/// (`read_to_end` does not zero it first, which a `resize` would: ~5 % of
+/// the binary's CPU for 1 MiB blocks). Otherwise (stdin, pipes) one `read`,
+/// so that lines typed or piped in are screened as they come.
+fn read_some(r: &mut impl Read, data: &mut Vec<u8>, want: usize, fill: bool) -> io::Result<bool> {
     let len = data.len();
+    if fill {
+        let want = want.max(1);
+        return match r.take(want as u64).read_to_end(data) {
+            Ok(n) => Ok(n < want),
+            Err(e) => {
+                data.truncate(len);
+                Err(e)
+            }
+        };
+    }
     data.resize(len + want.max(1), 0);
     loop {
         match r.read(&mut data[len..]) {
@@ -1239,7 +1264,7 @@ fn skip_line(
 ) -> io::Result<Vec<u8>> {
     loop {
         scratch.clear();
-        *eof = read_some(r, scratch, BLOCK)?;
+        *eof = read_some(r, scratch, BLOCK, false)?;
         if let Some(k) = memchr::memchr(b'\n', scratch) {
             *len += k as u64;
             let rest = scratch[k + 1..].to_vec();
