@@ -96,10 +96,11 @@ const GROUP_FILL: usize = 10;
 /// Keys per group for a table of at most [`SMALL_TABLE_KEYS`] keys (load
 /// 6/12): about 2 % of the groups overflow, so a miss almost always reads
 /// one group. The table grows from ~6.4 to ~10.7 bytes per key, at most
-/// 11 MB.
+/// 700 KB: small lists (the bundled ones have ~2,000 keys), where a miss
+/// is in cache and its instructions are what it costs.
 const SMALL_GROUP_FILL: usize = 6;
 /// Tables up to this many keys are sized with [`SMALL_GROUP_FILL`].
-const SMALL_TABLE_KEYS: usize = 1 << 20;
+const SMALL_TABLE_KEYS: usize = 1 << 16;
 
 /// How an entry's listed spelling is rebuilt from its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
