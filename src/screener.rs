@@ -654,7 +654,8 @@ impl Screener {
     /// True if `input` is listed; the cheapest question.
     pub fn is_listed(&self, input: &str) -> bool {
         let mut scratch = Scratch::new();
-        match address::key(input, &mut scratch) {
+        // Borrowed, not moved: see `check_raw`.
+        match &address::key(input, &mut scratch) {
             Ok(k) => self.lookup(k.tag, k.payload).is_some(),
             Err(_) => false,
         }
