@@ -1602,6 +1602,23 @@ impl Work<'_> {
     }
 
     fn screen(&mut self, line: u64, input: &str) {
+        // Printing hits only, the rest are counted: their kind is enough
+        // (no verdict built, no reason computed for invalid lines).
+        if self.ctx.hits_only {
+            match self.ctx.screener.check_kind(input, self.ctx.opts) {
+                "clear" => {
+                    self.tally.lines += 1;
+                    self.tally.clear += 1;
+                    return;
+                }
+                "invalid" => {
+                    self.tally.lines += 1;
+                    self.tally.invalid += 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
         let verdict = self.ctx.screener.check_with(input, self.ctx.opts);
         self.tally.lines += 1;
         match &verdict {

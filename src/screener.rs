@@ -532,6 +532,29 @@ impl Screener {
         self.expand(self.check_raw(input, opts), input, opts)
     }
 
+    /// The [`Verdict::kind`] that [`Screener::check_with`] would answer
+    /// (`"hit"`, `"clear"` or `"invalid"`), without building the verdict:
+    /// no [`Hit`], and no [`ParseError`] for an invalid input (which
+    /// `check_with` computes in a second pass). For triage at volume, e.g.
+    /// a batch that prints only hits and counts the rest.
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Screener};
+    /// let s = Screener::bundled()?;
+    /// let o = CheckOptions::default();
+    /// assert_eq!(s.check_kind("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", o), "hit");
+    /// assert_eq!(s.check_kind("not an address", o), "invalid");
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    #[inline]
+    pub fn check_kind(&self, input: &str, opts: CheckOptions) -> &'static str {
+        match self.check_raw(input, opts) {
+            Raw::Clear(..) => "clear",
+            Raw::Hit(..) => "hit",
+            Raw::Invalid => "invalid",
+        }
+    }
+
     /// A [`Raw`] answer as a `Verdict`. An invalid input is keyed again to
     /// say why (the error is not carried through the register).
     #[inline(always)]
@@ -590,7 +613,8 @@ impl Screener {
             Ok(k) => k,
             Err(reason) => return reason,
         };
-        if k.family != Family::Opaque && opts.verify_checksum
+        if k.family != Family::Opaque
+            && opts.verify_checksum
             && let Err(reason) = address::parse_keyed(&k)
         {
             return reason;

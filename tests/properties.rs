@@ -484,11 +484,14 @@ fn arb_text() -> impl Strategy<Value = String> {
         .prop_map(|(p, cs)| format!("{p}{}", cs.into_iter().collect::<String>()))
 }
 
+/// Never a panic; and the cheap answers agree with the verdict.
 fn exercise(s: &str) {
     let b = bundled();
-    let _ = b.check(s);
-    let _ = b.check_with(s, VERIFY);
-    let _ = b.is_listed(s);
+    let v = b.check(s);
+    assert_eq!(b.check_kind(s, CheckOptions::default()), v.kind(), "{s:?}");
+    assert_eq!(b.is_listed(s), v.is_hit(), "{s:?}");
+    let verified = b.check_with(s, VERIFY);
+    assert_eq!(b.check_kind(s, VERIFY), verified.kind(), "{s:?}");
     let _ = address::parse(s);
     let _ = address::normalize(s);
 }
@@ -628,4 +631,26 @@ fn hundred_thousand_random_addresses_are_clear() {
     );
     assert_eq!(per_family.iter().sum::<usize>(), N);
     assert!(per_family.iter().all(|&n| n > N / 5), "{per_family:?}");
+}
+
+/// Every bundled address, as listed: `check_kind` says "hit" as `check`
+/// does, with and without checksum verification.
+#[test]
+fn check_kind_agrees_on_every_listed_address() {
+    let b = bundled();
+    let lists = walletscreen::bundled::lists().expect("bundled lists load");
+    let mut n = 0;
+    for e in lists.iter().flat_map(|l| l.entries()) {
+        for opts in [CheckOptions::default(), VERIFY] {
+            assert_eq!(
+                b.check_with(&e.address, opts).kind(),
+                "hit",
+                "{}",
+                e.address
+            );
+            assert_eq!(b.check_kind(&e.address, opts), "hit", "{}", e.address);
+        }
+        n += 1;
+    }
+    assert!(n > 1000, "{n} entries");
 }

@@ -547,3 +547,39 @@ fn million_line_run_finds_exactly_the_planted_addresses() {
     let summary = format!("screen: {LINES} lines, {} hits, ", planted.len());
     assert!(r.stderr.starts_with(&summary), "{}", r.stderr);
 }
+
+/// `--hits-only` counts the lines it does not print by their kind only
+/// (`Screener::check_kind`): the summary's counts are the same as when
+/// every verdict is built and written, with and without `--fast`.
+#[test]
+fn hits_only_summary_counts_equal_the_full_run() {
+    let sample = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/sample-addresses.txt"
+    ))
+    .unwrap();
+    let counts = |stderr: &str| -> String {
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("screen: ") && l.contains(" lines, "))
+            .unwrap_or_else(|| panic!("no summary in {stderr}"))
+            .to_owned();
+        line.split(" in ").next().unwrap().to_owned()
+    };
+    for fast in [&[][..], &["--fast"][..]] {
+        let full = run(&[fast, &["--format", "jsonl"]].concat(), &sample);
+        let hits = run(&[fast, &["--hits-only"]].concat(), &sample);
+        assert_eq!(full.code, 1, "{}", full.stderr);
+        assert_eq!(hits.code, 1, "{}", hits.stderr);
+        let summary = counts(&hits.stderr);
+        assert_eq!(summary, counts(&full.stderr));
+        assert!(
+            summary.contains(" clear, ") && !summary.contains(" 0 invalid"),
+            "{summary}"
+        );
+        assert_eq!(
+            hits.stdout.lines().count(),
+            full.json().iter().filter(|v| v["verdict"] == "hit").count()
+        );
+    }
+}
