@@ -396,6 +396,11 @@ impl Index {
         &self.image[self.meta.clone()]
     }
 
+    /// Bytes of the table section.
+    pub(crate) fn table_bytes(&self) -> usize {
+        self.table.len()
+    }
+
     pub(crate) fn key_count(&self) -> usize {
         self.keys
     }

@@ -238,6 +238,11 @@ pub enum Verdict {
     },
 }
 
+/// Table size from which [`Screener::check_many`] keys strings in batches
+/// and reads their groups ahead: about this machine's L2 (below it the
+/// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
+const WARM_TABLE_BYTES: usize = 1 << 20;
+
 /// What a check found, in 8 bytes (one register): the out-of-line part
 /// of [`Screener::check_with`] answers this, and the inlined part builds
 /// the [`Verdict`].
@@ -625,48 +630,57 @@ impl Screener {
     /// Screens many strings, in order; the same verdicts as
     /// [`Screener::check`] on each.
     ///
-    /// Faster per string than a loop over `check` on large lists: strings
+    /// Faster per string than a loop over `check` on large lists: once
+    /// the table outgrows the L2 cache (~1 MiB, about 150,000 keys), strings
     /// are keyed in groups of [`BATCH`](Self::BATCH) and then looked up
     /// together, so that the table reads of a group (each a likely cache
-    /// miss once the table outgrows the caches) are in flight at the same
-    /// time instead of one after the other. See `BENCHMARKS.md`.
+    /// miss) are in flight at the same time instead of one after the
+    /// other. Smaller tables are checked one string after the other. See
+    /// `BENCHMARKS.md`.
     pub fn check_many<I>(&self, inputs: I) -> Vec<Verdict>
     where
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
+        // Batching pays only when the table is out of cache: below that,
+        // one `check` after the other.
+        if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
+            return inputs.into_iter().map(|i| self.check(i.as_ref())).collect();
+        }
         let inputs: Vec<I::Item> = inputs.into_iter().collect();
+        self.check_batches(&inputs, true)
+    }
+
+    /// [`Screener::check_many`], reading each batch's groups ahead or not.
+    fn check_batches(&self, inputs: &[impl AsRef<str>], warm: bool) -> Vec<Verdict> {
         let mut out = Vec::with_capacity(inputs.len());
         let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
+        let index = &self.inner.index;
+        let opts = CheckOptions::default();
         for group in inputs.chunks(Self::BATCH) {
-            let keyed: Vec<Result<(Keyed<'_>, u64), ParseError>> = group
-                .iter()
-                .zip(scratches.iter_mut())
-                .map(|(input, scratch)| {
-                    address::key(input.as_ref(), scratch).map(|k| {
-                        let h = self.inner.index.hash(k.tag, k.payload);
-                        (k, h)
-                    })
-                })
-                .collect();
-            let hashes: Vec<u64> = keyed
-                .iter()
-                .filter_map(|k| k.as_ref().ok().map(|(_, h)| *h))
-                .collect();
-            self.inner.index.warm(&hashes);
-            let found: Vec<Option<u32>> = keyed
-                .iter()
-                .map(|k| match k {
-                    Ok((k, h)) => self.lookup_hashed(*h, k.tag, k.payload),
-                    Err(_) => None,
-                })
-                .collect();
-            let opts = CheckOptions::default();
-            for ((k, f), input) in keyed.into_iter().zip(found).zip(group) {
-                out.push(match k {
-                    Err(reason) => Verdict::Invalid { reason },
-                    Ok((k, _)) => self.expand(self.raw(&k, f, opts), input.as_ref(), opts),
-                });
+            // Keyed strings with their hashes; `None`: the input can match
+            // nothing (its reason is recomputed by `expand`).
+            let mut free = scratches.iter_mut();
+            let keyed: [Option<(Keyed<'_>, u64)>; Self::BATCH] = std::array::from_fn(|i| {
+                let k = address::key(group.get(i)?.as_ref(), free.next()?).ok()?;
+                let h = index.hash(k.tag, k.payload);
+                Some((k, h))
+            });
+            if warm {
+                let mut hashes = [0u64; Self::BATCH];
+                let mut n = 0;
+                for (h, (_, hash)) in hashes.iter_mut().zip(keyed.iter().flatten()) {
+                    *h = *hash;
+                    n += 1;
+                }
+                index.warm(&hashes[..n]);
+            }
+            for (k, input) in keyed.iter().zip(group) {
+                let raw = match k {
+                    Some((k, h)) => self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts),
+                    None => Raw::Invalid,
+                };
+                out.push(self.expand(raw, input.as_ref(), opts));
             }
         }
         out
@@ -1396,6 +1410,37 @@ mod tests {
         // One register: the out-of-line part of a check answers in it.
         assert_eq!(std::mem::size_of::<Raw>(), 8);
         assert!(std::mem::size_of::<ParseError>() <= 40);
+    }
+
+    /// `check_many`, with and without reading ahead, answers as `check`:
+    /// listed, unlisted, invalid and empty strings, in batches that do not
+    /// divide evenly.
+    #[test]
+    fn check_batches_answer_as_check() {
+        let s = Screener::bundled().unwrap();
+        let mut inputs: Vec<String> = s.entries().map(|(_, e)| e.address).take(500).collect();
+        for i in 0..300u32 {
+            inputs.push(format!("0x{:040x}", u128::from(i) * 0x9e37_79b9_7f4a_7c15));
+            inputs.push(format!("not an address {i}"));
+            inputs.push(String::new());
+            inputs.push(format!(
+                "bc1q{}",
+                "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(2)
+            ));
+        }
+        inputs.truncate(inputs.len() - 3);
+        let one_by_one: Vec<String> = inputs.iter().map(|i| format!("{:?}", s.check(i))).collect();
+        for warm in [false, true] {
+            let many: Vec<String> = s
+                .check_batches(&inputs, warm)
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect();
+            assert_eq!(many, one_by_one, "warm {warm}");
+        }
+        assert!(one_by_one.iter().any(|v| v.starts_with("Hit")));
+        assert!(one_by_one.iter().any(|v| v.starts_with("Clear")));
+        assert!(one_by_one.iter().any(|v| v.starts_with("Invalid")));
     }
 
     #[test]
