@@ -16,7 +16,8 @@ use walletscreen::list::Format;
 use walletscreen::list::ofac::{self, OfacFile, OfacFormat};
 use walletscreen::snapshot::{FORMAT_VERSION, MAGIC, Snapshot};
 use walletscreen::{
-    COMPILED_MAGIC, Category, CheckOptions, Family, List, ListMeta, Screener, Verdict,
+    COMPILED_FORMAT_VERSION, COMPILED_MAGIC, Category, CheckOptions, Family, List, ListMeta,
+    Screener, Verdict,
 };
 
 /// Splits an `ofac_csv` input into `sdn.csv` and `sdn_comments.csv`.
@@ -474,13 +475,17 @@ const COMPILED_QUERIES: &[&str] = &[
 ];
 
 /// The bytes the `compiled` target loads: an input that starts with the
-/// compiled magic gets its length field and XXH3-64 trailer fixed up, so
-/// that mutations reach the section decoder behind the checksum (a forged
-/// or buggy file); other inputs are taken as they are (and refused).
+/// compiled magic gets its version, length field and XXH3-64 trailer fixed
+/// up, so that mutations reach the section decoder behind the checksum (a
+/// forged or buggy file), and a corpus written under an earlier format
+/// version still does (refusing another version is one comparison, tested
+/// in `tests/compiled.rs`); other inputs are taken as they are (and
+/// refused).
 pub fn compiled_bytes(data: &[u8]) -> Vec<u8> {
     let mut out = data.to_vec();
     if out.len() >= 28 && out.starts_with(&COMPILED_MAGIC) {
         let n = out.len();
+        out[8..12].copy_from_slice(&COMPILED_FORMAT_VERSION.to_le_bytes());
         out[12..20].copy_from_slice(&((n - 28) as u64).to_le_bytes());
         let sum = xxhash_rust::xxh3::xxh3_64(&out[..n - 8]);
         out[n - 8..].copy_from_slice(&sum.to_le_bytes());
