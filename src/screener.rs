@@ -526,12 +526,11 @@ impl Screener {
 
     /// Screens one string with options.
     ///
-    /// The work is done out of line ([`Screener::check_raw`]), which answers
-    /// in one register; this small inlined part builds the `Verdict` in
-    /// the caller. A 40-byte `Verdict` returned through memory made every
-    /// caller that moved it read it back before the callee's narrower
-    /// stores had landed: a store-forwarding stall of ~10 ns per check
-    /// (`BENCHMARKS.md`).
+    /// The work is done out of line and answers in one register; this
+    /// small inlined part builds the `Verdict` in the caller. A 40-byte
+    /// `Verdict` returned through memory made every caller that moved it
+    /// read it back before the callee's narrower stores had landed: a
+    /// store-forwarding stall of ~10 ns per check (`BENCHMARKS.md`).
     #[inline]
     pub fn check_with(&self, input: &str, opts: CheckOptions) -> Verdict {
         self.expand(self.check_raw(input, opts), input, opts)
