@@ -584,6 +584,51 @@ fn uri_forms() {
     assert_eq!(m.category, Category::Sanctioned);
 }
 
+/// An EIP-681 token transfer (a USDT payment request) pays its `address`
+/// parameter, not the token contract it calls: a listed recipient is a hit,
+/// and the URI normalizes to the recipient.
+#[test]
+fn erc20_transfer_uri_screens_the_recipient() {
+    const USDT: &str = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+    for q in [
+        format!("ethereum:{USDT}@1/transfer?address={FBI_EVM}&uint256=1000000"),
+        format!("ethereum:{USDT}/transfer?uint256=1e6&address={OFAC_EVM_LOWER}"),
+        format!("ethereum:pay-{USDT}@1/approve?address={FBI_EVM}"),
+    ] {
+        let recipient = if q.contains(FBI_EVM) {
+            FBI_EVM
+        } else {
+            OFAC_EVM_LOWER
+        };
+        let list = if q.contains(FBI_EVM) {
+            "fbi-dprk"
+        } else {
+            "ofac-sdn"
+        };
+        assert_listed(&q, recipient, list);
+        assert_eq!(address::normalize(&q).unwrap(), recipient, "{q}");
+    }
+    // Longer than `address::MAX_LEN` once cleaned, with characters to
+    // clean (a pasted line: trailing newline, a zero-width space): the
+    // `address` parameter survives the cleaning of the long input.
+    let q = format!(
+        " ethereum:{USDT}@1/transfer?uint256=1000000000000000000&address={FBI_EVM}\u{200b}&gas=21000\n"
+    );
+    assert!(q.len() > 128);
+    assert_listed(&q, FBI_EVM, "fbi-dprk");
+    // An unlisted recipient of a listed token contract: clear (the
+    // contract is not what is paid).
+    let unlisted = "0x0000000000000000000000000000000000000001";
+    let q = format!("ethereum:{FBI_EVM}@1/transfer?address={unlisted}&uint256=1");
+    assert!(!bundled().check(&q).is_hit(), "{q}");
+    // Without a function call the target is the payee, as before.
+    assert_listed(
+        &format!("ethereum:{FBI_EVM}@1?value=1e18"),
+        FBI_EVM,
+        "fbi-dprk",
+    );
+}
+
 /// BIP-21 URIs with a realistic label/message are longer than
 /// `address::MAX_LEN` (128); the cap applies to the address text, after the
 /// URI is stripped. (Regression: such URIs used to be keyed as opaque text.)

@@ -8,7 +8,10 @@
 //!    characters (zero-width space, BOM, bidi marks, ...) anywhere in the
 //!    string, fold full-width ASCII (`０ｘ…`) to ASCII, and strip a URI scheme
 //!    (`bitcoin:ADDR?amount=1`, `ethereum:ADDR@1`, `litecoin://ADDR`); a
-//!    CashAddr prefix (`bitcoincash:`) is kept as part of the address;
+//!    CashAddr prefix (`bitcoincash:`) is kept as part of the address; an
+//!    EIP-681 function call (`ethereum:TOKEN@1/transfer?address=ADDR&…`)
+//!    gives its `address` parameter, the party paid or approved, not the
+//!    contract called;
 //! 2. **classify** by shape only (length, prefix, character set): no
 //!    big-number decoding, no hashing;
 //! 3. **key**: a `(tag, bytes)` pair that is the same for every spelling of
@@ -686,9 +689,10 @@ pub(crate) fn is_ignorable(c: char) -> bool {
 /// The text is `input` itself when it is plain printable ASCII (of any
 /// length: the caller bounds it), else a cleaned copy in `buf`. When the
 /// whole cleaned input would not fit in `buf`, only its part before the
-/// first `?` or `#` (a URI's query or fragment) is cleaned, which is all
-/// [`strip_uri`] keeps of a URI; the caller must then check that a URI
-/// scheme was indeed stripped. `None`: that part does not fit either.
+/// first `?` or `#` (a URI's query or fragment) and an EIP-681 `address`
+/// parameter are cleaned ([`long_parts`]), which is all [`strip_uri`] keeps
+/// of a URI; the caller must then check that a URI scheme was indeed
+/// stripped. `None`: that part does not fit either.
 fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let bytes = input.as_bytes();
     if is_printable(bytes) {
@@ -705,19 +709,22 @@ fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, us
 /// ASCII folds.
 fn clean_ascii<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let kept = |c: &&u8| (0x21..0x7f).contains(*c);
-    let bytes = input.as_bytes();
-    let len = bytes.iter().filter(kept).count();
-    let src = match bytes.iter().position(|&c| c == b'?' || c == b'#') {
-        Some(end) if len > MAX_LEN => &bytes[..end],
-        _ => bytes,
+    let len = input.bytes().filter(|c| kept(&c)).count();
+    let parts = if len > MAX_LEN {
+        long_parts(input)
+    } else {
+        [input, ""]
     };
     let mut n = 0;
-    for &c in src.iter().filter(kept) {
-        let Some(dst) = buf.get_mut(n) else {
-            return (None, len);
-        };
-        *dst = c;
-        n += 1;
+    for (i, part) in parts.iter().enumerate() {
+        let sep = (i == 1 && !part.is_empty()).then_some(&b'?');
+        for &c in sep.into_iter().chain(part.as_bytes().iter().filter(kept)) {
+            let Some(dst) = buf.get_mut(n) else {
+                return (None, len);
+            };
+            *dst = c;
+            n += 1;
+        }
     }
     (std::str::from_utf8(&buf[..n]).ok(), len)
 }
@@ -725,22 +732,44 @@ fn clean_ascii<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a st
 /// [`clean`] of any input, character by character.
 fn clean_chars<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
     let len: usize = input.chars().filter_map(fold).map(char::len_utf8).sum();
-    let src = match input.find(['?', '#']) {
-        Some(end) if len > MAX_LEN => &input[..end],
-        _ => input,
+    let parts = if len > MAX_LEN {
+        long_parts(input)
+    } else {
+        [input, ""]
     };
     let mut n = 0;
-    for c in src.chars().filter_map(fold) {
-        let mut tmp = [0u8; 4];
-        let enc = c.encode_utf8(&mut tmp).as_bytes();
-        match buf.get_mut(n..n + enc.len()) {
-            Some(dst) => dst.copy_from_slice(enc),
-            None => return (None, len),
+    for (i, part) in parts.iter().enumerate() {
+        let sep = (i == 1 && !part.is_empty()).then_some('?');
+        for c in sep.into_iter().chain(part.chars().filter_map(fold)) {
+            let mut tmp = [0u8; 4];
+            let enc = c.encode_utf8(&mut tmp).as_bytes();
+            match buf.get_mut(n..n + enc.len()) {
+                Some(dst) => dst.copy_from_slice(enc),
+                None => return (None, len),
+            }
+            n += enc.len();
         }
-        n += enc.len();
     }
     // Only whole UTF-8 sequences were copied.
     (std::str::from_utf8(&buf[..n]).ok(), len)
+}
+
+/// What [`clean`] keeps of an input too long to clean whole: the part
+/// before the first `?` or `#`, and the query's EIP-681 `address`
+/// parameter (`address=VALUE`, written back after a `?`), which
+/// [`split_uri`] screens instead of a function call's target. A typical
+/// ERC-20 transfer URI is ~130 characters.
+fn long_parts(input: &str) -> [&str; 2] {
+    let Some(end) = input.find(['?', '#']) else {
+        return [input, ""];
+    };
+    let query = input[end..].strip_prefix('?').unwrap_or("");
+    let query = &query[..query.find('#').unwrap_or(query.len())];
+    let param = query
+        .split('&')
+        .find(|p| p.starts_with("address="))
+        .unwrap_or("");
+    [&input[..end], param]
 }
 
 /// What one character of the input becomes: nothing if ignorable; full-width
@@ -835,7 +864,29 @@ fn split_uri(s: &str, lazy: bool) -> (Option<(u8, usize)>, &str) {
         rest = &rest[4..]; // EIP-681 `ethereum:pay-0x…`
     }
     let end = cut(rest, |c| matches!(c, b'?' | b'#' | b'@' | b'/'));
+    // An EIP-681 function call pays (or approves) its `address` parameter,
+    // not its target (the token contract): that is the address screened.
+    if scheme.eq_ignore_ascii_case(b"ethereum")
+        && let Some(counterparty) = eip681_address(&rest[end..])
+    {
+        return (None, counterparty);
+    }
     (None, &rest[..end])
+}
+
+/// The `address` parameter of an EIP-681 function call, given what follows
+/// its target: `[@chain]/function?…&address=VALUE&…` (as in
+/// `ethereum:TOKEN@1/transfer?address=RECIPIENT&uint256=1`). `None` when
+/// there is no function or no non-empty `address` parameter.
+fn eip681_address(tail: &str) -> Option<&str> {
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    tail[..path_end].find('/')?;
+    let query = tail[path_end..].strip_prefix('?')?;
+    let query = &query[..query.find('#').unwrap_or(query.len())];
+    query
+        .split('&')
+        .find_map(|p| p.strip_prefix("address="))
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
@@ -861,6 +912,19 @@ mod tests {
         assert_eq!(strip_uri(":x"), (None, ":x"));
         assert_eq!(strip_uri("x:abcé"), (None, "abcé"));
         assert_eq!(strip_uri("ethereum:pa€"), (None, "pa€"));
+        // EIP-681 function calls: the `address` parameter is screened.
+        for (uri, want) in [
+            ("ethereum:0xT@1/transfer?address=0xR&uint256=1", "0xR"),
+            ("ETHEREUM:0xT/transfer?uint256=1&address=0xR", "0xR"),
+            ("ethereum:pay-0xT@137/approve?address=0xR#x", "0xR"),
+            ("ethereum:0xT/transfer?address=&uint256=1", "0xT"),
+            ("ethereum:0xT@1?address=0xR", "0xT"),
+            ("ethereum:0xT/transfer#address=0xR", "0xT"),
+            ("ethereum:0xT/transfer?addresses=0xR", "0xT"),
+            ("bitcoin:0xT/transfer?address=0xR", "0xT"),
+        ] {
+            assert_eq!(strip_uri(uri), (None, want), "{uri}");
+        }
     }
 
     #[test]
