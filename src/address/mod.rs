@@ -763,13 +763,15 @@ fn long_parts(input: &str) -> [&str; 2] {
     let Some(end) = input.find(['?', '#']) else {
         return [input, ""];
     };
-    let query = input[end..].strip_prefix('?').unwrap_or("");
+    let param = input[end..].strip_prefix('?').and_then(address_param);
+    [&input[..end], param.unwrap_or("")]
+}
+
+/// The first `address=VALUE` parameter of a URI query (`query`: what
+/// follows the `?`, a `#fragment` included or not).
+fn address_param(query: &str) -> Option<&str> {
     let query = &query[..query.find('#').unwrap_or(query.len())];
-    let param = query
-        .split('&')
-        .find(|p| p.starts_with("address="))
-        .unwrap_or("");
-    [&input[..end], param]
+    query.split('&').find(|p| p.starts_with("address="))
 }
 
 /// What one character of the input becomes: nothing if ignorable; full-width
@@ -881,11 +883,8 @@ fn split_uri(s: &str, lazy: bool) -> (Option<(u8, usize)>, &str) {
 fn eip681_address(tail: &str) -> Option<&str> {
     let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
     tail[..path_end].find('/')?;
-    let query = tail[path_end..].strip_prefix('?')?;
-    let query = &query[..query.find('#').unwrap_or(query.len())];
-    query
-        .split('&')
-        .find_map(|p| p.strip_prefix("address="))
+    address_param(tail[path_end..].strip_prefix('?')?)?
+        .strip_prefix("address=")
         .filter(|v| !v.is_empty())
 }
 
