@@ -7,7 +7,7 @@
 //! small metadata section. Entries are materialized (as [`Entry`] values)
 //! only when a caller asks for a hit's matches.
 //!
-//! # Image (format version 2)
+//! # Image (format version 3)
 //!
 //! | bytes | content |
 //! |---|---|
@@ -36,15 +36,20 @@
 //!   lives in its home group or, when that is full, in the next group with
 //!   room (wrapping); a lookup stops at the first group with an empty slot.
 //!   A miss costs one cache line, a hit two (the group, the record).
+//! - **entries**: 13 bytes per entry: the offset of its own key's record
+//!   (`u32`, `u32::MAX` when it has none), its metadata (`u32`), its line
+//!   (`u32`), the form of its spelling (`u8`, see [`Form`]; bit 7 set when
+//!   the entry is flagged).
 //! - **arena**: key records: tag (`u8`), payload length (`u8`; 255 then a
 //!   `u16` for payloads of 255 bytes or more), payload,
 //!   reference (`u32`): `entry << 3 | via` for a key with one entry, or
 //!   `1 << 31 | start` into the group section for a key with several.
 //! - **groups**: references (`u32`), each group's last one with bit 31 set.
-//! - **entries**: 13 bytes per entry: the offset of its own key's record
-//!   (`u32`, `u32::MAX` when it has none), its metadata (`u32`), its line
-//!   (`u32`), the form of its spelling (`u8`, see [`Form`]; bit 7 set when
-//!   the entry is flagged).
+//!
+//! Version 3 moved the entry records before the arena (version 2 had them
+//! last): every section but the arena and the groups then has a size known
+//! before the first key is inserted, so the builder writes the image in
+//! place (see [`IndexBuilder`]). Version 2 files are refused.
 //!
 //! The checksum is XXH3-64, not SHA-256: it detects corruption and costs
 //! ~40 ms for 600 MB, where SHA-256 costs ~350 ms, most of the load budget
@@ -62,7 +67,7 @@ use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 
 /// The compiled format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
@@ -315,12 +320,14 @@ pub(crate) struct EntryRec {
     pub form: u8,
 }
 
-/// The bytes of an image: on the heap, or (for a file read from disk) in
-/// an anonymous mapping advised to use huge pages, which this machine fills
-/// about 3x faster than the 4 KiB pages of a `Vec` (see `BENCHMARKS.md`).
+/// The bytes of an image: on the heap, or in an anonymous mapping (large
+/// images: a compiled file read from disk, or one the builder lays out in
+/// place). A mapping may be longer than the image (the builder reserves an
+/// upper bound and never touches the rest, which costs no memory); the
+/// `usize` is the image's length.
 pub(crate) enum Image {
     Heap(Vec<u8>),
-    Anon(memmap2::MmapMut),
+    Anon(memmap2::MmapMut, usize),
 }
 
 impl std::ops::Deref for Image {
@@ -328,22 +335,67 @@ impl std::ops::Deref for Image {
     fn deref(&self) -> &[u8] {
         match self {
             Image::Heap(v) => v,
-            Image::Anon(m) => m,
+            Image::Anon(m, len) => &m[..*len],
         }
     }
 }
 
+impl std::ops::DerefMut for Image {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            Image::Heap(v) => v,
+            Image::Anon(m, len) => &mut m[..*len],
+        }
+    }
+}
+
+/// Huge pages are 2 MiB on x86-64 and most aarch64 kernels.
+const HUGE_PAGE: usize = 2 << 20;
+
 impl Image {
-    /// `len` zero bytes: a huge-page mapping when large, else a `Vec`.
-    fn zeroed(len: usize) -> Image {
-        if len >= 2 << 20
+    /// `len` zero bytes: a mapping when large, else a `Vec`. `huge` is the
+    /// part advised to use huge pages from the start (the table, read at
+    /// random by every query: a TLB miss per check without them). Advising
+    /// the whole image made building slower: in a process that has
+    /// fragmented its memory (a 10 M-entry list), this VM filled huge
+    /// pages at ~0.45 GB/s (direct compaction), 4 KiB pages at ~1.7 GB/s
+    /// (see `BENCHMARKS.md`, build).
+    fn zeroed(len: usize, huge: Range<usize>) -> Image {
+        if len >= HUGE_PAGE
             && let Ok(m) = memmap2::MmapMut::map_anon(len)
         {
             #[cfg(target_os = "linux")]
-            let _ = m.advise(memmap2::Advice::HugePage);
-            return Image::Anon(m);
+            {
+                let start = huge.start.next_multiple_of(HUGE_PAGE);
+                let end = huge.end.min(len) / HUGE_PAGE * HUGE_PAGE;
+                if start < end {
+                    let _ = m.advise_range(memmap2::Advice::HugePage, start, end - start);
+                }
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = huge;
+            return Image::Anon(m, len);
         }
         Image::Heap(vec![0; len])
+    }
+
+    /// Bytes reserved: the image and the room after it.
+    fn capacity(&self) -> usize {
+        match self {
+            Image::Heap(v) => v.len(),
+            Image::Anon(m, _) => m.len(),
+        }
+    }
+
+    /// Makes the image `len` bytes long (at most its capacity).
+    fn set_len(&mut self, len: usize) {
+        match self {
+            Image::Heap(v) => {
+                v.truncate(len);
+                v.shrink_to_fit();
+            }
+            Image::Anon(m, l) => *l = len.min(m.len()),
+        }
     }
 
     /// Reads a whole file into an image.
@@ -351,8 +403,10 @@ impl Image {
         use std::io::Read;
         let mut f = std::fs::File::open(path)?;
         let len = usize::try_from(f.metadata()?.len()).map_err(std::io::Error::other)?;
-        // Small files, and any failure to map: a `Vec`.
-        if len >= 2 << 20
+        // Small files, and any failure to map: a `Vec`. A file is read
+        // into huge pages throughout: reading it is one sequential pass,
+        // where they fill ~3x faster than 4 KiB pages here.
+        if len >= HUGE_PAGE
             && let Ok(mut m) = memmap2::MmapMut::map_anon(len)
         {
             #[cfg(target_os = "linux")]
@@ -363,7 +417,7 @@ impl Image {
             if f.read(&mut probe)? != 0 {
                 return Err(std::io::Error::other("file changed while it was read"));
             }
-            return Ok(Image::Anon(m));
+            return Ok(Image::Anon(m, len));
         }
         let mut v = Vec::with_capacity(len);
         f.read_to_end(&mut v)?;
@@ -543,7 +597,7 @@ impl Index {
     pub(crate) fn heap_bytes(&self) -> usize {
         match &self.image {
             Image::Heap(v) => v.capacity(),
-            Image::Anon(m) => m.len(),
+            Image::Anon(_, len) => *len,
         }
     }
 
@@ -575,7 +629,7 @@ impl Index {
         if start != end {
             return Err(corrupt(start, "bytes after the last section"));
         }
-        let [meta, pad, table, arena, groups, entry_recs] = ranges;
+        let [meta, pad, table, entry_recs, arena, groups] = ranges;
         let keys =
             usize::try_from(keys).map_err(|_| corrupt(HEADER_LEN + 16, "key count overflows"))?;
         let entries = usize::try_from(entries)
@@ -720,38 +774,64 @@ fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
     Ok(payload)
 }
 
-/// Builds an index: keys inserted as entries are compiled, then
-/// [`IndexBuilder::finish`] lays out the image.
+/// Builds an index in place: the image is laid out when the builder is
+/// made (meta section, table, entry records, then the key arena growing
+/// into the room reserved for it), so that finishing writes only the
+/// header, the multi-reference groups and the checksum. Building into
+/// separate buffers and copying them into the image cost ~0.4 s at 10 M
+/// entries (fresh pages, first touched twice).
 pub(crate) struct IndexBuilder {
     seed: u64,
     groups_n: u64,
-    table: Vec<u8>,
-    arena: Vec<u8>,
+    image: Image,
+    meta_len: usize,
+    table: Range<usize>,
+    /// Start of the entry records; `entries_n` of `entries_cap` written.
+    entries_at: usize,
+    entries_n: usize,
+    entries_cap: usize,
+    /// Start of the arena and the bytes of it written.
+    arena_at: usize,
+    arena_len: usize,
     keys: usize,
     /// Keys with several references, by record offset.
     multi: std::collections::HashMap<u32, Vec<u32>, FixedState>,
-    entries: Vec<u8>,
 }
 
 impl IndexBuilder {
-    /// A builder sized for at most `max_keys` distinct keys (6 or 10 per
-    /// group of 12 slots at most, see [`GROUP_FILL`]), `arena` bytes of key
-    /// records and `entries` entries.
-    pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
+    /// A builder around the meta section `meta`, sized for at most
+    /// `max_keys` distinct keys (6 or 10 per group of 12 slots at most, see
+    /// [`GROUP_FILL`]), `entries` entries and about `arena` bytes of key
+    /// records (the room grows if that was too little).
+    pub(crate) fn new(meta: &[u8], max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
         let fill = if max_keys <= SMALL_TABLE_KEYS {
             SMALL_GROUP_FILL
         } else {
             GROUP_FILL
         };
         let groups_n = max_keys.div_ceil(fill).max(1);
+        let meta_at = HEADER_LEN + FIXED_LEN;
+        let pad = (GROUP - (meta_at + meta.len()) % GROUP) % GROUP;
+        let table_at = meta_at + meta.len() + pad;
+        let table = table_at..table_at + groups_n * GROUP;
+        let entries_at = table.end;
+        let arena_at = entries_at + entries * ENTRY_LEN;
+        let cap = arena_at + arena + TRAILER_LEN;
+        let mut image = Image::zeroed(cap, table.clone());
+        image[meta_at..meta_at + meta.len()].copy_from_slice(meta);
         IndexBuilder {
             seed: SEED,
             groups_n: groups_n as u64,
-            table: vec![0; groups_n * GROUP],
-            arena: Vec::with_capacity(arena),
+            image,
+            meta_len: meta.len(),
+            table,
+            entries_at,
+            entries_n: 0,
+            entries_cap: entries,
+            arena_at,
+            arena_len: 0,
             keys: 0,
             multi: std::collections::HashMap::with_hasher(FixedState::with_seed(SEED)),
-            entries: Vec::with_capacity(entries * ENTRY_LEN),
         }
     }
 
@@ -772,16 +852,26 @@ impl IndexBuilder {
     /// Reads the home groups of keys about to be inserted, in one tight
     /// loop: independent loads, so their cache misses overlap.
     pub(crate) fn warm(&self, hashes: &[u64]) {
+        let table = &self.image[self.table.clone()];
         let mut acc = 0u8;
         for &h in hashes {
             let g = home(h, self.groups_n);
-            acc ^= self
-                .table
-                .get(g * GROUP + GROUP_SLOTS - 1)
-                .copied()
-                .unwrap_or(0);
+            acc ^= table.get(g * GROUP + GROUP_SLOTS - 1).copied().unwrap_or(0);
         }
         std::hint::black_box(acc);
+    }
+
+    /// Makes room for `need` more bytes after the arena (a new image, the
+    /// old one copied; only when the arena outgrows its estimate).
+    fn reserve(&mut self, need: usize) {
+        let used = self.arena_at + self.arena_len;
+        if used + need + TRAILER_LEN <= self.image.capacity() {
+            return;
+        }
+        let cap = (used + need + TRAILER_LEN).max(self.image.capacity() * 2);
+        let mut image = Image::zeroed(cap, self.table.clone());
+        image[..used].copy_from_slice(&self.image[..used]);
+        self.image = image;
     }
 
     /// [`IndexBuilder::insert`] given the key's hash.
@@ -795,120 +885,147 @@ impl IndexBuilder {
         let len = u16::try_from(payload.len()).ok()?;
         let h = h2(hash);
         let mut g = home(hash, self.groups_n);
-        let (slot_at, ctrl_at) = 'probe: loop {
-            let base = g * GROUP;
-            for j in 0..GROUP_SLOTS {
-                let c = self.table[base + j];
-                let slot_at = base + 16 + 4 * j;
-                if c == 0 {
-                    break 'probe (slot_at, base + j);
+        let (slot_at, ctrl_at) = {
+            let image: &[u8] = &self.image;
+            let table = &image[self.table.clone()];
+            let arena = &image[self.arena_at..self.arena_at + self.arena_len];
+            'probe: loop {
+                let base = g * GROUP;
+                for j in 0..GROUP_SLOTS {
+                    let c = table[base + j];
+                    let slot_at = base + 16 + 4 * j;
+                    if c == 0 {
+                        break 'probe (slot_at, base + j);
+                    }
+                    let off = read_u32(table, slot_at)?;
+                    if c == h && record_is(arena, off as usize, tag, payload) {
+                        let (_, _, at) = record(arena, off as usize)?;
+                        let first = read_u32(arena, at)?;
+                        self.multi.entry(off).or_insert_with(|| vec![first]).push(r);
+                        return Some(off);
+                    }
                 }
-                let off = read_u32(&self.table, slot_at)?;
-                if c == h && record_is(&self.arena, off as usize, tag, payload) {
-                    let (_, _, at) = record(&self.arena, off as usize)?;
-                    let first = read_u32(&self.arena, at)?;
-                    self.multi.entry(off).or_insert_with(|| vec![first]).push(r);
-                    return Some(off);
+                g += 1;
+                if g as u64 == self.groups_n {
+                    g = 0;
                 }
-            }
-            g += 1;
-            if g as u64 == self.groups_n {
-                g = 0;
             }
         };
-        let off = u32::try_from(self.arena.len()).ok()?;
-        let end = self.arena.len() + 4 + payload.len() + 4;
-        u32::try_from(end).ok()?;
-        self.arena.push(tag);
-        if usize::from(len) < LONG {
-            self.arena.push(len as u8);
+        let off = u32::try_from(self.arena_len).ok()?;
+        let head = if usize::from(len) < LONG { 2 } else { 4 };
+        let rec_len = head + payload.len() + 4;
+        u32::try_from(self.arena_len + rec_len).ok()?;
+        self.reserve(rec_len);
+        let at = self.arena_at + self.arena_len;
+        let rec = &mut self.image[at..at + rec_len];
+        rec[0] = tag;
+        if head == 2 {
+            rec[1] = len as u8;
         } else {
-            self.arena.push(LONG as u8);
-            self.arena.extend_from_slice(&len.to_le_bytes());
+            rec[1] = LONG as u8;
+            rec[2..4].copy_from_slice(&len.to_le_bytes());
         }
-        self.arena.extend_from_slice(payload);
-        self.arena.extend_from_slice(&r.to_le_bytes());
-        self.table[ctrl_at] = h;
-        self.table[slot_at..slot_at + 4].copy_from_slice(&off.to_le_bytes());
+        rec[head..head + payload.len()].copy_from_slice(payload);
+        rec[head + payload.len()..].copy_from_slice(&r.to_le_bytes());
+        self.arena_len += rec_len;
+        let table = &mut self.image[self.table.clone()];
+        table[ctrl_at] = h;
+        table[slot_at..slot_at + 4].copy_from_slice(&off.to_le_bytes());
         self.keys += 1;
         Some(off)
     }
 
-    /// Appends an entry record.
-    pub(crate) fn push_entry(&mut self, rec: EntryRec) {
-        self.entries.extend_from_slice(&rec.key.to_le_bytes());
-        self.entries.extend_from_slice(&rec.meta.to_le_bytes());
-        self.entries.extend_from_slice(&rec.line.to_le_bytes());
-        self.entries.push(rec.form);
+    /// Writes the next entry record; `false` when all the entries the
+    /// builder was sized for are written.
+    pub(crate) fn push_entry(&mut self, rec: EntryRec) -> bool {
+        if self.entries_n == self.entries_cap {
+            return false;
+        }
+        let at = self.entries_at + self.entries_n * ENTRY_LEN;
+        let r = &mut self.image[at..at + ENTRY_LEN];
+        r[0..4].copy_from_slice(&rec.key.to_le_bytes());
+        r[4..8].copy_from_slice(&rec.meta.to_le_bytes());
+        r[8..12].copy_from_slice(&rec.line.to_le_bytes());
+        r[12] = rec.form;
+        self.entries_n += 1;
+        true
     }
 
-    /// Lays out the image around the meta section.
-    pub(crate) fn finish(mut self, meta: &[u8]) -> Index {
+    /// Writes the groups after the arena, the header and the checksum.
+    pub(crate) fn finish(mut self) -> Index {
         // Groups, in record order so that the image is reproducible.
         let mut multi: Vec<(u32, Vec<u32>)> = std::mem::take(&mut self.multi).into_iter().collect();
         multi.sort_unstable_by_key(|(off, _)| *off);
-        let mut groups: Vec<u8> = Vec::new();
+        let groups_len: usize = multi.iter().map(|(_, refs)| 4 * refs.len()).sum();
+        self.reserve(groups_len);
+        let groups_at = self.arena_at + self.arena_len;
+        let mut at = groups_at;
         for (off, refs) in multi {
-            let g = (groups.len() / 4) as u32 | GROUP_BIT;
+            let g = ((at - groups_at) / 4) as u32 | GROUP_BIT;
             for (k, r) in refs.iter().enumerate() {
                 let last = if k + 1 == refs.len() { GROUP_BIT } else { 0 };
-                groups.extend_from_slice(&(r | last).to_le_bytes());
+                self.image[at..at + 4].copy_from_slice(&(r | last).to_le_bytes());
+                at += 4;
             }
-            let (_, _, at) = record(&self.arena, off as usize).expect("a record the builder wrote");
-            self.arena[at..at + 4].copy_from_slice(&g.to_le_bytes());
+            let arena = &mut self.image[self.arena_at..self.arena_at + self.arena_len];
+            let (_, _, r) = record(arena, off as usize).expect("a record the builder wrote");
+            arena[r..r + 4].copy_from_slice(&g.to_le_bytes());
         }
-        let entries = self.entries.len() / ENTRY_LEN;
-        let pad = (GROUP - (HEADER_LEN + FIXED_LEN + meta.len()) % GROUP) % GROUP;
+        debug_assert_eq!(self.entries_n, self.entries_cap);
+        let meta_at = HEADER_LEN + FIXED_LEN;
+        let pad = self.table.start - meta_at - self.meta_len;
         let lens = [
-            meta.len(),
+            self.meta_len,
             pad,
             self.table.len(),
-            self.arena.len(),
-            groups.len(),
-            self.entries.len(),
+            self.entries_cap * ENTRY_LEN,
+            self.arena_len,
+            groups_len,
         ];
         let payload_len = FIXED_LEN + lens.iter().sum::<usize>();
-        let total = HEADER_LEN + payload_len + TRAILER_LEN;
-        let mut image = Image::zeroed(total);
-        let buf: &mut [u8] = match &mut image {
-            Image::Heap(v) => v,
-            Image::Anon(m) => m,
-        };
-        let mut at = 0;
-        let mut put = |bytes: &[u8]| {
-            buf[at..at + bytes.len()].copy_from_slice(bytes);
-            at += bytes.len();
-            at - bytes.len()..at
-        };
-        put(&MAGIC);
-        put(&FORMAT_VERSION.to_le_bytes());
-        put(&(payload_len as u64).to_le_bytes());
-        for v in [SEED, self.groups_n, self.keys as u64, entries as u64] {
-            put(&v.to_le_bytes());
+        let body = HEADER_LEN + payload_len;
+        debug_assert_eq!(body, at);
+        let mut head: Vec<u8> = Vec::with_capacity(meta_at);
+        head.extend_from_slice(&MAGIC);
+        head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        head.extend_from_slice(&(payload_len as u64).to_le_bytes());
+        for v in [
+            SEED,
+            self.groups_n,
+            self.keys as u64,
+            self.entries_cap as u64,
+        ] {
+            head.extend_from_slice(&v.to_le_bytes());
         }
         for l in lens {
-            put(&(l as u64).to_le_bytes());
+            head.extend_from_slice(&(l as u64).to_le_bytes());
         }
+        self.image[..meta_at].copy_from_slice(&head);
+        let sum = xxhash_rust::xxh3::xxh3_64(&self.image[..body]);
+        self.image[body..body + TRAILER_LEN].copy_from_slice(&sum.to_le_bytes());
+        self.image.set_len(body + TRAILER_LEN);
+        // The rest of the image is advised now that it is written: the
+        // kernel's khugepaged folds it into huge pages in the background
+        // (minutes for a 10 M-entry image), so that the hits of a
+        // long-running screener stop paying TLB misses in the arena,
+        // without the build paying huge-page faults for it.
+        #[cfg(target_os = "linux")]
+        if let Image::Anon(m, _) = &self.image {
+            let _ = m.advise(memmap2::Advice::HugePage);
+        }
+        let mut start = meta_at;
         let mut ranges: [Range<usize>; SECTIONS] = Default::default();
-        ranges[0] = put(meta);
-        ranges[1] = put(&[0; GROUP][..pad]);
-        ranges[2] = put(&self.table);
-        drop(std::mem::take(&mut self.table));
-        ranges[3] = put(&self.arena);
-        drop(std::mem::take(&mut self.arena));
-        ranges[4] = put(&groups);
-        ranges[5] = put(&self.entries);
-        drop(std::mem::take(&mut self.entries));
-        let body = at;
-        let sum = xxhash_rust::xxh3::xxh3_64(&buf[..body]);
-        buf[body..].copy_from_slice(&sum.to_le_bytes());
-        let [meta, _pad, table, arena, groups, entry_recs] = ranges;
+        for (r, l) in ranges.iter_mut().zip(lens) {
+            *r = start..start + l;
+            start += l;
+        }
+        let [meta, _pad, table, entry_recs, arena, groups] = ranges;
         Index {
-            image,
+            image: self.image,
             seed: self.seed,
             groups_n: self.groups_n,
             keys: self.keys,
-            entries,
+            entries: self.entries_cap,
             meta,
             table,
             arena,
@@ -942,12 +1059,12 @@ mod tests {
 
     #[test]
     fn insert_find_and_groups() {
-        let mut b = IndexBuilder::new(3, 0, 0);
+        let mut b = IndexBuilder::new(b"", 3, 0, 0);
         let a = b.insert(b'e', &[1, 2, 3], pack_ref(0, 0)).unwrap();
         let c = b.insert(b'b', b"xyz", pack_ref(1, 0)).unwrap();
         assert_ne!(a, c);
         assert_eq!(b.insert(b'e', &[1, 2, 3], pack_ref(2, 1)).unwrap(), a);
-        let idx = b.finish(b"");
+        let idx = b.finish();
         assert_eq!(idx.key_count(), 2);
         let h = idx.hash(b'e', &[1, 2, 3]);
         assert_eq!(idx.find(h, b'e', &[1, 2, 3]), Some(a));
@@ -963,12 +1080,12 @@ mod tests {
     #[test]
     fn many_keys_all_found_none_invented() {
         let n = 50_000u32;
-        let mut b = IndexBuilder::new(n as usize, 0, 0);
+        let mut b = IndexBuilder::new(b"", n as usize, 0, 0);
         let mut offs = Vec::new();
         for i in 0..n {
             offs.push(b.insert(b'o', &i.to_le_bytes(), pack_ref(i, 0)).unwrap());
         }
-        let idx = b.finish(b"");
+        let idx = b.finish();
         for i in 0..n {
             let k = i.to_le_bytes();
             let off = idx.find(idx.hash(b'o', &k), b'o', &k).unwrap();

@@ -1223,119 +1223,68 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
                 .collect()
         })
     };
-    // Upper bound of distinct keys: every key occurrence; and of the arena.
+    // One pass over the keyed runs' headers: everything the meta section
+    // holds (the metadata interned globally, few per run; the lists'
+    // counts; the spellings that do not render from their keys), and upper
+    // bounds of the distinct keys (every key occurrence) and of the arena.
+    // The meta section is written first so that the table, entry records
+    // and arena can be laid out in place (see `IndexBuilder`).
     let mut max_keys = 0usize;
     let mut arena_bytes = 0usize;
+    let mut metas: Vec<Meta> = Vec::new();
+    let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
+        std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
+    let mut odd: Vec<(u32, Box<str>)> = Vec::new();
+    let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(keyed.len());
+    let mut ei = 0usize;
     for k in &keyed {
+        let run_start = ei;
+        remaps.push(
+            k.firsts
+                .iter()
+                .map(|&pos| {
+                    let (li, entry) = all[run_start + pos];
+                    let next = metas.len() as u32;
+                    let id = *meta_ids.entry(meta_ref(li, entry)).or_insert(next);
+                    if id == next {
+                        metas.push(Meta {
+                            list: li,
+                            chain: entry.chain.clone(),
+                            tickers: entry.tickers.clone(),
+                            entity: entry.entity.clone(),
+                            entity_id: entry.entity_id.clone(),
+                            programs: entry.programs.clone(),
+                            listed: entry.listed.clone(),
+                            source: entry.source.clone(),
+                        });
+                    }
+                    id
+                })
+                .collect(),
+        );
         let buf = &k.keys;
         let mut o = 0;
         while o < buf.len() {
+            let (li, entry) = all[ei];
             let n = buf[o] as usize;
-            max_keys += n;
+            let form = buf[o + 1];
             o += 2;
+            max_keys += n;
             for _ in 0..n {
                 let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
                 arena_bytes += 8 + len;
                 o += 4 + len;
             }
-        }
-    }
-    let mut b = IndexBuilder::new(max_keys, arena_bytes, all.len());
-    let mut metas: Vec<Meta> = Vec::new();
-    let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
-        std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
-    let mut odd: Vec<(u32, Box<str>)> = Vec::new();
-    let mut ei = 0u32;
-    let too_many = |count| BuildError::TooManyKeys { count };
-    for k in &keyed {
-        // The run's metadata, interned globally (few per run).
-        let run_start = ei as usize;
-        let remap: Vec<u32> = k
-            .firsts
-            .iter()
-            .map(|&pos| {
-                let (li, entry) = all[run_start + pos];
-                let next = metas.len() as u32;
-                let id = *meta_ids.entry(meta_ref(li, entry)).or_insert(next);
-                if id == next {
-                    metas.push(Meta {
-                        list: li,
-                        chain: entry.chain.clone(),
-                        tickers: entry.tickers.clone(),
-                        entity: entry.entity.clone(),
-                        entity_id: entry.entity_id.clone(),
-                        programs: entry.programs.clone(),
-                        listed: entry.listed.clone(),
-                        source: entry.source.clone(),
-                    });
-                }
-                id
-            })
-            .collect();
-        let buf = &k.keys;
-        let mut o = 0;
-        // Keys are inserted in batches of entries whose table groups are
-        // read first, all together: once the table outgrows the caches,
-        // those reads are the cost of a build, and issued back to back
-        // their cache misses overlap instead of following one another.
-        let mut hashes: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
-        let mut next_hash = 0;
-        let mut batch_end = 0;
-        while o < buf.len() {
-            if o == batch_end {
-                hashes.clear();
-                next_hash = 0;
-                let mut p = o;
-                for _ in 0..INSERT_BATCH {
-                    let Some(&n) = buf.get(p) else { break };
-                    p += 2;
-                    for _ in 0..n {
-                        let len = usize::from(u16::from_le_bytes([buf[p + 1], buf[p + 2]]));
-                        hashes.push(b.hash(buf[p], &buf[p + 4..p + 4 + len]));
-                        p += 4 + len;
-                    }
-                }
-                batch_end = p;
-                b.warm(&hashes);
-            }
-            let (li, entry) = all[ei as usize];
-            let n = buf[o] as usize;
-            let form = buf[o + 1];
-            o += 2;
-            let mut own_key = index::NO_KEY;
-            for _ in 0..n {
-                let t = buf[o];
-                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
-                let via = buf[o + 3];
-                let payload = &buf[o + 4..o + 4 + len];
-                o += 4 + len;
-                let hash = hashes[next_hash];
-                next_hash += 1;
-                let off = b
-                    .insert_hashed(hash, t, payload, index::pack_ref(ei, via))
-                    .ok_or_else(|| too_many(all.len()))?;
-                if via == Via::Listed as u8 {
-                    own_key = off;
-                }
-            }
             let info = &mut infos[li as usize];
             info.flagged += usize::from(form & index::FLAGGED != 0);
             info.unmatchable += usize::from(n == 0);
             if form & !index::FLAGGED == Form::Other as u8 {
-                odd.push((ei, entry.address.as_str().into()));
+                odd.push((ei as u32, entry.address.as_str().into()));
             }
-            let meta = remap[k.meta_ids[ei as usize - run_start] as usize];
-            b.push_entry(EntryRec {
-                key: own_key,
-                meta,
-                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
-                form,
-            });
             ei += 1;
         }
     }
     drop(meta_ids);
-    drop(keyed);
 
     let mut e = Encoder(Vec::new());
     e.len(infos.len());
@@ -1368,7 +1317,74 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         e.len(*i as usize);
         e.str(s);
     }
-    let index = b.finish(&e.0);
+
+    let mut b = IndexBuilder::new(&e.0, max_keys, arena_bytes, all.len());
+    drop(e);
+    let mut ei = 0u32;
+    let too_many = |count| BuildError::TooManyKeys { count };
+    for (k, remap) in keyed.iter().zip(&remaps) {
+        let run_start = ei as usize;
+        let buf = &k.keys;
+        let mut o = 0;
+        // Keys are inserted in batches of entries whose table groups are
+        // read first, all together: once the table outgrows the caches,
+        // those reads are the cost of a build, and issued back to back
+        // their cache misses overlap instead of following one another.
+        let mut hashes: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
+        let mut next_hash = 0;
+        let mut batch_end = 0;
+        while o < buf.len() {
+            if o == batch_end {
+                hashes.clear();
+                next_hash = 0;
+                let mut p = o;
+                for _ in 0..INSERT_BATCH {
+                    let Some(&n) = buf.get(p) else { break };
+                    p += 2;
+                    for _ in 0..n {
+                        let len = usize::from(u16::from_le_bytes([buf[p + 1], buf[p + 2]]));
+                        hashes.push(b.hash(buf[p], &buf[p + 4..p + 4 + len]));
+                        p += 4 + len;
+                    }
+                }
+                batch_end = p;
+                b.warm(&hashes);
+            }
+            let entry = all[ei as usize].1;
+            let n = buf[o] as usize;
+            let form = buf[o + 1];
+            o += 2;
+            let mut own_key = index::NO_KEY;
+            for _ in 0..n {
+                let t = buf[o];
+                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+                let via = buf[o + 3];
+                let payload = &buf[o + 4..o + 4 + len];
+                o += 4 + len;
+                let hash = hashes[next_hash];
+                next_hash += 1;
+                let off = b
+                    .insert_hashed(hash, t, payload, index::pack_ref(ei, via))
+                    .ok_or_else(|| too_many(all.len()))?;
+                if via == Via::Listed as u8 {
+                    own_key = off;
+                }
+            }
+            let meta = remap[k.meta_ids[ei as usize - run_start] as usize];
+            let pushed = b.push_entry(EntryRec {
+                key: own_key,
+                meta,
+                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
+                form,
+            });
+            if !pushed {
+                return Err(too_many(all.len()));
+            }
+            ei += 1;
+        }
+    }
+    drop(keyed);
+    let index = b.finish();
     let bloom = build_bloom(&index, bloom_mode, fp_rate)?;
     let list_ids = infos
         .iter()
