@@ -7,7 +7,7 @@
 //! small metadata section. Entries are materialized (as [`Entry`] values)
 //! only when a caller asks for a hit's matches.
 //!
-//! # Image (format version 3)
+//! # Image (format version 4)
 //!
 //! | bytes | content |
 //! |---|---|
@@ -21,11 +21,6 @@
 //! (`u64` each), the byte lengths of the six sections (`u64` each), then the
 //! sections one after the other:
 //!
-//! - **meta**: lists (metadata, SHA-256, counts), the bloom policy, the
-//!   interned entry metadata (list, chain, tickers, entity, entity id,
-//!   programs, listing date, source) and the listed spellings that cannot
-//!   be rendered from their key; strings and counts as in
-//!   [`crate::snapshot`].
 //! - **pad**: zero bytes, so that the table starts at a multiple of 64
 //!   bytes from the start of the image (a cache line once the image is in a
 //!   page-aligned mapping).
@@ -45,11 +40,19 @@
 //!   reference (`u32`): `entry << 3 | via` for a key with one entry, or
 //!   `1 << 31 | start` into the group section for a key with several.
 //! - **groups**: references (`u32`), each group's last one with bit 31 set.
+//! - **meta**: lists (metadata, SHA-256, counts), the bloom policy, the
+//!   interned entry metadata (list, chain, tickers, entity, entity id,
+//!   programs, listing date, source) and the listed spellings that cannot
+//!   be rendered from their key; strings and counts as in
+//!   [`crate::snapshot`].
 //!
 //! Version 3 moved the entry records before the arena (version 2 had them
-//! last): every section but the arena and the groups then has a size known
-//! before the first key is inserted, so the builder writes the image in
-//! place (see [`IndexBuilder`]). Version 2 files are refused.
+//! last), so that the builder writes the image in place (see
+//! [`IndexBuilder`]). Version 4 moved the meta section from first to last:
+//! what it holds (interned metadata, counts, odd spellings) is known only
+//! once every entry is keyed, and the table, which comes first now, can be
+//! filled while later entries are still being keyed. Earlier versions are
+//! refused.
 //!
 //! The checksum is XXH3-64, not SHA-256: it detects corruption and costs
 //! ~40 ms for 600 MB, where SHA-256 costs ~350 ms, most of the load budget
@@ -67,7 +70,7 @@ use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 
 /// The compiled format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
@@ -188,12 +191,13 @@ pub(crate) fn form_of(tag: u8, payload: &[u8], listed: &str, eip55_valid: bool) 
 
 fn form_of_inner(tag: u8, payload: &[u8], listed: &str, eip55_valid: bool) -> Form {
     let l = listed.as_bytes();
-    let has_upper = l.iter().any(u8::is_ascii_uppercase);
-    let has_lower = l.iter().any(u8::is_ascii_lowercase);
+    // Scanned only where a case matters (not for base58 or opaque keys).
+    let has_upper = || l.iter().any(u8::is_ascii_uppercase);
+    let has_lower = || l.iter().any(u8::is_ascii_lowercase);
     match tag {
         tag::BASE58 | tag::OPAQUE if l == payload => Form::Plain,
         tag::BECH32 if l == payload => Form::Plain,
-        tag::BECH32 if !has_lower && l.eq_ignore_ascii_case(payload) => Form::Upper,
+        tag::BECH32 if !has_lower() && l.eq_ignore_ascii_case(payload) => Form::Upper,
         tag::EVM | tag::TRON_HEX => {
             let digits = if tag == tag::EVM {
                 match l.strip_prefix(b"0x") {
@@ -239,9 +243,9 @@ fn form_of_inner(tag: u8, payload: &[u8], listed: &str, eip55_valid: bool) -> Fo
             match (
                 prefixed,
                 body == rest,
-                !has_lower && body.eq_ignore_ascii_case(rest),
+                !has_lower() && body.eq_ignore_ascii_case(rest),
             ) {
-                (true, true, _) if !has_upper => Form::Plain,
+                (true, true, _) if !has_upper() => Form::Plain,
                 (true, _, true) => Form::Upper,
                 (false, true, _) => Form::Bare,
                 (false, _, true) => Form::BareUpper,
@@ -278,6 +282,13 @@ fn home(hash: u64, n: u64) -> usize {
 #[inline(always)]
 fn h2(hash: u64) -> u8 {
     (hash >> 57) as u8 | 0x80
+}
+
+/// Hash bits 49–56: used by neither [`home`] (bits 0–31) nor [`h2`]
+/// (57–63); the builder's second filter before a record read.
+#[inline(always)]
+fn h3(hash: u64) -> u8 {
+    (hash >> 49) as u8
 }
 
 const LO: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
@@ -629,7 +640,7 @@ impl Index {
         if start != end {
             return Err(corrupt(start, "bytes after the last section"));
         }
-        let [meta, pad, table, entry_recs, arena, groups] = ranges;
+        let [pad, table, entry_recs, arena, groups, meta] = ranges;
         let keys =
             usize::try_from(keys).map_err(|_| corrupt(HEADER_LEN + 16, "key count overflows"))?;
         let entries = usize::try_from(entries)
@@ -775,9 +786,9 @@ fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
 }
 
 /// Builds an index in place: the image is laid out when the builder is
-/// made (meta section, table, entry records, then the key arena growing
-/// into the room reserved for it), so that finishing writes only the
-/// header, the multi-reference groups and the checksum. Building into
+/// made (table, entry records, then the key arena growing into the room
+/// reserved for it), so that finishing writes only the header, the
+/// multi-reference groups, the meta section and the checksum. Building into
 /// separate buffers and copying them into the image cost 0.4 s (4 KiB
 /// pages) to 1.5 s (huge pages) at 10 M entries: fresh memory, touched
 /// twice.
@@ -785,7 +796,6 @@ pub(crate) struct IndexBuilder {
     seed: u64,
     groups_n: u64,
     image: Image,
-    meta_len: usize,
     table: Range<usize>,
     /// Start of the entry records; `entries_n` of `entries_cap` written.
     entries_at: usize,
@@ -797,34 +807,35 @@ pub(crate) struct IndexBuilder {
     keys: usize,
     /// Keys with several references, by record offset.
     multi: std::collections::HashMap<u32, Vec<u32>, FixedState>,
+    /// Build-time only: per slot, 8 more bits of its key's hash
+    /// ([`h3`]), 12 bytes per group. A control-byte match (1 in 128 per
+    /// filled slot) reads the other key's record, a likely cache and TLB
+    /// miss in an arena of hundreds of MB, only when these bits match too.
+    extra: Vec<u8>,
 }
 
 impl IndexBuilder {
-    /// A builder around the meta section `meta`, sized for at most
-    /// `max_keys` distinct keys (6 or 10 per group of 12 slots at most, see
-    /// [`GROUP_FILL`]), `entries` entries and about `arena` bytes of key
-    /// records (the room grows if that was too little).
-    pub(crate) fn new(meta: &[u8], max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
+    /// A builder sized for at most `max_keys` distinct keys (6 or 10 per
+    /// group of 12 slots at most, see [`GROUP_FILL`]), `entries` entries and
+    /// about `arena` bytes of key records and meta section (the room grows
+    /// if that was too little).
+    pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
         let fill = if max_keys <= SMALL_TABLE_KEYS {
             SMALL_GROUP_FILL
         } else {
             GROUP_FILL
         };
         let groups_n = max_keys.div_ceil(fill).max(1);
-        let meta_at = HEADER_LEN + FIXED_LEN;
-        let pad = (GROUP - (meta_at + meta.len()) % GROUP) % GROUP;
-        let table_at = meta_at + meta.len() + pad;
+        let table_at = (HEADER_LEN + FIXED_LEN).next_multiple_of(GROUP);
         let table = table_at..table_at + groups_n * GROUP;
         let entries_at = table.end;
         let arena_at = entries_at + entries * ENTRY_LEN;
         let cap = arena_at + arena + TRAILER_LEN;
-        let mut image = Image::zeroed(cap, table.clone());
-        image[meta_at..meta_at + meta.len()].copy_from_slice(meta);
+        let image = Image::zeroed(cap, table.clone());
         IndexBuilder {
             seed: SEED,
             groups_n: groups_n as u64,
             image,
-            meta_len: meta.len(),
             table,
             entries_at,
             entries_n: 0,
@@ -833,12 +844,14 @@ impl IndexBuilder {
             arena_len: 0,
             keys: 0,
             multi: std::collections::HashMap::with_hasher(FixedState::with_seed(SEED)),
+            extra: vec![0; groups_n * GROUP_SLOTS],
         }
     }
 
     /// Adds reference `r` to key `(tag, payload)`, inserting the key if it
     /// is new; returns its record offset, or `None` when the arena is full
-    /// (4 GiB) or the payload is over 64 KiB.
+    /// (4 GiB), the payload is over 64 KiB or every slot of the table is
+    /// taken (more keys than the builder was sized for).
     #[cfg(test)]
     pub(crate) fn insert(&mut self, tag: u8, payload: &[u8], r: u32) -> Option<u32> {
         let hash = hash_key(self.seed, tag, payload);
@@ -858,6 +871,7 @@ impl IndexBuilder {
         for &h in hashes {
             let g = home(h, self.groups_n);
             acc ^= table.get(g * GROUP + GROUP_SLOTS - 1).copied().unwrap_or(0);
+            acc ^= self.extra.get(g * GROUP_SLOTS).copied().unwrap_or(0);
         }
         std::hint::black_box(acc);
     }
@@ -885,21 +899,29 @@ impl IndexBuilder {
     ) -> Option<u32> {
         let len = u16::try_from(payload.len()).ok()?;
         let h = h2(hash);
+        let e = h3(hash);
         let mut g = home(hash, self.groups_n);
-        let (slot_at, ctrl_at) = {
+        let (slot_at, ctrl_at, extra_at) = {
             let image: &[u8] = &self.image;
             let table = &image[self.table.clone()];
             let arena = &image[self.arena_at..self.arena_at + self.arena_len];
+            // At most every group once: a full table (more keys than the
+            // builder was sized for) is an error, not an endless probe.
+            let mut probes = self.groups_n;
             'probe: loop {
+                probes = probes.checked_sub(1)?;
                 let base = g * GROUP;
                 for j in 0..GROUP_SLOTS {
                     let c = table[base + j];
                     let slot_at = base + 16 + 4 * j;
                     if c == 0 {
-                        break 'probe (slot_at, base + j);
+                        break 'probe (slot_at, base + j, g * GROUP_SLOTS + j);
                     }
                     let off = read_u32(table, slot_at)?;
-                    if c == h && record_is(arena, off as usize, tag, payload) {
+                    if c == h
+                        && self.extra[g * GROUP_SLOTS + j] == e
+                        && record_is(arena, off as usize, tag, payload)
+                    {
                         let (_, _, at) = record(arena, off as usize)?;
                         let first = read_u32(arena, at)?;
                         self.multi.entry(off).or_insert_with(|| vec![first]).push(r);
@@ -932,6 +954,7 @@ impl IndexBuilder {
         let table = &mut self.image[self.table.clone()];
         table[ctrl_at] = h;
         table[slot_at..slot_at + 4].copy_from_slice(&off.to_le_bytes());
+        self.extra[extra_at] = e;
         self.keys += 1;
         Some(off)
     }
@@ -952,13 +975,14 @@ impl IndexBuilder {
         true
     }
 
-    /// Writes the groups after the arena, the header and the checksum.
-    pub(crate) fn finish(mut self) -> Index {
+    /// Writes the groups after the arena, then the meta section `meta`, the
+    /// header and the checksum.
+    pub(crate) fn finish(mut self, meta: &[u8]) -> Index {
         // Groups, in record order so that the image is reproducible.
         let mut multi: Vec<(u32, Vec<u32>)> = std::mem::take(&mut self.multi).into_iter().collect();
         multi.sort_unstable_by_key(|(off, _)| *off);
         let groups_len: usize = multi.iter().map(|(_, refs)| 4 * refs.len()).sum();
-        self.reserve(groups_len);
+        self.reserve(groups_len + meta.len());
         let groups_at = self.arena_at + self.arena_len;
         let mut at = groups_at;
         for (off, refs) in multi {
@@ -972,21 +996,23 @@ impl IndexBuilder {
             let (_, _, r) = record(arena, off as usize).expect("a record the builder wrote");
             arena[r..r + 4].copy_from_slice(&g.to_le_bytes());
         }
+        self.image[at..at + meta.len()].copy_from_slice(meta);
+        at += meta.len();
         debug_assert_eq!(self.entries_n, self.entries_cap);
-        let meta_at = HEADER_LEN + FIXED_LEN;
-        let pad = self.table.start - meta_at - self.meta_len;
+        let fixed_at = HEADER_LEN + FIXED_LEN;
+        let pad = self.table.start - fixed_at;
         let lens = [
-            self.meta_len,
             pad,
             self.table.len(),
             self.entries_cap * ENTRY_LEN,
             self.arena_len,
             groups_len,
+            meta.len(),
         ];
         let payload_len = FIXED_LEN + lens.iter().sum::<usize>();
         let body = HEADER_LEN + payload_len;
         debug_assert_eq!(body, at);
-        let mut head: Vec<u8> = Vec::with_capacity(meta_at);
+        let mut head: Vec<u8> = Vec::with_capacity(fixed_at);
         head.extend_from_slice(&MAGIC);
         head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         head.extend_from_slice(&(payload_len as u64).to_le_bytes());
@@ -1001,7 +1027,7 @@ impl IndexBuilder {
         for l in lens {
             head.extend_from_slice(&(l as u64).to_le_bytes());
         }
-        self.image[..meta_at].copy_from_slice(&head);
+        self.image[..fixed_at].copy_from_slice(&head);
         let sum = xxhash_rust::xxh3::xxh3_64(&self.image[..body]);
         self.image[body..body + TRAILER_LEN].copy_from_slice(&sum.to_le_bytes());
         self.image.set_len(body + TRAILER_LEN);
@@ -1014,13 +1040,13 @@ impl IndexBuilder {
         if let Image::Anon(m, _) = &self.image {
             let _ = m.advise(memmap2::Advice::HugePage);
         }
-        let mut start = meta_at;
+        let mut start = fixed_at;
         let mut ranges: [Range<usize>; SECTIONS] = Default::default();
         for (r, l) in ranges.iter_mut().zip(lens) {
             *r = start..start + l;
             start += l;
         }
-        let [meta, _pad, table, entry_recs, arena, groups] = ranges;
+        let [_pad, table, entry_recs, arena, groups, meta] = ranges;
         Index {
             image: self.image,
             seed: self.seed,
@@ -1060,12 +1086,12 @@ mod tests {
 
     #[test]
     fn insert_find_and_groups() {
-        let mut b = IndexBuilder::new(b"", 3, 0, 0);
+        let mut b = IndexBuilder::new(3, 0, 0);
         let a = b.insert(b'e', &[1, 2, 3], pack_ref(0, 0)).unwrap();
         let c = b.insert(b'b', b"xyz", pack_ref(1, 0)).unwrap();
         assert_ne!(a, c);
         assert_eq!(b.insert(b'e', &[1, 2, 3], pack_ref(2, 1)).unwrap(), a);
-        let idx = b.finish();
+        let idx = b.finish(b"");
         assert_eq!(idx.key_count(), 2);
         let h = idx.hash(b'e', &[1, 2, 3]);
         assert_eq!(idx.find(h, b'e', &[1, 2, 3]), Some(a));
@@ -1081,12 +1107,12 @@ mod tests {
     #[test]
     fn many_keys_all_found_none_invented() {
         let n = 50_000u32;
-        let mut b = IndexBuilder::new(b"", n as usize, 0, 0);
+        let mut b = IndexBuilder::new(n as usize, 0, 0);
         let mut offs = Vec::new();
         for i in 0..n {
             offs.push(b.insert(b'o', &i.to_le_bytes(), pack_ref(i, 0)).unwrap());
         }
-        let idx = b.finish();
+        let idx = b.finish(b"");
         for i in 0..n {
             let k = i.to_le_bytes();
             let off = idx.find(idx.hash(b'o', &k), b'o', &k).unwrap();
@@ -1098,6 +1124,33 @@ mod tests {
             assert_eq!(idx.find(idx.hash(b'o', &k), b'o', &k), None);
         }
         assert_eq!(idx.keys().count(), n as usize);
+    }
+
+    /// A builder given more keys than it was sized for refuses the one
+    /// that finds no free slot (the build reports too many keys) instead
+    /// of probing forever; the keys before it stay found.
+    #[test]
+    fn a_full_table_refuses_a_key() {
+        let mut b = IndexBuilder::new(1, 0, 0);
+        let slots = b.groups_n as usize * GROUP_SLOTS;
+        for i in 0..slots as u32 {
+            assert!(b.insert(b'o', &i.to_le_bytes(), pack_ref(i, 0)).is_some());
+        }
+        let extra = slots as u32;
+        assert_eq!(
+            b.insert(b'o', &extra.to_le_bytes(), pack_ref(extra, 0)),
+            None
+        );
+        // A key already present is still found in a full table.
+        assert!(
+            b.insert(b'o', &0u32.to_le_bytes(), pack_ref(extra, 1))
+                .is_some()
+        );
+        let idx = b.finish(b"");
+        for i in 0..slots as u32 {
+            let k = i.to_le_bytes();
+            assert!(idx.find(idx.hash(b'o', &k), b'o', &k).is_some(), "{i}");
+        }
     }
 
     #[test]

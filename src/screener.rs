@@ -388,8 +388,12 @@ struct Meta {
     source: Option<String>,
 }
 
-/// The borrowed form of [`Meta`], for interning without copying.
-type MetaRef<'a> = (
+/// The borrowed form of [`Meta`], for interning without copying. Equal
+/// when every field is; hashed on the list, entity and entity id only
+/// (equal values still hash equal): hashing all eight fields of every
+/// entry was ~12 % of a 10 M-entry build.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MetaRef<'a>(
     u32,
     Option<&'a str>,
     &'a [String],
@@ -400,8 +404,16 @@ type MetaRef<'a> = (
     Option<&'a str>,
 );
 
+impl std::hash::Hash for MetaRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+        self.3.hash(h);
+        self.4.hash(h);
+    }
+}
+
 fn meta_ref(list: u32, e: &Entry) -> MetaRef<'_> {
-    (
+    MetaRef(
         list,
         e.chain.as_deref(),
         &e.tickers,
@@ -964,8 +976,9 @@ impl Screener {
     }
 }
 
-/// The keys of an entry: its own spelling, then equivalent spellings in
-/// other encodings.
+/// The keys of an entry: its own spelling, then at most one equivalent
+/// spelling in another encoding (only for the entries [`may_have_alias`]
+/// admits: the table is sized by that bound).
 fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
@@ -1019,10 +1032,7 @@ const LOOKALIKES: &[(u8, u8)] = &[(b'l', b'1'), (b'I', b'1'), (b'O', b'o'), (b'0
 /// one such replacement does. OFAC lists a Monero address with `l` where
 /// its checksum says `1`.
 fn corrected_spelling(listed: &str) -> Option<String> {
-    let text = address::normalize(listed).ok()?;
-    if !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
+    let text = correctable(listed)?;
     let mut found: Option<String> = None;
     for (i, b) in text.bytes().enumerate() {
         for &(from, to) in LOOKALIKES {
@@ -1043,6 +1053,29 @@ fn corrected_spelling(listed: &str) -> Option<String> {
         }
     }
     found
+}
+
+/// `listed` normalized, if [`corrected_spelling`] could find something in
+/// it: ASCII letters and digits only, with a look-alike among them.
+fn correctable(listed: &str) -> Option<String> {
+    // Normalizing never lengthens a string, and a corrected spelling must
+    // parse as base58check or Monero: shorter strings are decided unread.
+    if listed.len() < *base58check::LEN.start() {
+        return None;
+    }
+    let candidate = |t: &str| {
+        t.bytes().all(|b| b.is_ascii_alphanumeric())
+            && t.bytes()
+                .any(|b| LOOKALIKES.iter().any(|&(from, _)| b == from))
+    };
+    // Printable ASCII without a URI colon normalizes to itself (the
+    // keying fast path; an over-long string is trimmed of whitespace,
+    // which it has none of): decided without the copy.
+    if listed.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        return candidate(listed).then(|| listed.to_owned());
+    }
+    let text = address::normalize(listed).ok()?;
+    candidate(&text).then_some(text)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -1175,6 +1208,171 @@ struct RunKeys {
     firsts: Vec<usize>,
 }
 
+/// Upper bounds of the key occurrences and of the arena bytes of
+/// `entries`, from the entries alone (no keying): each has its own
+/// spelling's key and at most one equivalent spelling's
+/// ([`may_have_alias`]). A key is never longer than the text it comes from
+/// plus one byte (CashAddr's prefix id); a record adds at most 8 bytes.
+fn key_bounds(entries: &[(u32, &Entry)]) -> (usize, usize) {
+    let mut keys = 0usize;
+    let mut bytes = 0usize;
+    for &(_, e) in entries {
+        keys += 1;
+        bytes += 9 + e.address.len();
+        if may_have_alias(e) {
+            keys += 1;
+            bytes += 8 + ALIAS_KEY_MAX.max(e.address.len() + 1);
+        }
+    }
+    (keys, bytes)
+}
+
+/// Bytes of an equivalent spelling's key: a CashAddr key (prefix id and
+/// 42 characters) is the longest.
+const ALIAS_KEY_MAX: usize = 64;
+
+/// Whether [`entry_keys`] may give `entry` a second key: the kinds it
+/// spells in another encoding, or a corrected spelling when the entry does
+/// not parse.
+fn may_have_alias(entry: &Entry) -> bool {
+    match &entry.parsed {
+        None => correctable(&entry.address).is_some(),
+        Some(a) => matches!(
+            a.kind,
+            AddressKind::Tron
+                | AddressKind::TronHex
+                | AddressKind::P2pkh { version: 0 }
+                | AddressKind::P2sh { version: 5 }
+                | AddressKind::CashAddr { .. }
+        ),
+    }
+}
+
+/// Entries keyed per run: a worker keys a run at a time while the calling
+/// thread inserts the runs before it.
+const RUN: usize = 1 << 16;
+
+/// What the calling thread of [`compile`] gathers while it inserts the
+/// keyed runs in order: the metadata interned globally, the lists' counts
+/// and the spellings that do not render from their keys. All of it goes
+/// into the meta section, written last.
+struct Gathered<'a> {
+    infos: Vec<ListInfo>,
+    metas: Vec<Meta>,
+    meta_ids: std::collections::HashMap<MetaRef<'a>, u32, foldhash::fast::FixedState>,
+    odd: Vec<(u32, Box<str>)>,
+}
+
+impl<'a> Gathered<'a> {
+    /// Inserts the keys and entry records of the keyed run that starts at
+    /// entry `run_start` of `all`.
+    fn insert_run(
+        &mut self,
+        b: &mut IndexBuilder,
+        all: &[(u32, &'a Entry)],
+        run_start: usize,
+        k: &RunKeys,
+    ) -> Result<(), BuildError> {
+        let too_many = || BuildError::TooManyKeys { count: all.len() };
+        // The run's distinct metadata, interned globally (few per run).
+        let remap: Vec<u32> = k
+            .firsts
+            .iter()
+            .map(|&pos| {
+                let (li, entry) = all[run_start + pos];
+                let next = self.metas.len() as u32;
+                let id = *self.meta_ids.entry(meta_ref(li, entry)).or_insert(next);
+                if id == next {
+                    self.metas.push(Meta {
+                        list: li,
+                        chain: entry.chain.clone(),
+                        tickers: entry.tickers.clone(),
+                        entity: entry.entity.clone(),
+                        entity_id: entry.entity_id.clone(),
+                        programs: entry.programs.clone(),
+                        listed: entry.listed.clone(),
+                        source: entry.source.clone(),
+                    });
+                }
+                id
+            })
+            .collect();
+        let buf = &k.keys;
+        let mut ei = run_start;
+        let mut o = 0;
+        // Keys are inserted in batches of entries whose table groups are
+        // read one batch ahead, all together: once the table outgrows the
+        // caches, those reads are the cost of a build; issued back to back
+        // their cache misses overlap, and a batch ahead they have landed
+        // by the time its keys are inserted.
+        let hash_batch = |b: &IndexBuilder, from: usize, out: &mut Vec<u64>| {
+            out.clear();
+            let mut p = from;
+            for _ in 0..INSERT_BATCH {
+                let Some(&n) = buf.get(p) else { break };
+                p += 2;
+                for _ in 0..n {
+                    let len = usize::from(u16::from_le_bytes([buf[p + 1], buf[p + 2]]));
+                    out.push(b.hash(buf[p], &buf[p + 4..p + 4 + len]));
+                    p += 4 + len;
+                }
+            }
+            b.warm(out);
+            p
+        };
+        let mut hashes: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
+        let mut ahead: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
+        let mut batch_end = hash_batch(b, 0, &mut hashes);
+        let mut ahead_end = hash_batch(b, batch_end, &mut ahead);
+        let mut next_hash = 0;
+        while o < buf.len() {
+            if o == batch_end {
+                std::mem::swap(&mut hashes, &mut ahead);
+                batch_end = ahead_end;
+                next_hash = 0;
+                ahead_end = hash_batch(b, batch_end, &mut ahead);
+            }
+            let (li, entry) = all[ei];
+            let n = buf[o] as usize;
+            let form = buf[o + 1];
+            o += 2;
+            let info = &mut self.infos[li as usize];
+            info.flagged += usize::from(form & index::FLAGGED != 0);
+            info.unmatchable += usize::from(n == 0);
+            if form & !index::FLAGGED == Form::Other as u8 {
+                self.odd.push((ei as u32, entry.address.as_str().into()));
+            }
+            let mut own_key = index::NO_KEY;
+            for _ in 0..n {
+                let t = buf[o];
+                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
+                let via = buf[o + 3];
+                let payload = &buf[o + 4..o + 4 + len];
+                o += 4 + len;
+                let hash = hashes[next_hash];
+                next_hash += 1;
+                let off = b
+                    .insert_hashed(hash, t, payload, index::pack_ref(ei as u32, via))
+                    .ok_or_else(too_many)?;
+                if via == Via::Listed as u8 {
+                    own_key = off;
+                }
+            }
+            let pushed = b.push_entry(EntryRec {
+                key: own_key,
+                meta: remap[k.meta_ids[ei - run_start] as usize],
+                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
+                form,
+            });
+            if !pushed {
+                return Err(too_many());
+            }
+            ei += 1;
+        }
+        Ok(())
+    }
+}
+
 fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Screener, BuildError> {
     let mut infos: Vec<ListInfo> = Vec::new();
     let shas: Vec<[u8; 32]> = lists.iter().map(|l| l.sha256()).collect();
@@ -1201,90 +1399,82 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
     if all.len() > index::MAX_ENTRIES || lists.len() > u32::MAX as usize {
         return Err(BuildError::TooManyKeys { count: all.len() });
     }
-    // Keys, on every core: the expensive part (parsing, alias encodings).
+    let mut g = Gathered {
+        infos,
+        metas: Vec::new(),
+        meta_ids: std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(
+            index::SEED,
+        )),
+        odd: Vec::new(),
+    };
     // A small set is keyed on this thread: spawning costs more than it
     // saves (and `available_parallelism` reads cgroup files).
-    const MIN_CHUNK: usize = 4096;
-    let keyed: Vec<RunKeys> = if all.len() <= MIN_CHUNK {
-        vec![key_entries(&all)]
+    const MIN_PARALLEL: usize = 4096;
+    let b = if all.len() <= MIN_PARALLEL {
+        let (max_keys, arena) = key_bounds(&all);
+        let mut b = IndexBuilder::new(max_keys, arena, all.len());
+        g.insert_run(&mut b, &all, 0, &key_entries(&all))?;
+        b
     } else {
+        // Keys on every core, a run at a time (the expensive part:
+        // parsing, the equivalent spellings' encodings), while this thread
+        // sizes the image and then inserts the keyed runs in order, as they
+        // come: the serial insert overlaps the keying instead of following
+        // it. Bounds, not counts, size the table: they need no keying.
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8);
-        let chunk = all.len().div_ceil(threads).max(MIN_CHUNK);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = all
-                .chunks(chunk)
-                .map(|c| s.spawn(move || key_entries(c)))
-                .collect();
-            handles
+        let runs = all.len().div_ceil(RUN);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let all = &all;
+        let g = &mut g;
+        std::thread::scope(|s| -> Result<IndexBuilder, BuildError> {
+            // The bounds first, on every core: the inserts wait for them
+            // (reading 10 M entries takes ~0.4 s on one shared core).
+            let (max_keys, arena) = all
+                .chunks(all.len().div_ceil(threads))
+                .map(|c| s.spawn(move || key_bounds(c)))
+                .collect::<Vec<_>>()
                 .into_iter()
-                .map(|h| h.join().expect("keying does not panic"))
-                .collect()
-        })
-    };
-    // One pass over the keyed runs' headers: everything the meta section
-    // holds (the metadata interned globally, few per run; the lists'
-    // counts; the spellings that do not render from their keys), and upper
-    // bounds of the distinct keys (every key occurrence) and of the arena.
-    // The meta section is written first so that the table, entry records
-    // and arena can be laid out in place (see `IndexBuilder`).
-    let mut max_keys = 0usize;
-    let mut arena_bytes = 0usize;
-    let mut metas: Vec<Meta> = Vec::new();
-    let mut meta_ids: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
-        std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
-    let mut odd: Vec<(u32, Box<str>)> = Vec::new();
-    let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(keyed.len());
-    let mut ei = 0usize;
-    for k in &keyed {
-        let run_start = ei;
-        remaps.push(
-            k.firsts
-                .iter()
-                .map(|&pos| {
-                    let (li, entry) = all[run_start + pos];
-                    let next = metas.len() as u32;
-                    let id = *meta_ids.entry(meta_ref(li, entry)).or_insert(next);
-                    if id == next {
-                        metas.push(Meta {
-                            list: li,
-                            chain: entry.chain.clone(),
-                            tickers: entry.tickers.clone(),
-                            entity: entry.entity.clone(),
-                            entity_id: entry.entity_id.clone(),
-                            programs: entry.programs.clone(),
-                            listed: entry.listed.clone(),
-                            source: entry.source.clone(),
-                        });
+                .map(|h| h.join().expect("bounds do not panic"))
+                .fold((0, 0), |(k, a), (k2, a2)| (k + k2, a + a2));
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, RunKeys)>();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let next = &next;
+                s.spawn(move || {
+                    loop {
+                        let r = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(run) = all.chunks(RUN).nth(r) else {
+                            break;
+                        };
+                        // A closed channel: the build stopped on an error.
+                        if tx.send((r, key_entries(run))).is_err() {
+                            break;
+                        }
                     }
-                    id
-                })
-                .collect(),
-        );
-        let buf = &k.keys;
-        let mut o = 0;
-        while o < buf.len() {
-            let (li, entry) = all[ei];
-            let n = buf[o] as usize;
-            let form = buf[o + 1];
-            o += 2;
-            max_keys += n;
-            for _ in 0..n {
-                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
-                arena_bytes += 8 + len;
-                o += 4 + len;
+                });
             }
-            let info = &mut infos[li as usize];
-            info.flagged += usize::from(form & index::FLAGGED != 0);
-            info.unmatchable += usize::from(n == 0);
-            if form & !index::FLAGGED == Form::Other as u8 {
-                odd.push((ei as u32, entry.address.as_str().into()));
+            drop(tx);
+            let mut b = IndexBuilder::new(max_keys, arena, all.len());
+            let mut pending: Vec<Option<RunKeys>> = (0..runs).map(|_| None).collect();
+            for want in 0..runs {
+                while pending[want].is_none() {
+                    // Every sender gone before this run came: a worker
+                    // panicked, and the scope re-raises its panic.
+                    let (r, k) = rx.recv().expect("keying does not panic");
+                    pending[r] = Some(k);
+                }
+                if let Some(k) = pending[want].take() {
+                    g.insert_run(&mut b, all, want * RUN, &k)?;
+                }
             }
-            ei += 1;
-        }
-    }
-    drop(meta_ids);
+            Ok(b)
+        })?
+    };
+    let Gathered {
+        infos, metas, odd, ..
+    } = g;
 
     let mut e = Encoder(Vec::new());
     e.len(infos.len());
@@ -1317,74 +1507,8 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         e.len(*i as usize);
         e.str(s);
     }
-
-    let mut b = IndexBuilder::new(&e.0, max_keys, arena_bytes, all.len());
+    let index = b.finish(&e.0);
     drop(e);
-    let mut ei = 0u32;
-    let too_many = |count| BuildError::TooManyKeys { count };
-    for (k, remap) in keyed.iter().zip(&remaps) {
-        let run_start = ei as usize;
-        let buf = &k.keys;
-        let mut o = 0;
-        // Keys are inserted in batches of entries whose table groups are
-        // read first, all together: once the table outgrows the caches,
-        // those reads are the cost of a build, and issued back to back
-        // their cache misses overlap instead of following one another.
-        let mut hashes: Vec<u64> = Vec::with_capacity(4 * INSERT_BATCH);
-        let mut next_hash = 0;
-        let mut batch_end = 0;
-        while o < buf.len() {
-            if o == batch_end {
-                hashes.clear();
-                next_hash = 0;
-                let mut p = o;
-                for _ in 0..INSERT_BATCH {
-                    let Some(&n) = buf.get(p) else { break };
-                    p += 2;
-                    for _ in 0..n {
-                        let len = usize::from(u16::from_le_bytes([buf[p + 1], buf[p + 2]]));
-                        hashes.push(b.hash(buf[p], &buf[p + 4..p + 4 + len]));
-                        p += 4 + len;
-                    }
-                }
-                batch_end = p;
-                b.warm(&hashes);
-            }
-            let entry = all[ei as usize].1;
-            let n = buf[o] as usize;
-            let form = buf[o + 1];
-            o += 2;
-            let mut own_key = index::NO_KEY;
-            for _ in 0..n {
-                let t = buf[o];
-                let len = usize::from(u16::from_le_bytes([buf[o + 1], buf[o + 2]]));
-                let via = buf[o + 3];
-                let payload = &buf[o + 4..o + 4 + len];
-                o += 4 + len;
-                let hash = hashes[next_hash];
-                next_hash += 1;
-                let off = b
-                    .insert_hashed(hash, t, payload, index::pack_ref(ei, via))
-                    .ok_or_else(|| too_many(all.len()))?;
-                if via == Via::Listed as u8 {
-                    own_key = off;
-                }
-            }
-            let meta = remap[k.meta_ids[ei as usize - run_start] as usize];
-            let pushed = b.push_entry(EntryRec {
-                key: own_key,
-                meta,
-                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
-                form,
-            });
-            if !pushed {
-                return Err(too_many(all.len()));
-            }
-            ei += 1;
-        }
-    }
-    drop(keyed);
-    let index = b.finish();
     let bloom = build_bloom(&index, bloom_mode, fp_rate)?;
     let list_ids = infos
         .iter()
