@@ -817,8 +817,8 @@ pub(crate) struct IndexBuilder {
 impl IndexBuilder {
     /// A builder sized for at most `max_keys` distinct keys (6 or 10 per
     /// group of 12 slots at most, see [`GROUP_FILL`]), `entries` entries and
-    /// about `arena` bytes of key records and meta section (the room grows
-    /// if that was too little).
+    /// about `arena` bytes of key records (the room grows if the records,
+    /// the groups or the meta section need more).
     pub(crate) fn new(max_keys: usize, arena: usize, entries: usize) -> IndexBuilder {
         let fill = if max_keys <= SMALL_TABLE_KEYS {
             SMALL_GROUP_FILL

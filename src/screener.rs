@@ -1134,8 +1134,8 @@ fn build_bloom(
     Ok(Some(b))
 }
 
-/// The keys of a run of entries, computed apart from the table (in
-/// parallel): per entry a header `[key count, form]`, then per key `[tag,
+/// The keys of a run of entries, computed apart from the table (on a
+/// worker thread, see `compile`): per entry a header `[key count, form]`, then per key `[tag,
 /// payload length (u16), via]` and the payload.
 ///
 /// Also interns the entries' metadata locally: per entry the index of its
@@ -1183,6 +1183,12 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
             out.push(via as u8);
             out.extend_from_slice(p);
         });
+        // The table was sized by this bound before keying (`key_bounds`).
+        debug_assert!(
+            usize::from(out[head]) <= 1 + usize::from(may_have_alias(e)),
+            "{:?} has more keys than key_bounds allowed",
+            e.address
+        );
         if e.issue.is_some() {
             out[head + 1] |= index::FLAGGED;
         }
@@ -1194,8 +1200,8 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
     }
 }
 
-/// Entries whose table groups are read together before their keys are
-/// inserted (see `compile`).
+/// Entries whose table groups are read together, a batch ahead of their
+/// keys' inserts (see `Gathered::insert_run`).
 const INSERT_BATCH: usize = 32;
 
 /// What [`key_entries`] computes for a run of entries.
