@@ -915,7 +915,7 @@ fn all_bundled_addresses() -> Vec<(String, String)> {
 #[test]
 fn near_misses_of_every_bundled_address_are_not_hits() {
     let all = all_bundled_addresses();
-    assert_eq!(all.len(), 961 + 68, "bundled entry count changed");
+    assert_eq!(all.len(), 1052 + 79, "bundled entry count changed");
     let s = bundled();
     let mut checked = 0;
     for (list, a) in &all {
@@ -962,7 +962,7 @@ fn truncated_and_extended_addresses_are_not_hits() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 961 + 68);
+    assert_eq!(checked, 1052 + 79);
 }
 
 // ---------------------------------------------------------------------------
@@ -1118,8 +1118,9 @@ fn listed_addresses_hit_in_both_modes() {
     let wrong_eip55 = format!("0x{}", FBI_EVM[2..].replacen('E', "e", 1));
     let mut queries: Vec<String> = SPREAD.iter().map(|(a, _)| a.to_string()).collect();
     queries.push(wrong_eip55.clone());
-    // The flagged Monero entry (contains 'l', not base58) is still a hit.
-    queries.push("45ezvPejNsKYntjhyyeb7fbfzilsxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo".into());
+    // OFAC's corrected Monero address (2026-09-30: `…fbfzi1sx…`, where the
+    // list of 2026-08-08 had the typo `…fbfzilsx…`) hits in both modes.
+    queries.push("45ezvPejNsKYntjhyyeb7fbfzi1sxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo".into());
     queries.push(OFAC_XMR_HEX.to_owned());
     for q in &queries {
         let a = bundled().check(q);

@@ -7,7 +7,8 @@
 //! bundled list reproducibly.
 //!
 //! The XML fixtures (and a generated `sdn.csv` pair) are written by
-//! `tests/support/ofac_gen.rs` from the 961 addresses of the bundled list;
+//! `tests/support/ofac_gen.rs` from the 961 addresses of the bundled list of
+//! 2026-08-08 (kept as `tests/fixtures/lists/ofac_sdn_2026-08-08.csv`);
 //! see `tests/fixtures/ofac/README.md`. Regenerate them with
 //! `OFAC_FIXTURES_REGENERATE=1 cargo test --test ofac`.
 
@@ -52,7 +53,8 @@ fn meta() -> ListMeta {
 // ---------------------------------------------------------------------------
 
 /// The parties of `tests/fixtures/naughtylist/all_addresses.json` (the
-/// immutable origin of `lists/ofac_sdn.csv`, same 961 rows in the same
+/// immutable origin of the list of 2026-08-08
+/// (`tests/fixtures/lists/ofac_sdn_2026-08-08.csv`), same 961 rows in the same
 /// order; `tests/lists.rs` checks they agree), grouped by entity in order
 /// of first appearance, then the synthetic party.
 fn doc() -> Doc {
@@ -239,7 +241,10 @@ fn all_parsers_agree_on_the_bundled_addresses() {
         assert_eq!(order(f), order(&files[0].1), "{name}");
     }
     // And the same as the bundled list, address by address.
-    let bundled = List::from_path(format!("{ROOT}lists/ofac_sdn.csv")).unwrap();
+    let bundled = List::from_path(format!(
+        "{ROOT}tests/fixtures/lists/ofac_sdn_2026-08-08.csv"
+    ))
+    .unwrap();
     let addresses: BTreeSet<&str> = bundled
         .entries()
         .iter()
@@ -1158,11 +1163,13 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
-// Refreshing lists/ofac_sdn.csv
+// Refreshing lists/ofac_sdn.csv (from the list of 2026-08-08)
 // ---------------------------------------------------------------------------
 
 fn bundled_bytes() -> Vec<u8> {
-    read(&format!("{ROOT}lists/ofac_sdn.csv"))
+    read(&format!(
+        "{ROOT}tests/fixtures/lists/ofac_sdn_2026-08-08.csv"
+    ))
 }
 
 fn bundled_list() -> List {
@@ -1170,7 +1177,7 @@ fn bundled_list() -> List {
 }
 
 /// From any of the fixtures (the bundled addresses plus the synthetic
-/// one), `refresh` writes `lists/ofac_sdn.csv` byte for byte, plus one row.
+/// one), `refresh` writes the list of 2026-08-08 byte for byte, plus one row.
 #[test]
 fn refresh_reproduces_the_bundled_list_from_every_format() {
     let previous = bundled_list();

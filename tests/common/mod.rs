@@ -252,7 +252,7 @@ fn serve(mut conn: TcpStream, routes: &Routes, seen: &Mutex<Vec<Seen>>) {
     let _ = conn.read(&mut buf);
 }
 
-/// Valid addresses from the bundled FBI list (68 of them).
+/// Valid addresses from the bundled FBI list (79 of them).
 pub fn addresses() -> Vec<String> {
     let raw = walletscreen::bundled::raw("fbi-dprk").unwrap();
     let list = walletscreen::List::from_bytes(
