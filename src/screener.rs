@@ -332,7 +332,10 @@ impl ScreenerBuilder {
         Self::default()
     }
 
-    /// Adds a loaded list.
+    /// Adds a loaded list. A list with the id of a bundled list replaces
+    /// that bundled list (e.g. an OFAC SDN publication, which loads as
+    /// `ofac-sdn` whatever its file name, replaces the bundled snapshot);
+    /// two added lists with one id are refused at [`ScreenerBuilder::build`].
     pub fn list(&mut self, list: List) -> &mut Self {
         self.lists.push(list);
         self
@@ -369,7 +372,12 @@ impl ScreenerBuilder {
         } else {
             Vec::new()
         };
-        let lists: Vec<&List> = bundled.iter().chain(&self.lists).collect();
+        let replaced = |b: &List| self.lists.iter().any(|l| l.meta().id == b.meta().id);
+        let lists: Vec<&List> = bundled
+            .iter()
+            .filter(|b| !replaced(b))
+            .chain(&self.lists)
+            .collect();
         compile(&lists, self.bloom, self.fp_rate)
     }
 }
@@ -1597,6 +1605,29 @@ mod tests {
                 Verdict::Clear { .. }
             ));
         }
+    }
+
+    #[test]
+    fn a_list_with_a_bundled_id_replaces_the_bundled_list() {
+        let mut meta = ListMeta::new("ofac-sdn", Category::Sanctioned);
+        meta.as_of = Some("2030-01-01".to_owned());
+        let own = List::from_entries(
+            meta,
+            [crate::list::Entry::new(
+                "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+                1,
+            )],
+        );
+        let s = ScreenerBuilder::new()
+            .bundled(true)
+            .list(own)
+            .build()
+            .unwrap();
+        let ids: Vec<&str> = s.lists().iter().map(|l| l.meta.id.as_str()).collect();
+        assert_eq!(ids, ["fbi-dprk", "ofac-sdn"]);
+        assert!(s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa").is_hit());
+        // Hydra Market, in the bundled ofac-sdn only.
+        assert!(!s.check("123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX").is_hit());
     }
 
     #[test]

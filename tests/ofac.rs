@@ -329,7 +329,10 @@ fn lists_from_every_format() {
         };
         let m = list.meta();
         assert_eq!(m.category, Category::Sanctioned, "{name}");
-        assert_eq!(m.id, "ofac", "{name}");
+        // The id is the content's (an SDN publication), not the default's.
+        assert_eq!(m.id, "ofac-sdn", "{name}");
+        assert_eq!(f.list, ofac::OfacList::Sdn, "{name}");
+        assert_eq!(list.ofac_origin(), Some((f.format, f.list)), "{name}");
         let publish = (f.format != OfacFormat::SdnCsv).then(|| PUBLISH.to_owned());
         assert_eq!(m.as_of, publish, "{name}");
         assert_eq!(m.source.as_deref(), Some(f.format.url()), "{name}");

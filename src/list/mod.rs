@@ -169,6 +169,8 @@ pub struct List {
     entries: Vec<Entry>,
     sha256: [u8; 32],
     warnings: Vec<ofac::OfacWarning>,
+    /// The OFAC publication it was loaded from, if any.
+    ofac: Option<(ofac::OfacFormat, ofac::OfacList)>,
 }
 
 impl List {
@@ -178,7 +180,11 @@ impl List {
     /// other XML) and `sdn_comments.csv` alone are refused; CSV when the
     /// first line after the leading `#` lines is a header with an `address`
     /// column; plain text otherwise. `defaults` gives metadata the file does
-    /// not set itself.
+    /// not set itself. An OFAC publication sets its own id, from its content
+    /// ([`ofac::OfacList::id`]: `ofac-sdn` for the SDN list, whatever the
+    /// file's name or URL, so that it replaces the bundled one), and its
+    /// category (sanctioned); `defaults`' name and source are kept only when
+    /// `defaults.id` is that id.
     pub fn from_bytes(bytes: &[u8], defaults: ListMeta) -> Result<List, LoadError> {
         if ofac::claims(bytes) {
             return ofac::load(bytes, None, defaults);
@@ -228,6 +234,7 @@ impl List {
             entries,
             sha256: Sha256::digest(bytes).into(),
             warnings: Vec::new(),
+            ofac: None,
         })
     }
 
@@ -259,6 +266,7 @@ impl List {
             entries,
             sha256: h.finalize().into(),
             warnings: Vec::new(),
+            ofac: None,
         }
     }
 
@@ -290,6 +298,13 @@ impl List {
         &self.warnings
     }
 
+    /// The OFAC publication the list was loaded from (its format and which
+    /// of OFAC's lists it is), `None` for other formats and for lists read
+    /// back from a snapshot.
+    pub fn ofac_origin(&self) -> Option<(ofac::OfacFormat, ofac::OfacList)> {
+        self.ofac
+    }
+
     /// SHA-256 of the bytes the list was loaded from.
     pub fn sha256(&self) -> [u8; 32] {
         self.sha256
@@ -303,6 +318,7 @@ impl List {
             entries,
             sha256,
             warnings: Vec::new(),
+            ofac: None,
         }
     }
 }

@@ -798,6 +798,13 @@ impl LiveScreener {
         }
         let after = list.entries().len();
         if after == 0 {
+            if let Some((format, list)) = list.ofac_origin() {
+                return Err(UpdateError::NoAddresses {
+                    location: loc(),
+                    format,
+                    list,
+                });
+            }
             return Err(UpdateError::Empty { location: loc() });
         }
         if let Some(old) = replaced(before, previous, &list.meta().id) {

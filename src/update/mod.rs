@@ -29,7 +29,10 @@
 //!   Sanctions List Service, `SDN_ADVANCED.XML` with `SDN.XML` as fallback
 //!   (the same list in two formats). Fetched bytes go through
 //!   [`List::from_bytes`](crate::List::from_bytes), which detects the
-//!   format.
+//!   format; an OFAC publication is identified by its content, not its name
+//!   or URL (an SDN publication is `ofac-sdn` at any URL, so it replaces the
+//!   bundled list, and the shrink guard and the diff compare it with that
+//!   one; OFAC's consolidated non-SDN list is `ofac-cons`).
 //! * **Fetching** (cargo feature `update`, `reqwest` blocking with rustls):
 //!   at most [`LiveScreenerBuilder::max_redirects`] redirects (OFAC answers
 //!   with a redirect to a short-lived signed URL; a redirect back to a URL
@@ -49,7 +52,8 @@
 //!   XML and CSV files included; malformed or truncated XML, an HTML error
 //!   page or a file of the wrong kind is a [`LoadError`] and is refused);
 //!   a list with no entry is refused
-//!   ([`UpdateError::Empty`]), and so is one with more than
+//!   ([`UpdateError::Empty`]; [`UpdateError::NoAddresses`] for an OFAC file
+//!   that has no digital-currency address at all), and so is one with more than
 //!   [`LiveScreenerBuilder::max_shrink`] (default 20 %) fewer entries than
 //!   the list with the same id it replaces ([`UpdateError::Shrink`]),
 //!   unless [`LiveScreenerBuilder::force`] is set. The SHA-256 of the bytes
@@ -210,10 +214,14 @@ impl Source {
     }
 
     /// A source from a command-line style string (URL or path, see
-    /// [`Location::parse`]) with metadata guessed from its name: OFAC's SDN
+    /// [`Location::parse`]) with default metadata from its name: OFAC's SDN
     /// file names (`SDN_ADVANCED.XML`, `SDN.XML`, `SDN_ENHANCED.XML`,
     /// `SDN.CSV`) give id `ofac-sdn`, category sanctioned; anything else
-    /// gives the file stem as id, category custom.
+    /// gives the file stem as id, category custom. These are defaults only:
+    /// what is fetched sets its own id where it has one, and an OFAC
+    /// publication is identified by its content (an SDN publication saved
+    /// as `mirror/2025-11-19.xml` is `ofac-sdn` all the same, and replaces
+    /// the bundled list; see [`crate::List::from_bytes`]).
     pub fn parse(s: &str) -> Source {
         let location = Location::parse(s);
         let file = match &location {
@@ -363,6 +371,21 @@ pub enum UpdateError {
     Empty {
         /// The URL or path.
         location: String,
+    },
+    /// An OFAC publication without a single digital-currency address (e.g.
+    /// OFAC's consolidated non-SDN list of 2020, or another OFAC file than
+    /// the one meant): refused as an empty list is.
+    #[error(
+        "{location}: this OFAC file ({format}, {}) has no digital-currency addresses; refused (set `force` to accept)",
+        list.name()
+    )]
+    NoAddresses {
+        /// The URL or path.
+        location: String,
+        /// The file's format.
+        format: crate::list::ofac::OfacFormat,
+        /// Which of OFAC's lists it is.
+        list: crate::list::ofac::OfacList,
     },
     /// The list shrank by more than the allowed fraction.
     #[error(

@@ -12,6 +12,9 @@
 //!   `SanctionsMeasure/Comment` of type "Program", listing date = earliest
 //!   `EntryEvent/Date`.
 //! * `DateOfIssue` (`Year`, `Month`, `Day`): the publish date.
+//! * `ReferenceValueSets/ListValues` and each `SanctionsEntry`'s `ListID`:
+//!   which list the publication is ([`super::OfacList`]: the list most
+//!   entries are on).
 //!
 //! Everything else (locations, documents, relationships, other features,
 //! aliases) is skipped without being decoded.
@@ -21,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use super::error::{OfacError, StructureProblem};
 use super::sdn_xml::wrong_root;
 use super::xml::{Child, Next, Xml, attr, each, id_attr, required_id};
-use super::{Parsed, Party, RawAddress, compose_name, ticker_of, ymd};
+use super::{OfacList, Parsed, Party, RawAddress, compose_name, ticker_of, ymd};
 
 #[derive(Default)]
 struct State {
@@ -33,6 +36,11 @@ struct State {
     last_name_types: HashMap<u64, bool>,
     /// SanctionsType ids whose text is "Program".
     program_types: HashSet<u64>,
+    /// List id → whether its text is "SDN List".
+    lists: HashMap<u64, bool>,
+    /// SanctionsEntries on the SDN list, and on other named lists.
+    sdn_entries: usize,
+    other_entries: usize,
     /// Parties with at least one address, by profile id.
     parties: Vec<Party>,
     earliest: Vec<Option<(u32, u32, u32)>>,
@@ -76,6 +84,13 @@ pub(super) fn parse(input: &[u8]) -> Result<Parsed, OfacError> {
         }
     }
     x.finish()?;
+    if st.sdn_entries + st.other_entries > 0 {
+        out.list = Some(if st.sdn_entries >= st.other_entries {
+            OfacList::Sdn
+        } else {
+            OfacList::Consolidated
+        });
+    }
     for (mut p, date) in st.parties.into_iter().zip(st.earliest) {
         p.listed = date.and_then(|(y, m, d)| ymd(y, m, d));
         out.parties.push(p);
@@ -110,6 +125,12 @@ fn reference_values(x: &mut Xml<'_>, c: &Child<'_>, st: &mut State) -> Result<()
                 let id = required_id(x, &v.start, "NamePartType", "ID")?;
                 let last = x.text(v)?.eq_ignore_ascii_case("Last Name");
                 st.last_name_types.insert(id, last);
+                Ok(())
+            })?,
+            b"ListValues" => each(x, &set, b"List", |x, v| {
+                let id = required_id(x, &v.start, "List", "ID")?;
+                let sdn = x.text(v)?.trim().eq_ignore_ascii_case("SDN List");
+                st.lists.insert(id, sdn);
                 Ok(())
             })?,
             b"SanctionsTypeValues" => each(x, &set, b"SanctionsType", |x, v| {
@@ -255,6 +276,11 @@ fn feature(
 
 fn sanctions_entry(x: &mut Xml<'_>, c: &Child<'_>, st: &mut State) -> Result<(), OfacError> {
     let profile = required_id(x, &c.start, "SanctionsEntry", "ProfileID")?;
+    match id_attr(x, &c.start, "SanctionsEntry", "ListID")?.and_then(|l| st.lists.get(&l)) {
+        Some(true) => st.sdn_entries += 1,
+        Some(false) => st.other_entries += 1,
+        None => {}
+    }
     let Some(&i) = st.by_profile.get(&profile) else {
         return x.skip(c);
     };

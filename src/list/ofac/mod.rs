@@ -119,6 +119,53 @@ impl OfacFormat {
     }
 }
 
+/// Which of OFAC's lists a publication is, from its content (never from its
+/// file name or URL: a mirror may serve `SDN_ADVANCED.XML` under any name).
+///
+/// In the advanced format, every `SanctionsEntry` names its list
+/// (`ListID`, whose text `ReferenceValueSets/ListValues` gives); a
+/// publication is the list most of its entries are on: OFAC's SDN file
+/// also has a few entries on non-SDN lists (parties on both), and its
+/// consolidated non-SDN file (`CONS_ADVANCED.XML`) a few on the SDN list.
+/// The other formats (`SDN.XML`, `SDN_ENHANCED.XML`, `sdn.csv`) are taken
+/// as the SDN list, which is what OFAC publishes under those names.
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::list::ofac::OfacList;
+/// assert_eq!(OfacList::Sdn.id(), "ofac-sdn");
+/// assert_eq!(OfacList::Consolidated.id(), "ofac-cons");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OfacList {
+    /// The Specially Designated Nationals and Blocked Persons list.
+    Sdn,
+    /// OFAC's consolidated non-SDN lists (sectoral sanctions, CAPTA, ...).
+    Consolidated,
+}
+
+impl OfacList {
+    /// The id of the list it loads as: `ofac-sdn` (the bundled list's, which
+    /// a fetched SDN publication replaces) or `ofac-cons`.
+    pub fn id(self) -> &'static str {
+        match self {
+            OfacList::Sdn => "ofac-sdn",
+            OfacList::Consolidated => "ofac-cons",
+        }
+    }
+
+    /// A short human-readable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OfacList::Sdn => "OFAC SDN list",
+            OfacList::Consolidated => "OFAC consolidated non-SDN list",
+        }
+    }
+}
+
 impl fmt::Display for OfacFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -312,6 +359,8 @@ impl fmt::Display for OfacWarning {
 pub struct OfacFile {
     /// The format.
     pub format: OfacFormat,
+    /// Which list the publication is, from its content.
+    pub list: OfacList,
     /// Publish date (`YYYY-MM-DD`); `sdn.csv` has none.
     pub publish_date: Option<String>,
     /// Every (entity, address), in file order.
@@ -426,6 +475,8 @@ fn parse_format(
 #[derive(Default)]
 struct Parsed {
     publish_date: Option<String>,
+    /// `None`: the format does not say (taken as the SDN list).
+    list: Option<OfacList>,
     parties: Vec<Party>,
     warnings: Vec<OfacWarning>,
 }
@@ -453,6 +504,7 @@ impl Parsed {
     fn finish(self, format: OfacFormat) -> OfacFile {
         let Parsed {
             publish_date,
+            list,
             parties,
             mut warnings,
         } = self;
@@ -513,6 +565,7 @@ impl Parsed {
         }
         OfacFile {
             format,
+            list: list.unwrap_or(OfacList::Sdn),
             publish_date,
             entries,
             warnings,
@@ -630,16 +683,21 @@ pub(crate) fn load(
 
 fn list_from(file: &OfacFile, defaults: ListMeta, sha256: [u8; 32]) -> Result<List, LoadError> {
     file.check_complete()?;
+    let id = file.list.id();
+    // The defaults' name and source describe the list they were meant for:
+    // kept only when the content is that list.
+    let (name, source) = if defaults.id == id {
+        (defaults.name, defaults.source)
+    } else {
+        (None, None)
+    };
     let meta = ListMeta {
+        id: id.to_owned(),
         category: Category::Sanctioned,
         as_of: file.publish_date.clone().or(defaults.as_of),
-        source: defaults
-            .source
-            .or_else(|| Some(file.format.url().to_owned())),
-        name: defaults
-            .name
-            .or_else(|| Some(format!("OFAC SDN list ({})", file.format))),
-        ..defaults
+        source: source.or_else(|| Some(file.format.url().to_owned())),
+        name: name.or_else(|| Some(format!("{} ({})", file.list.name(), file.format))),
+        license: defaults.license,
     };
     let entries = file
         .entries
@@ -660,6 +718,7 @@ fn list_from(file: &OfacFile, defaults: ListMeta, sha256: [u8; 32]) -> Result<Li
         entries,
         sha256,
         warnings: file.warnings.clone(),
+        ofac: Some((file.format, file.list)),
     })
 }
 
