@@ -57,7 +57,8 @@
 //!   [`walletscreen::LiveScreener`] and its guards (complete parse, no
 //!   empty list, no shrink over 20 % against the list it replaces); a
 //!   fetched list replaces the bundled or `--list` list with the same id
-//!   (OFAC's SDN file names give `ofac-sdn`). One line per source goes to
+//!   (an OFAC SDN publication is `ofac-sdn` by its content, whatever its
+//!   file name or URL). One line per source goes to
 //!   stderr (`screen: fetched ...`). A failed fetch is an error (exit 2),
 //!   unless `--cache DIR` is given: then the lists of the last successful
 //!   fetch with the same `--fetch` arguments, kept in `DIR`, serve instead,
@@ -65,6 +66,12 @@
 //!   each time with a `screen: warning: ...` line on stderr. After a
 //!   successful fetch the cache is rewritten. `--cache` without `--fetch`
 //!   is a usage error.
+//! * **Age of the bundled lists.** A bundled list is as old as its `as_of`
+//!   date. When one is older than `--max-list-age DAYS` (default 30) at
+//!   the start of the run, a `screen: warning: the bundled list ...` line
+//!   on stderr says so and how to fetch the current one (`--fetch`,
+//!   `--cache`); `--max-list-age off` silences it. It changes neither the
+//!   output nor the exit status.
 //! * **Compiled lists.** `--write-compiled FILE` writes the screener built
 //!   from the lists above to `FILE` (atomically; a compiled image, see
 //!   [`walletscreen::Screener::write_compiled_file`]) before screening.
@@ -169,6 +176,9 @@ lists:
                     successful fetch, and screen against them (with a
                     warning) when fetching fails
   --no-bundled      do not load the bundled lists
+  --max-list-age DAYS|off  warn on standard error when a bundled list is
+                    older than DAYS (default 30) by its date (as_of): it
+                    cannot hold what was listed since; off: no warning
   --write-compiled FILE  write the screener built from the lists above to
                     FILE (a compiled image), then screen as usual
   --compiled FILE   screen against a compiled image written by
@@ -254,6 +264,8 @@ struct Args {
     scan: bool,
     threads: usize,
     max_line: usize,
+    /// `--max-list-age`: days; `None` is `off`.
+    max_list_age: Option<u64>,
     inputs: Vec<String>,
 }
 
@@ -272,6 +284,8 @@ const EXIT_ERROR: u8 = 2;
 
 /// Default `--max-line`.
 const MAX_LINE: usize = 1 << 20;
+/// Default `--max-list-age`, in days.
+const MAX_LIST_AGE_DAYS: u64 = 30;
 /// Bytes asked of one read: the usual chunk size.
 const BLOCK: usize = 1 << 20;
 /// CSV records per chunk at most.
@@ -333,6 +347,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         scan: false,
         threads: std::thread::available_parallelism().map_or(2, usize::from),
         max_line: MAX_LINE,
+        max_list_age: Some(MAX_LIST_AGE_DAYS),
         inputs: Vec::new(),
     };
     while let Some(arg) = it.next() {
@@ -360,6 +375,14 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "--field" => parsed.field = Some(value("--field")?),
             "--threads" => parsed.threads = parse_count("--threads", &value("--threads")?)?,
             "--max-line" => parsed.max_line = parse_count("--max-line", &value("--max-line")?)?,
+            "--max-list-age" => {
+                parsed.max_list_age = match value("--max-list-age")?.as_str() {
+                    "off" => None,
+                    v => Some(v.parse::<u64>().map_err(|_| {
+                        format!("bad --max-list-age value {v:?} (expected a number of days or off)")
+                    })?),
+                }
+            }
             "--no-bundled" | "--fast" | "--hits-only" | "--scan" if inline.is_some() => {
                 return Err(format!("{flag} takes no value"));
             }
@@ -492,6 +515,9 @@ fn run(args: Args) -> u8 {
             return EXIT_ERROR;
         }
     };
+    if let Some(days) = args.max_list_age {
+        warn_stale_bundled(&screener, days);
+    }
     let start = Instant::now();
     let args = Arc::new(args);
     let log = Log::new(progress_bar(&args.inputs));
@@ -752,6 +778,29 @@ fn build_from_lists(args: &Args) -> Result<Screener, String> {
 }
 
 /// The screener over the base lists (bundled, `--list`) and every
+/// Warns on stderr about every bundled list older than `days` (from its
+/// `as_of`), and says how to screen against the current one.
+fn warn_stale_bundled(screener: &Screener, days: u64) {
+    let max = std::time::Duration::from_secs(days.saturating_mul(86_400));
+    for (list, age) in screener.lists_older_than(max, std::time::SystemTime::now(), true) {
+        let id = &list.meta.id;
+        let how = if id == "ofac-sdn" {
+            format!(
+                "for OFAC's current list: --fetch {} --cache DIR",
+                walletscreen::update::OFAC_SDN_ADVANCED_URL
+            )
+        } else {
+            "no feed to fetch it from: a newer walletscreen may bundle a newer one".to_owned()
+        };
+        eprintln!(
+            "screen: warning: the bundled list {id} is of {}, {} days old (more than {days}): \
+             what was listed since is not in it; {how} (--max-list-age DAYS|off)",
+            list.meta.as_of.as_deref().unwrap_or("?"),
+            age.as_secs() / 86_400,
+        );
+    }
+}
+
 /// `--fetch` source, falling back to the `--cache` when fetching fails.
 fn fetch_screener(args: &Args) -> Result<Screener, String> {
     let mut builder = LiveScreener::builder();

@@ -296,6 +296,105 @@ pub struct ListInfo {
     pub sha256: String,
 }
 
+impl ListInfo {
+    /// How old the list is at `now`: the time since its `as_of` date
+    /// (00:00 UTC), zero for a date in the future, `None` when the list has
+    /// no `as_of` (or one that is no `YYYY-MM-DD` date).
+    ///
+    /// A bundled list cannot be current: it is as old as the data it was
+    /// made from (see [`ListInfo::is_bundled`]). Alert on it, or fetch the
+    /// current list ([`crate::LiveScreener`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let s = walletscreen::Screener::bundled()?;
+    /// let ofac = s.lists().iter().find(|l| l.meta.id == "ofac-sdn").unwrap();
+    /// // 2026-12-04T12:00Z is 65.5 days after the bundled list's 2026-09-30.
+    /// let now = UNIX_EPOCH + Duration::from_secs(1_796_385_600);
+    /// assert_eq!(ofac.age_at(now).unwrap().as_secs() / 86_400, 65);
+    /// assert!(ofac.is_bundled());
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn age_at(&self, now: std::time::SystemTime) -> Option<std::time::Duration> {
+        let as_of = date_to_unix(self.meta.as_of.as_deref()?)?;
+        let now = match now.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(e) => -(e.duration().as_secs() as i64),
+        };
+        Some(std::time::Duration::from_secs(
+            now.saturating_sub(as_of).max(0) as u64,
+        ))
+    }
+
+    /// [`ListInfo::age_at`] the system clock's now.
+    pub fn age(&self) -> Option<std::time::Duration> {
+        self.age_at(std::time::SystemTime::now())
+    }
+
+    /// Whether this is one of the lists shipped in this build of the crate
+    /// ([`crate::bundled`]), unchanged: same id and same bytes (SHA-256).
+    /// A fetched or user-supplied list with a bundled id is not.
+    pub fn is_bundled(&self) -> bool {
+        static BUNDLED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+        BUNDLED
+            .get_or_init(|| {
+                crate::bundled::lists()
+                    .map(|ls| {
+                        ls.iter()
+                            .map(|l| (l.meta().id.clone(), hex(&l.sha256())))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .iter()
+            .any(|(id, sha)| *id == self.meta.id && *sha == self.sha256)
+    }
+}
+
+/// Seconds since the Unix epoch of `YYYY-MM-DD` at 00:00 UTC (proleptic
+/// Gregorian), `None` if it is no such date.
+fn date_to_unix(date: &str) -> Option<i64> {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = date.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
+        return None;
+    }
+    // Days from civil (H. Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
 /// Compiles lists into a [`Screener`]. Reusable: `build` takes `&self`.
 ///
 /// ```
@@ -755,6 +854,33 @@ impl Screener {
     /// Version of the list set.
     pub fn version(&self) -> &Arc<Version> {
         &self.inner.version
+    }
+
+    /// The lists older than `max_age` at `now` ([`ListInfo::age_at`]), with
+    /// their age: the staleness signal to alert on. With `bundled_only`,
+    /// only lists shipped in the crate ([`ListInfo::is_bundled`]); a list
+    /// without `as_of` is never in it.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let s = walletscreen::Screener::bundled()?;
+    /// for (list, age) in s.lists_older_than(Duration::from_secs(30 * 86_400), SystemTime::now(), true) {
+    ///     eprintln!("{} is {} days old", list.meta.id, age.as_secs() / 86_400);
+    /// }
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn lists_older_than(
+        &self,
+        max_age: std::time::Duration,
+        now: std::time::SystemTime,
+        bundled_only: bool,
+    ) -> impl Iterator<Item = (&ListInfo, std::time::Duration)> + '_ {
+        self.lists().iter().filter_map(move |l| {
+            if bundled_only && !l.is_bundled() {
+                return None;
+            }
+            l.age_at(now).filter(|a| *a > max_age).map(|a| (l, a))
+        })
     }
 
     /// Number of entries over all lists.
@@ -1605,6 +1731,66 @@ mod tests {
                 Verdict::Clear { .. }
             ));
         }
+    }
+
+    #[test]
+    fn dates_to_unix_time() {
+        for (date, want) in [
+            ("1970-01-01", Some(0)),
+            ("1969-12-31", Some(-86_400)),
+            ("2000-02-29", Some(951_782_400)),
+            ("2026-09-30", Some(1_790_726_400)),
+            ("2026-12-04", Some(1_796_342_400)),
+            ("2100-02-29", None),
+            ("2026-13-01", None),
+            ("2026-00-10", None),
+            ("2026-09-31", None),
+            ("2026-9-30", None),
+            ("2026-09-3x", None),
+            ("+026-09-30", None),
+            ("", None),
+        ] {
+            assert_eq!(date_to_unix(date), want, "{date}");
+        }
+    }
+
+    #[test]
+    fn list_age_from_as_of() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let s = Screener::bundled().unwrap();
+        let ofac = s.lists().iter().find(|l| l.meta.id == "ofac-sdn").unwrap();
+        assert!(ofac.is_bundled());
+        let day = |n: u64| UNIX_EPOCH + Duration::from_secs(n * 86_400);
+        let as_of = 1_790_726_400 / 86_400;
+        assert_eq!(ofac.age_at(day(as_of)), Some(Duration::ZERO));
+        assert_eq!(ofac.age_at(day(as_of - 5)), Some(Duration::ZERO));
+        assert_eq!(
+            ofac.age_at(day(as_of + 31)),
+            Some(Duration::from_secs(31 * 86_400))
+        );
+        let thirty = Duration::from_secs(30 * 86_400);
+        let old: Vec<&str> = s
+            .lists_older_than(thirty, day(as_of + 31), true)
+            .map(|(l, _)| l.meta.id.as_str())
+            .collect();
+        // fbi-dprk is of 2025-02-26.
+        assert_eq!(old, ["ofac-sdn", "fbi-dprk"]);
+        assert_eq!(s.lists_older_than(thirty, day(as_of + 30), true).count(), 1);
+        // A list with the bundled id but other content is not bundled; a
+        // list without a date has no age.
+        let own = List::from_entries(ListMeta::new("ofac-sdn", Category::Sanctioned), []);
+        let s = ScreenerBuilder::new()
+            .bundled(true)
+            .list(own)
+            .build()
+            .unwrap();
+        let own = s.lists().iter().find(|l| l.meta.id == "ofac-sdn").unwrap();
+        assert!(!own.is_bundled());
+        assert_eq!(own.age_at(day(as_of + 31)), None);
+        assert_eq!(
+            s.lists_older_than(thirty, day(as_of + 31), false).count(),
+            1
+        );
     }
 
     #[test]

@@ -451,7 +451,18 @@ fn scan_reports_file_line_and_column_and_exits_zero_without_matches() {
     let dir = TempDir::new("scan");
     let a = dir.file("a.log", format!("x\n«é» {OFAC_HYDRA} ok\n").as_bytes());
     let b = dir.file("b.log", b"nothing here\n");
-    let r = run(&["--scan", "--format", "jsonl", &a, &b], b"");
+    let r = run(
+        &[
+            "--scan",
+            "--format",
+            "jsonl",
+            "--max-list-age",
+            "off",
+            &a,
+            &b,
+        ],
+        b"",
+    );
     assert_eq!(r.code, 1);
     let v = r.json();
     assert_eq!(v.len(), 1);
@@ -535,7 +546,19 @@ fn million_line_run_finds_exactly_the_planted_addresses() {
     }
     let path = dir.file("million.txt", &body);
     drop(body);
-    let r = run(&["--fast", "--hits-only", "--format", "jsonl", &path], b"");
+    // (No warning about the bundled lists' age before the summary.)
+    let r = run(
+        &[
+            "--fast",
+            "--hits-only",
+            "--format",
+            "jsonl",
+            "--max-list-age",
+            "off",
+            &path,
+        ],
+        b"",
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     let lines: Vec<u64> = r
         .json()

@@ -55,6 +55,96 @@ fn verdicts(values: &[Value]) -> Vec<&str> {
 
 const SAMPLE: &str = "examples/sample-addresses.txt";
 
+/// Lines of a bundled list's age warning.
+const AGE_WARNING: &str = "screen: warning: the bundled list ";
+
+/// `stderr` without the leading warnings about the bundled lists' age.
+fn without_age_warnings(stderr: &str) -> String {
+    stderr
+        .lines()
+        .skip_while(|l| l.starts_with(AGE_WARNING))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The bundled lists warn about their age (issue 15): the OFAC list is of
+/// 2026-09-30 and the FBI list of 2025-02-26, so with a threshold of one
+/// day, or the default 30 days (any day from 2026-10-31 on), both are old
+/// and each gets one line on stderr that says how to get the current list;
+/// a threshold no list reaches, or `off`, gives none, and lists that are
+/// not the bundled ones are never warned about. Output and exit status are
+/// the same either way.
+#[test]
+fn bundled_lists_warn_about_their_age() {
+    let base = run(&["--max-list-age", "off", SAMPLE], b"");
+    assert_eq!(base.code, 1);
+    assert!(!base.stderr.contains(AGE_WARNING), "{}", base.stderr);
+    for args in [
+        &[SAMPLE][..],
+        &["--max-list-age", "1", SAMPLE],
+        &["--max-list-age=30", SAMPLE],
+    ] {
+        let r = run(args, b"");
+        assert_eq!((r.code, &r.stdout), (1, &base.stdout), "{args:?}");
+        let warnings: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with(AGE_WARNING))
+            .collect();
+        assert_eq!(warnings.len(), 2, "{args:?}: {}", r.stderr);
+        assert!(
+            warnings[0]
+                .starts_with("screen: warning: the bundled list ofac-sdn is of 2026-09-30, "),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[0].contains(
+                "--fetch https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML --cache DIR"
+            ),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[0].ends_with("(--max-list-age DAYS|off)"),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[1]
+                .starts_with("screen: warning: the bundled list fbi-dprk is of 2025-02-26, "),
+            "{}",
+            warnings[1]
+        );
+        // Only on stderr, before the summary.
+        assert!(r.stderr.starts_with(AGE_WARNING), "{}", r.stderr);
+    }
+    // Thresholds no list reaches (the FBI list is under 300 years old).
+    for args in [
+        &["--max-list-age", "100000", SAMPLE][..],
+        &["--max-list-age=off", SAMPLE],
+    ] {
+        let r = run(args, b"");
+        assert_eq!((r.code, &r.stdout), (1, &base.stdout), "{args:?}");
+        assert!(!r.stderr.contains(AGE_WARNING), "{args:?}: {}", r.stderr);
+    }
+    // Not bundled: no warning.
+    let dir = TempDir::new("age");
+    let own = write_file(&dir, "own.txt", format!("{GENESIS}\n").as_bytes());
+    let r = run(
+        &["--no-bundled", "--list", &own, "--max-list-age", "1"],
+        GENESIS.as_bytes(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // A bad value is a usage error.
+    for v in ["-1", "soon", ""] {
+        let r = run(&["--max-list-age", v, SAMPLE], b"");
+        assert_eq!(r.code, 2, "{v:?}");
+        assert!(r.stderr.contains("--max-list-age"), "{v:?}: {}", r.stderr);
+    }
+}
+
 /// `(expected verdict, expected list id for hits)` per line of the sample,
 /// from the table in `examples/README.md`.
 fn readme_expectations() -> Vec<(String, Option<String>)> {
@@ -130,11 +220,12 @@ fn sample_jsonl_matches_expected_verdicts() {
             other => panic!("unknown verdict {other}"),
         }
     }
-    // The summary's first line (elapsed time and rate follow), then hits
-    // by list and entity.
+    // After the warnings about the age of the bundled lists, the summary's
+    // first line (elapsed time and rate follow), then hits by list and
+    // entity.
+    let summary = without_age_warnings(&r.stderr);
     assert!(
-        r.stderr
-            .starts_with("screen: 20 lines, 8 hits, 7 clear, 5 invalid, 0 bad lines in "),
+        summary.starts_with("screen: 20 lines, 8 hits, 7 clear, 5 invalid, 0 bad lines in "),
         "{}",
         r.stderr
     );
