@@ -171,7 +171,12 @@ lists:
                     against it; it replaces a list with the same id (OFAC's
                     SDN files replace the bundled ofac-sdn); may be repeated.
                     Refused if it does not parse, is empty or shrank by more
-                    than 20 % against the list it replaces.
+                    than 20 % against the list it replaces. Plain http://
+                    is refused except on loopback (127.0.0.1, localhost),
+                    and so is a redirect from https to http
+  --fetch-sha256 HEX  refuse the preceding --fetch unless its bytes have
+                    this SHA-256 (checked before parsing)
+  --allow-insecure-http  allow plain http:// --fetch URLs on any host
   --cache DIR       with --fetch: keep the fetched lists in DIR after a
                     successful fetch, and screen against them (with a
                     warning) when fetching fails
@@ -250,6 +255,9 @@ enum Header {
 struct Args {
     lists: Vec<String>,
     fetch: Vec<String>,
+    /// `--fetch-sha256`, by index into `fetch`.
+    fetch_sha256: Vec<(usize, String)>,
+    allow_insecure_http: bool,
     cache: Option<String>,
     bundled: bool,
     compiled: Option<String>,
@@ -333,6 +341,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut parsed = Args {
         lists: Vec::new(),
         fetch: Vec::new(),
+        fetch_sha256: Vec::new(),
+        allow_insecure_http: false,
         cache: None,
         bundled: true,
         compiled: None,
@@ -365,6 +375,16 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "-h" | "--help" => return Ok(Command::Help),
             "--list" => parsed.lists.push(value("--list")?),
             "--fetch" => parsed.fetch.push(value("--fetch")?),
+            "--fetch-sha256" => {
+                let hex = value("--fetch-sha256")?;
+                let Some(i) = parsed.fetch.len().checked_sub(1) else {
+                    return Err("--fetch-sha256 must follow the --fetch it pins".to_owned());
+                };
+                if parsed.fetch_sha256.iter().any(|(j, _)| *j == i) {
+                    return Err("one --fetch-sha256 per --fetch".to_owned());
+                }
+                parsed.fetch_sha256.push((i, hex));
+            }
             "--cache" => parsed.cache = Some(value("--cache")?),
             "--compiled" => parsed.compiled = Some(value("--compiled")?),
             "--write-compiled" => parsed.write_compiled = Some(value("--write-compiled")?),
@@ -383,10 +403,13 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                     })?),
                 }
             }
-            "--no-bundled" | "--fast" | "--hits-only" | "--scan" if inline.is_some() => {
+            "--no-bundled" | "--fast" | "--hits-only" | "--scan" | "--allow-insecure-http"
+                if inline.is_some() =>
+            {
                 return Err(format!("{flag} takes no value"));
             }
             "--no-bundled" => parsed.bundled = false,
+            "--allow-insecure-http" => parsed.allow_insecure_http = true,
             "--fast" => parsed.fast = true,
             "--hits-only" => parsed.hits_only = true,
             "--scan" => parsed.scan = true,
@@ -777,7 +800,6 @@ fn build_from_lists(args: &Args) -> Result<Screener, String> {
         .map_err(|e| format!("building the screener: {e}"))
 }
 
-/// The screener over the base lists (bundled, `--list`) and every
 /// Warns on stderr about every bundled list older than `days` (from its
 /// `as_of`), and says how to screen against the current one.
 fn warn_stale_bundled(screener: &Screener, days: u64) {
@@ -801,6 +823,7 @@ fn warn_stale_bundled(screener: &Screener, days: u64) {
     }
 }
 
+/// The screener over the base lists (bundled, `--list`) and every
 /// `--fetch` source, falling back to the `--cache` when fetching fails.
 fn fetch_screener(args: &Args) -> Result<Screener, String> {
     let mut builder = LiveScreener::builder();
@@ -808,9 +831,16 @@ fn fetch_screener(args: &Args) -> Result<Screener, String> {
     for path in &args.lists {
         builder.list(List::from_path(path).map_err(|e| list_error(path, &e))?);
     }
-    for f in &args.fetch {
-        builder.source(Source::parse(f));
+    for (i, f) in args.fetch.iter().enumerate() {
+        let mut source = Source::parse(f);
+        if let Some((_, hex)) = args.fetch_sha256.iter().find(|(j, _)| *j == i) {
+            source = source
+                .sha256(hex)
+                .map_err(|e| format!("--fetch-sha256: {e}"))?;
+        }
+        builder.source(source);
     }
+    builder.allow_insecure_http(args.allow_insecure_http);
     if let Some(dir) = &args.cache {
         builder.cache_dir(dir);
     }

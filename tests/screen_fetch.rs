@@ -273,3 +273,67 @@ fn help_mentions_fetch_and_cache() {
         assert!(r.stdout.contains(needle), "help lacks {needle}");
     }
 }
+
+/// Integrity options (issue 15): plain HTTP off loopback is refused unless
+/// `--allow-insecure-http`; `--fetch-sha256` pins the bytes of the
+/// preceding `--fetch`.
+#[test]
+fn fetch_integrity_options() {
+    let dir = TempDir::new("fetch-integrity");
+    let path = dir.path().join("feed.csv");
+    std::fs::write(&path, feed(5)).unwrap();
+    let path = path.to_str().unwrap();
+    let good: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(feed(5))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let wrong = "0".repeat(64);
+
+    let far = "http://mirror.example.invalid/sdn.csv";
+    let r = run(&["--fetch", far], &input());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is plain HTTP"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    // Allowed: the request is made (and fails: no such host).
+    let r = run(&["--fetch", far, "--allow-insecure-http"], &input());
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("is plain HTTP"), "{}", r.stderr);
+
+    let r = run(
+        &["--no-bundled", "--fetch", path, "--fetch-sha256", &good],
+        &input(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.verdicts(), [hit("feed"), clear(), clear()]);
+    let r = run(
+        &["--no-bundled", "--fetch", path, "--fetch-sha256", &wrong],
+        &input(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not the expected"), "{}", r.stderr);
+    for (args, needle) in [
+        (
+            &["--fetch-sha256", &good, "--fetch", path][..],
+            "must follow",
+        ),
+        (&["--fetch", path, "--fetch-sha256", "xyz"], "not a SHA-256"),
+        (
+            &[
+                "--fetch",
+                path,
+                "--fetch-sha256",
+                &good,
+                "--fetch-sha256",
+                &good,
+            ],
+            "one --fetch-sha256",
+        ),
+    ] {
+        let r = run(args, &input());
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
+    }
+}

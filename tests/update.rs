@@ -879,3 +879,131 @@ fn ofac_xml_from_a_server_with_an_unknown_ticker_is_kept_and_reported() {
             .is_hit()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Integrity of fetched lists (issue 15)
+// ---------------------------------------------------------------------------
+
+/// A builder for one source at `url`, as `builder` but for any URL.
+fn builder_at(url: &str) -> LiveScreenerBuilder {
+    let mut b = LiveScreener::builder();
+    b.source(Source::url(url, ListMeta::new("feed", Category::Custom)))
+        .bundled(false)
+        .system_proxy(false)
+        .connect_timeout(READ_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .timeout(TOTAL_TIMEOUT)
+        .max_body(MAX_BODY)
+        .max_redirects(3);
+    b
+}
+
+/// Plain HTTP is refused on any host but the loopback interface (before any
+/// request), and so is a redirect to it, unless `allow_insecure_http`;
+/// loopback HTTP (this server) works. Nothing is swapped in on a refusal.
+#[test]
+fn plain_http_is_refused_off_loopback_unless_allowed() {
+    let far = "http://mirror.example.invalid/sdn_advanced.xml";
+    let live = builder_at(far).bundled(true).build().unwrap();
+    let before = live.version();
+    let err = live.refresh().unwrap_err();
+    match &err {
+        UpdateError::InsecureHttp {
+            url,
+            target,
+            downgrade: false,
+        } => assert_eq!((url.as_str(), target.as_str()), (far, far)),
+        e => panic!("{e:?}"),
+    }
+    assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+    assert_eq!(live.version(), before);
+    assert!(
+        live.check("123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX")
+            .unwrap()
+            .verdict
+            .is_hit()
+    );
+
+    // A loopback server that redirects off loopback in plain HTTP.
+    let server = Server::start();
+    server.route("/feed", Reply::redirect(far));
+    let live = builder(&server).build().unwrap();
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            UpdateError::InsecureHttp { target, downgrade: false, .. } if target == far
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "the redirect is not followed");
+
+    // Allowed: the request is made (and fails here: the host does not
+    // exist), no longer refused for its scheme.
+    let live = builder_at(far).allow_insecure_http(true).build().unwrap();
+    let err = live.refresh().unwrap_err();
+    assert!(!matches!(err, UpdateError::InsecureHttp { .. }), "{err:?}");
+    // Loopback is fine without it (the server above, a plain list).
+    server.route("/feed", Reply::ok(list_a()));
+    assert!(builder(&server).build().unwrap().refresh().is_ok());
+}
+
+/// A source may pin the SHA-256 of its bytes: the right bytes load; other
+/// bytes are refused before parsing, the last good list keeps serving and
+/// the error says why.
+#[test]
+fn pinned_sha256_is_checked_before_parsing() {
+    use sha2::Digest;
+    let server = Server::start();
+    server.route("/feed", Reply::ok(list_a()));
+    let good = walletscreen_hex(&sha2::Sha256::digest(list_a()));
+    let source = |sha: &str| {
+        Source::url(server.url("/feed"), ListMeta::new("feed", Category::Custom))
+            .sha256(sha)
+            .unwrap()
+    };
+    // Upper-case hex is accepted too.
+    assert_eq!(
+        source(&good.to_ascii_uppercase()).expected_sha256(),
+        source(&good).expected_sha256()
+    );
+    let mut b = LiveScreener::builder();
+    b.source(source(&good)).bundled(false).system_proxy(false);
+    let live = b.build().unwrap();
+    live.refresh().expect("the pinned bytes");
+    let v = live.version();
+    assert_hit(&live, &addr(0), &v);
+    // The mirror now serves other bytes (list B, or a malformed file):
+    // refused, whatever they are, before parsing.
+    for body in [list_b(), b"<html>not a list".to_vec()] {
+        server.route("/feed", Reply::ok(body.clone()));
+        let err = live.refresh().unwrap_err();
+        match &err {
+            UpdateError::Sha256Mismatch {
+                expected, actual, ..
+            } => {
+                assert_eq!(expected, &good);
+                assert_eq!(actual, &walletscreen_hex(&sha2::Sha256::digest(&body)));
+            }
+            e => panic!("{e:?}"),
+        }
+        assert!(err.to_string().contains("is not the expected"), "{err}");
+        assert_eq!(live.version(), v);
+        assert_hit(&live, &addr(0), &v);
+        assert!(live.status().last_error.is_some());
+    }
+    // Not a digest.
+    for bad in ["", "abc", &"g".repeat(64), &format!("{good}0")] {
+        assert!(
+            matches!(
+                Source::parse("x.csv").sha256(bad),
+                Err(UpdateError::BadSha256 { .. })
+            ),
+            "{bad:?}"
+        );
+    }
+}
+
+fn walletscreen_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

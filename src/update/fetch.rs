@@ -16,6 +16,7 @@ pub(crate) struct FetchConfig {
     pub(crate) max_body: u64,
     pub(crate) max_redirects: usize,
     pub(crate) system_proxy: bool,
+    pub(crate) allow_insecure_http: bool,
 }
 
 impl Default for FetchConfig {
@@ -27,6 +28,7 @@ impl Default for FetchConfig {
             max_body: 256 << 20,
             max_redirects: 5,
             system_proxy: true,
+            allow_insecure_http: false,
         }
     }
 }
@@ -150,31 +152,73 @@ mod http {
     use super::{FetchConfig, Fetched, Fetcher, UpdateError, Validators};
 
     /// Why the redirect policy stopped a chain.
-    #[derive(Debug)]
-    enum Refused {
+    #[derive(Debug, PartialEq, Eq)]
+    pub(super) enum Refused {
         Loop,
         TooMany,
+        /// A redirect from `https` to this `http` URL.
+        Downgrade(String),
+        /// A redirect to this plain-HTTP URL on a non-loopback host.
+        Insecure(String),
     }
 
     impl std::fmt::Display for Refused {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(match self {
-                Refused::Loop => "redirect loop",
-                Refused::TooMany => "too many redirects",
-            })
+            match self {
+                Refused::Loop => f.write_str("redirect loop"),
+                Refused::TooMany => f.write_str("too many redirects"),
+                Refused::Downgrade(u) => write!(f, "redirect from https to {u}"),
+                Refused::Insecure(u) => write!(f, "redirect to plain HTTP {u}"),
+            }
         }
     }
 
     impl std::error::Error for Refused {}
 
+    /// Whether `url` may be fetched in plain HTTP: its host is the loopback
+    /// interface (`localhost`, `127.0.0.0/8`, `::1`).
+    pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Whether a redirect from `from` to `to` may be followed, as far as
+    /// the scheme goes: never from `https` to `http`; to plain HTTP on
+    /// another host than loopback only with `allow_insecure_http`.
+    pub(super) fn check_scheme(
+        from: Option<&reqwest::Url>,
+        to: &reqwest::Url,
+        allow_insecure_http: bool,
+    ) -> Result<(), Refused> {
+        if to.scheme() != "http" {
+            return Ok(());
+        }
+        if from.is_some_and(|f| f.scheme() == "https") {
+            return Err(Refused::Downgrade(to.to_string()));
+        }
+        if !allow_insecure_http && !is_loopback(to) {
+            return Err(Refused::Insecure(to.to_string()));
+        }
+        Ok(())
+    }
+
     fn client(config: &FetchConfig) -> Result<reqwest::blocking::Client, reqwest::Error> {
         let max = config.max_redirects;
+        let allow = config.allow_insecure_http;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             // `previous` starts with the URL first requested.
             if attempt.previous().contains(attempt.url()) {
                 attempt.error(Refused::Loop)
             } else if attempt.previous().len() > max {
                 attempt.error(Refused::TooMany)
+            } else if let Err(e) = check_scheme(attempt.previous().last(), attempt.url(), allow) {
+                attempt.error(e)
             } else {
                 attempt.follow()
             }
@@ -243,6 +287,17 @@ mod http {
                 f.client.get_or_init(|| c)
             }
         };
+        let parsed = reqwest::Url::parse(url).ok();
+        if let Some(u) = &parsed
+            && let Err(Refused::Insecure(target)) =
+                check_scheme(None, u, config.allow_insecure_http)
+        {
+            return Err(UpdateError::InsecureHttp {
+                url: url.to_owned(),
+                target,
+                downgrade: false,
+            });
+        }
         let start = Instant::now();
         let timeout = |start: Instant| UpdateError::Timeout {
             location: url.to_owned(),
@@ -269,6 +324,16 @@ mod http {
                 Some(Refused::TooMany) => UpdateError::TooManyRedirects {
                     url: url.to_owned(),
                     limit: config.max_redirects,
+                },
+                Some(Refused::Downgrade(target)) => UpdateError::InsecureHttp {
+                    url: url.to_owned(),
+                    target: target.clone(),
+                    downgrade: true,
+                },
+                Some(Refused::Insecure(target)) => UpdateError::InsecureHttp {
+                    url: url.to_owned(),
+                    target: target.clone(),
+                    downgrade: false,
                 },
                 None => UpdateError::Http {
                     url: url.to_owned(),
@@ -343,5 +408,102 @@ mod http {
             });
         }
         Ok(Fetched::Body { bytes, validators })
+    }
+}
+
+#[cfg(all(test, feature = "update"))]
+mod tests {
+    use super::http::{Refused, check_scheme, is_loopback};
+
+    fn u(s: &str) -> reqwest::Url {
+        reqwest::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for (url, want) in [
+            ("http://127.0.0.1:8080/x", true),
+            ("http://127.8.9.10/x", true),
+            ("http://localhost/x", true),
+            ("http://LOCALHOST:1/x", true),
+            ("http://[::1]:80/x", true),
+            ("http://localhost.example.com/x", false),
+            ("http://10.0.0.1/x", false),
+            ("http://user@example.com/x", false),
+            ("http://[::2]/x", false),
+            ("http://128.0.0.1/x", false),
+        ] {
+            assert_eq!(is_loopback(&u(url)), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn redirect_schemes() {
+        let https = u("https://ofac.example/sdn.xml");
+        let loop_http = u("http://127.0.0.1/sdn.xml");
+        let far_http = u("http://mirror.example/sdn.xml");
+        let cases = [
+            ("https -> https", Some(&https), &https, false, None),
+            ("start on loopback http", None, &loop_http, false, None),
+            (
+                "start on far http",
+                None,
+                &far_http,
+                false,
+                Some("insecure"),
+            ),
+            ("start on far http, allowed", None, &far_http, true, None),
+            (
+                "loopback -> far http",
+                Some(&loop_http),
+                &far_http,
+                false,
+                Some("insecure"),
+            ),
+            (
+                "loopback -> far http, allowed",
+                Some(&loop_http),
+                &far_http,
+                true,
+                None,
+            ),
+            (
+                "https -> far http",
+                Some(&https),
+                &far_http,
+                false,
+                Some("downgrade"),
+            ),
+            (
+                "https -> far http, allowed",
+                Some(&https),
+                &far_http,
+                true,
+                Some("downgrade"),
+            ),
+            (
+                "https -> loopback http",
+                Some(&https),
+                &loop_http,
+                true,
+                Some("downgrade"),
+            ),
+            ("http -> https", Some(&loop_http), &https, false, None),
+        ];
+        for (name, from, to, allow, want) in cases {
+            let got = match check_scheme(from, to, allow) {
+                Ok(()) => None,
+                Err(Refused::Downgrade(t)) => {
+                    assert_eq!(t, to.to_string(), "{name}");
+                    Some("downgrade")
+                }
+                Err(Refused::Insecure(t)) => {
+                    assert_eq!(t, to.to_string(), "{name}");
+                    Some("insecure")
+                }
+                Err(e) => panic!("{name}: {e:?}"),
+            };
+            assert_eq!(got, want, "{name}");
+        }
     }
 }

@@ -311,6 +311,18 @@ impl LiveScreenerBuilder {
         self
     }
 
+    /// Whether plain `http://` URLs on other hosts than the loopback
+    /// interface may be fetched (default false: such a source fails with
+    /// [`UpdateError::InsecureHttp`], as does a redirect to one). A list
+    /// fetched in clear can be altered on the way to hide an address; set
+    /// this only for a mirror on a network you trust, ideally with an
+    /// expected SHA-256 ([`Source::sha256`](crate::update::Source::sha256)).
+    /// A redirect from `https` to `http` is refused even then.
+    pub fn allow_insecure_http(&mut self, yes: bool) -> &mut Self {
+        self.fetch.allow_insecure_http = yes;
+        self
+    }
+
     /// Whether to honour the system's proxy settings (`HTTPS_PROXY`, ...;
     /// default true).
     pub fn system_proxy(&mut self, yes: bool) -> &mut Self {
@@ -750,6 +762,16 @@ impl LiveScreener {
             (Fetched::Body { bytes, validators }, _) => (bytes, validators),
         };
         let sha: [u8; 32] = Sha256::digest(&bytes).into();
+        // Checked before anything is parsed.
+        if let Some(expected) = source.expected_sha256()
+            && expected != sha
+        {
+            return Err(UpdateError::Sha256Mismatch {
+                location: location.to_string(),
+                expected: hex(&expected),
+                actual: hex(&sha),
+            });
+        }
         let n = bytes.len() as u64;
         if let Some(list) = current.filter(|_| st.sha256 == sha) {
             return Ok(Outcome {

@@ -47,6 +47,13 @@
 //!   URL redirected to. Without the feature, path sources work and URL
 //!   sources fail with [`UpdateError::HttpDisabled`]: the payment-path
 //!   build has no HTTP stack.
+//! * **Integrity.** A plain `http://` URL is fetched only on the loopback
+//!   interface (`localhost`, `127.0.0.0/8`, `::1`) unless
+//!   [`LiveScreenerBuilder::allow_insecure_http`]; a redirect to such a URL
+//!   likewise, and a redirect from `https` to `http` never
+//!   ([`UpdateError::InsecureHttp`]). [`Source::sha256`] pins the digest of
+//!   the bytes a source must serve, checked before parsing
+//!   ([`UpdateError::Sha256Mismatch`]).
 //! * **Guards**, before anything is swapped in: the body is parsed
 //!   completely, in whatever format [`List::from_bytes`](crate::List::from_bytes) detects (OFAC's
 //!   XML and CSV files included; malformed or truncated XML, an HTML error
@@ -189,6 +196,7 @@ impl std::fmt::Display for Location {
 pub struct Source {
     meta: ListMeta,
     locations: Vec<Location>,
+    sha256: Option<[u8; 32]>,
 }
 
 /// File names OFAC publishes the SDN list under, in upper case.
@@ -200,6 +208,7 @@ impl Source {
         Source {
             meta,
             locations: vec![location],
+            sha256: None,
         }
     }
 
@@ -251,6 +260,34 @@ impl Source {
     pub fn fallback(mut self, location: Location) -> Source {
         self.locations.push(location);
         self
+    }
+
+    /// Pins the SHA-256 of the bytes this source must serve: fetched bytes
+    /// with another digest are refused before they are parsed
+    /// ([`UpdateError::Sha256Mismatch`]) and the last good list keeps
+    /// serving. For an internal mirror whose digest is published out of
+    /// band: a source whose content changes needs the new digest with it.
+    ///
+    /// ```
+    /// use walletscreen::update::Source;
+    /// let s = Source::parse("https://mirror.example/sdn_advanced.xml").sha256(
+    ///     "36c517bd264d8d97eff353eadd8d84427d5eb293505a8ce07271a5bc258c3117",
+    /// )?;
+    /// assert!(s.expected_sha256().is_some());
+    /// assert!(Source::parse("x.csv").sha256("not hex").is_err());
+    /// # Ok::<(), walletscreen::update::UpdateError>(())
+    /// ```
+    pub fn sha256(mut self, hex: &str) -> Result<Source, UpdateError> {
+        let digest = unhex32(&hex.to_ascii_lowercase()).ok_or_else(|| UpdateError::BadSha256 {
+            value: hex.to_owned(),
+        })?;
+        self.sha256 = Some(digest);
+        Ok(self)
+    }
+
+    /// The pinned SHA-256, if any ([`Source::sha256`]).
+    pub fn expected_sha256(&self) -> Option<[u8; 32]> {
+        self.sha256
     }
 
     /// The default metadata.
@@ -365,6 +402,39 @@ pub enum UpdateError {
         /// The load error (with its line).
         #[source]
         source: LoadError,
+    },
+    /// A plain `http://` URL on another host than the loopback interface
+    /// (or a redirect to one), without
+    /// [`LiveScreenerBuilder::allow_insecure_http`]; or a redirect from
+    /// `https` to `http`, always.
+    #[error(
+        "fetching {url}: {target} is plain HTTP{}; refused (an altered list can hide an address)",
+        if *downgrade { ", a downgrade from HTTPS" } else { " on a non-loopback host (allow_insecure_http to accept)" }
+    )]
+    InsecureHttp {
+        /// The configured URL.
+        url: String,
+        /// The plain-HTTP URL refused (the configured one or a redirect's).
+        target: String,
+        /// Whether it was a redirect from `https`.
+        downgrade: bool,
+    },
+    /// The fetched bytes do not have the source's pinned SHA-256
+    /// ([`Source::sha256`]); nothing was parsed.
+    #[error("{location}: SHA-256 {actual} is not the expected {expected}; refused")]
+    Sha256Mismatch {
+        /// The URL or path.
+        location: String,
+        /// The pinned digest, hex.
+        expected: String,
+        /// The digest of the bytes fetched, hex.
+        actual: String,
+    },
+    /// [`Source::sha256`] was given something that is not 64 hex digits.
+    #[error("{value:?} is not a SHA-256 (64 hex digits)")]
+    BadSha256 {
+        /// What was given.
+        value: String,
     },
     /// The list has no entry.
     #[error("{location}: the list is empty; refused (set `force` to accept)")]
