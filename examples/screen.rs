@@ -176,6 +176,9 @@ lists:
                     and so is a redirect from https to http
   --fetch-sha256 HEX  refuse the preceding --fetch unless its bytes have
                     this SHA-256 (checked before parsing)
+  --fetch-minisign KEY|FILE  refuse the preceding --fetch unless FETCH.minisig
+                    (same location, .minisig appended) is a minisign signature
+                    of its bytes by this public key (checked before parsing)
   --allow-insecure-http  allow plain http:// --fetch URLs on any host
   --cache DIR       with --fetch: keep the fetched lists in DIR after a
                     successful fetch, and screen against them (with a
@@ -257,6 +260,8 @@ struct Args {
     fetch: Vec<String>,
     /// `--fetch-sha256`, by index into `fetch`.
     fetch_sha256: Vec<(usize, String)>,
+    /// `--fetch-minisign`, by index into `fetch`.
+    fetch_minisign: Vec<(usize, String)>,
     allow_insecure_http: bool,
     cache: Option<String>,
     bundled: bool,
@@ -342,6 +347,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         lists: Vec::new(),
         fetch: Vec::new(),
         fetch_sha256: Vec::new(),
+        fetch_minisign: Vec::new(),
         allow_insecure_http: false,
         cache: None,
         bundled: true,
@@ -384,6 +390,16 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                     return Err("one --fetch-sha256 per --fetch".to_owned());
                 }
                 parsed.fetch_sha256.push((i, hex));
+            }
+            "--fetch-minisign" => {
+                let key = value("--fetch-minisign")?;
+                let Some(i) = parsed.fetch.len().checked_sub(1) else {
+                    return Err("--fetch-minisign must follow the --fetch it checks".to_owned());
+                };
+                if parsed.fetch_minisign.iter().any(|(j, _)| *j == i) {
+                    return Err("one --fetch-minisign per --fetch".to_owned());
+                }
+                parsed.fetch_minisign.push((i, key));
             }
             "--cache" => parsed.cache = Some(value("--cache")?),
             "--compiled" => parsed.compiled = Some(value("--compiled")?),
@@ -837,6 +853,16 @@ fn fetch_screener(args: &Args) -> Result<Screener, String> {
             source = source
                 .sha256(hex)
                 .map_err(|e| format!("--fetch-sha256: {e}"))?;
+        }
+        if let Some((_, key)) = args.fetch_minisign.iter().find(|(j, _)| *j == i) {
+            // A public key, or the path of a minisign.pub file.
+            let key = match std::fs::read_to_string(key) {
+                Ok(text) => text,
+                Err(_) => key.clone(),
+            };
+            source = source
+                .minisign(&key)
+                .map_err(|e| format!("--fetch-minisign: {e}"))?;
         }
         builder.source(source);
     }

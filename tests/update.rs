@@ -1007,3 +1007,116 @@ fn pinned_sha256_is_checked_before_parsing() {
 fn walletscreen_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+const MINISIGN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minisign/");
+
+/// A source may require a detached minisign signature (`FILE.minisig`
+/// beside the file): a good one loads; a changed file, a missing signature
+/// or one by another key is refused before parsing, and the last good list
+/// keeps serving. Fixture: `tests/fixtures/minisign/` (a test key).
+#[test]
+fn minisign_signatures_are_checked_before_parsing() {
+    let read = |name: &str| std::fs::read(format!("{MINISIGN_DIR}{name}")).unwrap();
+    let (list, sig) = (read("list.csv"), read("list.csv.minisig"));
+    let key = String::from_utf8(read("minisign.pub")).unwrap();
+    let signed = "0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D";
+
+    // Over HTTP (loopback), with a query string: the signature is at
+    // /list.csv.minisig?v=1.
+    let server = Server::start();
+    server.route("/list.csv", Reply::ok(list.clone()));
+    server.route("/list.csv.minisig", Reply::ok(sig.clone()));
+    let source = Source::url(
+        server.url("/list.csv?v=1"),
+        ListMeta::new("x", Category::Custom),
+    )
+    .minisign(&key)
+    .unwrap();
+    let mut b = LiveScreener::builder();
+    b.source(source).bundled(false).system_proxy(false);
+    let live = b.build().unwrap();
+    live.refresh().expect("a good signature");
+    let v = live.version();
+    assert!(live.check(signed).unwrap().verdict.is_hit());
+
+    // Then the list changes, the signature does not.
+    let mut tampered = list.clone();
+    let at = tampered.len() - 3;
+    tampered[at] = b'X';
+    server.route("/list.csv", Reply::ok(tampered));
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::Signature { reason, signature, .. }
+            if reason == "does not verify" && signature.ends_with("/list.csv.minisig?v=1")),
+        "{err:?}"
+    );
+    assert_eq!(live.version(), v);
+    assert!(live.check(signed).unwrap().verdict.is_hit());
+    // No signature at all.
+    server.route("/list.csv", Reply::ok(list.clone()));
+    server.route("/list.csv.minisig", Reply::status(404));
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::Signature { reason, .. } if reason.starts_with("not available")),
+        "{err:?}"
+    );
+    // Not a signature.
+    server.route("/list.csv.minisig", Reply::ok("hello"));
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::Signature { reason, .. } if reason == "not a minisign signature"),
+        "{err:?}"
+    );
+    assert_eq!(live.version(), v);
+
+    // From a path, with another key: refused.
+    let dir = TempDir::new("minisign");
+    let path = dir.file("list.csv", &list);
+    dir.file("list.csv.minisig", &sig);
+    let other = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+    let live = LiveScreener::builder()
+        .source(Source::parse(&path).minisign(other).unwrap())
+        .bundled(false)
+        .build()
+        .unwrap();
+    let err = live.refresh().unwrap_err();
+    assert!(
+        matches!(&err, UpdateError::Signature { reason, .. } if reason == "made with another key"),
+        "{err:?}"
+    );
+    // The right key, from the path: accepted.
+    let live = LiveScreener::builder()
+        .source(Source::parse(&path).minisign(&key).unwrap())
+        .bundled(false)
+        .build()
+        .unwrap();
+    live.refresh().unwrap();
+    assert!(live.check(signed).unwrap().verdict.is_hit());
+    // Not keys.
+    for bad in ["", "RWQf", "untrusted comment: x\n"] {
+        assert!(
+            matches!(
+                Source::parse("x.csv").minisign(bad),
+                Err(UpdateError::BadPublicKey { .. })
+            ),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn signature_locations() {
+    for (loc, want) in [
+        (
+            "https://m.example/sdn.xml",
+            "https://m.example/sdn.xml.minisig",
+        ),
+        (
+            "https://m.example/sdn.xml?token=1#x",
+            "https://m.example/sdn.xml.minisig?token=1#x",
+        ),
+        ("/var/lists/sdn.xml", "/var/lists/sdn.xml.minisig"),
+    ] {
+        assert_eq!(Location::parse(loc).signature().to_string(), want, "{loc}");
+    }
+}

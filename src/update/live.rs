@@ -772,6 +772,9 @@ impl LiveScreener {
                 actual: hex(&sha),
             });
         }
+        if let Some(key) = source.minisign_key() {
+            self.verify_signature(location, key, &bytes)?;
+        }
         let n = bytes.len() as u64;
         if let Some(list) = current.filter(|_| st.sha256 == sha) {
             return Ok(Outcome {
@@ -793,6 +796,44 @@ impl LiveScreener {
                 list: Arc::new(list),
                 sha256: sha,
             }),
+        })
+    }
+
+    /// Fetches the detached minisign signature of `location` and checks it
+    /// against `bytes` with `key` (base64, validated by
+    /// [`Source::minisign`]).
+    fn verify_signature(
+        &self,
+        location: &Location,
+        key: &str,
+        bytes: &[u8],
+    ) -> Result<(), UpdateError> {
+        let sig_location = location.signature();
+        let refuse = |reason: String| UpdateError::Signature {
+            location: location.to_string(),
+            signature: sig_location.to_string(),
+            reason,
+        };
+        let sig = match self.inner.fetcher.fetch(&sig_location, None) {
+            Ok(Fetched::Body { bytes, .. }) => bytes,
+            Ok(Fetched::NotModified) => return Err(refuse("not modified?".to_owned())),
+            Err(e) => return Err(refuse(format!("not available ({e})"))),
+        };
+        let sig = std::str::from_utf8(&sig)
+            .ok()
+            .and_then(|s| minisign_verify::Signature::decode(s).ok())
+            .ok_or_else(|| refuse("not a minisign signature".to_owned()))?;
+        let key = minisign_verify::PublicKey::from_base64(key)
+            .map_err(|e| refuse(format!("public key: {e}")))?;
+        key.verify(bytes, &sig, false).map_err(|e| {
+            refuse(match e {
+                minisign_verify::Error::UnexpectedKeyId => "made with another key".to_owned(),
+                minisign_verify::Error::UnexpectedAlgorithm => {
+                    "legacy (not hashed) signature, not accepted".to_owned()
+                }
+                minisign_verify::Error::InvalidSignature => "does not verify".to_owned(),
+                e => format!("{e}"),
+            })
         })
     }
 

@@ -52,8 +52,10 @@
 //!   [`LiveScreenerBuilder::allow_insecure_http`]; a redirect to such a URL
 //!   likewise, and a redirect from `https` to `http` never
 //!   ([`UpdateError::InsecureHttp`]). [`Source::sha256`] pins the digest of
-//!   the bytes a source must serve, checked before parsing
-//!   ([`UpdateError::Sha256Mismatch`]).
+//!   the bytes a source must serve, and [`Source::minisign`] requires a
+//!   detached minisign (Ed25519) signature of them (`FILE.minisig` beside
+//!   the file), both checked before parsing
+//!   ([`UpdateError::Sha256Mismatch`], [`UpdateError::Signature`]).
 //! * **Guards**, before anything is swapped in: the body is parsed
 //!   completely, in whatever format [`List::from_bytes`](crate::List::from_bytes) detects (OFAC's
 //!   XML and CSV files included; malformed or truncated XML, an HTML error
@@ -178,6 +180,25 @@ impl Location {
     }
 }
 
+impl Location {
+    /// Where the detached minisign signature of this location is: the same
+    /// URL or path with `.minisig` appended to the file name (before a
+    /// URL's query or fragment).
+    pub fn signature(&self) -> Location {
+        match self {
+            Location::Url(u) => {
+                let at = u.find(['?', '#']).unwrap_or(u.len());
+                Location::Url(format!("{}.minisig{}", &u[..at], &u[at..]))
+            }
+            Location::Path(p) => {
+                let mut s = p.clone().into_os_string();
+                s.push(".minisig");
+                Location::Path(PathBuf::from(s))
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -197,6 +218,8 @@ pub struct Source {
     meta: ListMeta,
     locations: Vec<Location>,
     sha256: Option<[u8; 32]>,
+    /// The minisign public key, base64 (validated when set).
+    minisign: Option<String>,
 }
 
 /// File names OFAC publishes the SDN list under, in upper case.
@@ -209,6 +232,7 @@ impl Source {
             meta,
             locations: vec![location],
             sha256: None,
+            minisign: None,
         }
     }
 
@@ -283,6 +307,43 @@ impl Source {
         })?;
         self.sha256 = Some(digest);
         Ok(self)
+    }
+
+    /// Requires a detached [minisign](https://jedisct1.github.io/minisign/)
+    /// (Ed25519) signature by `public_key` (its base64 line, or the whole
+    /// `minisign.pub` file) of the bytes this source serves: the signature
+    /// is fetched from the same location with `.minisig` appended to its
+    /// file name (before any query), and checked before the bytes are
+    /// parsed. A missing or bad signature is refused
+    /// ([`UpdateError::Signature`]) and the last good list keeps serving.
+    /// Only signatures of a hash of the file (minisign's default) are
+    /// accepted, not the legacy mode.
+    ///
+    /// ```
+    /// use walletscreen::update::Source;
+    /// let s = Source::parse("https://mirror.example/sdn_advanced.xml")
+    ///     .minisign("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3")?;
+    /// assert!(s.minisign_key().is_some());
+    /// assert!(Source::parse("x.csv").minisign("not a key").is_err());
+    /// # Ok::<(), walletscreen::update::UpdateError>(())
+    /// ```
+    pub fn minisign(mut self, public_key: &str) -> Result<Source, UpdateError> {
+        let line = public_key
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+            .unwrap_or("");
+        minisign_verify::PublicKey::from_base64(line).map_err(|e| UpdateError::BadPublicKey {
+            reason: format!("{e}"),
+        })?;
+        self.minisign = Some(line.to_owned());
+        Ok(self)
+    }
+
+    /// The minisign public key (base64) required of this source's bytes,
+    /// if any ([`Source::minisign`]).
+    pub fn minisign_key(&self) -> Option<&str> {
+        self.minisign.as_deref()
     }
 
     /// The pinned SHA-256, if any ([`Source::sha256`]).
@@ -429,6 +490,24 @@ pub enum UpdateError {
         expected: String,
         /// The digest of the bytes fetched, hex.
         actual: String,
+    },
+    /// A source requires a minisign signature ([`Source::minisign`]) and
+    /// it is missing, unreadable, by another key, or does not verify;
+    /// nothing was parsed.
+    #[error("{location}: signature {signature}: {reason}; refused")]
+    Signature {
+        /// The URL or path of the list.
+        location: String,
+        /// Where the signature was looked for.
+        signature: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// [`Source::minisign`] was given no minisign public key.
+    #[error("not a minisign public key: {reason}")]
+    BadPublicKey {
+        /// Why.
+        reason: String,
     },
     /// [`Source::sha256`] was given something that is not 64 hex digits.
     #[error("{value:?} is not a SHA-256 (64 hex digits)")]
