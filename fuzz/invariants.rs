@@ -366,7 +366,12 @@ fn ofac_xml(data: &[u8], format: OfacFormat) {
     }
     let list = List::from_bytes_as(data, Format::Ofac(format), meta());
     match (&parsed, &list) {
-        (Ok(f), Ok(l)) => assert_eq!(l.entries().len(), f.entries.len()),
+        (Ok(f), Ok(l)) => {
+            assert_eq!(l.entries().len(), f.entries.len());
+            // The id is the publication's, from its content.
+            assert_eq!(l.meta().id, f.list.id());
+            assert_eq!(l.ofac_origin(), Some((f.format, f.list)));
+        }
         (Ok(f), Err(_)) => assert!(f.check_complete().is_err(), "complete file refused"),
         (Err(_), Ok(_)) => panic!("List loads what ofac::parse_as refuses"),
         (Err(_), Err(_)) => {}

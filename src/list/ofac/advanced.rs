@@ -461,6 +461,68 @@ mod tests {
 "#;
 
     #[test]
+    fn which_list_from_the_sanctions_entries() {
+        use super::super::OfacList;
+        let doc = |lists: &str, entries: &str| {
+            format!(
+                r#"<Sanctions xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML">
+<ReferenceValueSets><ListValues>{lists}</ListValues></ReferenceValueSets>
+<SanctionsEntries>{entries}</SanctionsEntries></Sanctions>"#
+            )
+        };
+        let lists = r#"<List ID="1550">SDN List</List><List ID="91512">Consolidated List</List>"#;
+        let entry = |id: u32, list: u32| {
+            format!(r#"<SanctionsEntry ID="{id}" ProfileID="{id}" ListID="{list}"/>"#)
+        };
+        let cases = [
+            ("no entries: SDN", doc(lists, ""), OfacList::Sdn),
+            (
+                "all SDN",
+                doc(lists, &(entry(1, 1550) + &entry(2, 1550))),
+                OfacList::Sdn,
+            ),
+            (
+                "mostly SDN, a few consolidated",
+                doc(
+                    lists,
+                    &(entry(1, 1550) + &entry(2, 1550) + &entry(3, 91512)),
+                ),
+                OfacList::Sdn,
+            ),
+            (
+                "mostly consolidated",
+                doc(
+                    lists,
+                    &(entry(1, 91512) + &entry(2, 91512) + &entry(3, 1550)),
+                ),
+                OfacList::Consolidated,
+            ),
+            (
+                "a tie: SDN",
+                doc(lists, &(entry(1, 91512) + &entry(2, 1550))),
+                OfacList::Sdn,
+            ),
+            (
+                "unnamed list ids count for nothing",
+                doc("", &(entry(1, 91512) + &entry(2, 91512))),
+                OfacList::Sdn,
+            ),
+            (
+                "the name, not the id, says SDN",
+                doc(
+                    r#"<List ID="7"> sdn list </List><List ID="1550">Other</List>"#,
+                    &(entry(1, 7) + &entry(2, 7) + &entry(3, 1550)),
+                ),
+                OfacList::Sdn,
+            ),
+        ];
+        for (name, xml, want) in cases {
+            let f = parse_any(xml.as_bytes(), None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(f.list, want, "{name}");
+        }
+    }
+
+    #[test]
     fn prefixed_old_namespace_individual() {
         let f = parse_any(DOC.as_bytes(), None).unwrap();
         assert_eq!(f.format, OfacFormat::AdvancedXml);
