@@ -165,8 +165,10 @@ when none (or -) is given, and writes one result per input (empty lines
 included) to standard output, in input order.
 
 lists:
-  --list FILE       also screen against FILE (walletscreen CSV list or plain
-                    text, one address per line); may be repeated
+  --list FILE       also screen against FILE (walletscreen CSV list, plain
+                    text, one address per line, or an OFAC file); may be
+                    repeated. A list with a bundled list's id replaces it (an
+                    OFAC SDN publication is ofac-sdn, whatever its name)
   --fetch URL|PATH  fetch a list (any supported format, detected) and screen
                     against it; it replaces a list with the same id (OFAC's
                     SDN files replace the bundled ofac-sdn); may be repeated.

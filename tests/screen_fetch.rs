@@ -337,3 +337,25 @@ fn fetch_integrity_options() {
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
     }
 }
+
+/// `--list` of a list with the id of a bundled list (an OFAC SDN
+/// publication is `ofac-sdn` whatever its file name) replaces the bundled
+/// list, with or without `--fetch`: no duplicate-id error, one `ofac-sdn`.
+#[test]
+fn list_with_a_bundled_id_replaces_the_bundled_list() {
+    let dir = TempDir::new("list-replaces");
+    let own = dir.file(
+        "mirror-2026.csv",
+        &csv_list("ofac-sdn", &[(GENESIS, "Own entity")]),
+    );
+    let other = dir.file("feed.csv", &feed(3));
+    for extra in [&[][..], &["--fetch", other.as_str()]] {
+        let mut args = vec!["--list", own.as_str()];
+        args.extend_from_slice(extra);
+        let r = run(&args, &input());
+        assert_eq!(r.code, 1, "{extra:?}: {}", r.stderr);
+        // Hydra Market (only in the bundled ofac-sdn) is clear; the genesis
+        // address is a hit of the replacing ofac-sdn.
+        assert_eq!(r.verdicts()[1..], [clear(), hit("ofac-sdn")], "{extra:?}");
+    }
+}

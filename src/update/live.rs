@@ -236,7 +236,9 @@ impl LiveScreenerBuilder {
     }
 
     /// Adds a base list, served beside the sources' lists unless a source
-    /// gives a list with the same id.
+    /// gives a list with the same id. A base list with the id of a bundled
+    /// list replaces that bundled list (e.g. an OFAC SDN publication loaded
+    /// with [`List::from_path`], which is `ofac-sdn` by its content).
     pub fn list(&mut self, list: List) -> &mut Self {
         self.lists.push(list);
         self
@@ -347,7 +349,15 @@ impl LiveScreenerBuilder {
     pub fn build(&self) -> Result<LiveScreener, BuildError> {
         let mut base: Vec<Arc<List>> = Vec::new();
         if self.bundled {
-            base.extend(crate::bundled::lists()?.into_iter().map(Arc::new));
+            // A base list with a bundled list's id replaces it, as in
+            // `ScreenerBuilder::list`.
+            let replaced = |b: &List| self.lists.iter().any(|l| l.meta().id == b.meta().id);
+            base.extend(
+                crate::bundled::lists()?
+                    .into_iter()
+                    .filter(|b| !replaced(b))
+                    .map(Arc::new),
+            );
         }
         base.extend(self.lists.iter().cloned().map(Arc::new));
         let sources = self
