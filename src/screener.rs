@@ -8,7 +8,9 @@ use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
 use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
+use crate::date::Date;
 use crate::error::{BuildError, ParseError};
+use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
 use crate::snapshot::{Decoder, Encoder, SnapshotError};
@@ -313,6 +315,7 @@ pub struct ScreenerBuilder {
     bundled: bool,
     bloom: BloomMode,
     fp_rate: f64,
+    history: History,
 }
 
 impl Default for ScreenerBuilder {
@@ -322,6 +325,7 @@ impl Default for ScreenerBuilder {
             bundled: false,
             bloom: BloomMode::Auto,
             fp_rate: 0.01,
+            history: History::new(),
         }
     }
 }
@@ -339,7 +343,8 @@ impl ScreenerBuilder {
     }
 
     /// Whether to include the lists shipped in the crate (see
-    /// [`crate::bundled`]).
+    /// [`crate::bundled`]), and their listing history
+    /// ([`History::bundled`]) for [`Screener::check_at`].
     pub fn bundled(&mut self, yes: bool) -> &mut Self {
         self.bundled = yes;
         self
@@ -362,7 +367,15 @@ impl ScreenerBuilder {
         self
     }
 
-    /// Compiles the lists.
+    /// Adds listing history for [`Screener::check_at`] (after the bundled
+    /// history, when the bundled lists are included).
+    pub fn history(&mut self, history: History) -> &mut Self {
+        self.history.extend(history);
+        self
+    }
+
+    /// Compiles the lists (and the history's delisted entries, into an
+    /// index of their own).
     pub fn build(&self) -> Result<Screener, BuildError> {
         let bundled = if self.bundled {
             crate::bundled::lists()?
@@ -370,7 +383,17 @@ impl ScreenerBuilder {
             Vec::new()
         };
         let lists: Vec<&List> = bundled.iter().chain(&self.lists).collect();
-        compile(&lists, self.bloom, self.fp_rate)
+        let screener = compile(&lists, self.bloom, self.fp_rate)?;
+        let mut history = if self.bundled {
+            crate::bundled::history()?
+        } else {
+            History::new()
+        };
+        history.extend(self.history.clone());
+        if history.is_empty() {
+            return Ok(screener);
+        }
+        screener.with_history(history)
     }
 }
 
@@ -504,6 +527,8 @@ impl Inner {
 #[derive(Clone)]
 pub struct Screener {
     inner: Arc<Inner>,
+    /// The listing history consulted by [`Screener::check_at`] only.
+    history: Option<Arc<HistoryIndex>>,
 }
 
 impl std::fmt::Debug for Screener {
@@ -513,6 +538,7 @@ impl std::fmt::Debug for Screener {
             .field("keys", &self.inner.index.key_count())
             .field("bloom", &self.inner.bloom.is_some())
             .field("version", &self.inner.version)
+            .field("history", &self.history)
             .finish()
     }
 }
@@ -528,6 +554,169 @@ impl Screener {
     /// system or network access.
     pub fn bundled() -> Result<Screener, BuildError> {
         ScreenerBuilder::new().bundled(true).build()
+    }
+
+    /// The same screener with `history` as its listing history for
+    /// [`Screener::check_at`] (replacing any it had); the compiled lists
+    /// are shared, not copied. A screener read from a compiled file has no
+    /// history until given one.
+    pub fn with_history(&self, history: History) -> Result<Screener, BuildError> {
+        Ok(Screener {
+            inner: Arc::clone(&self.inner),
+            history: Some(Arc::new(HistoryIndex::build(history)?)),
+        })
+    }
+
+    /// The listing history [`Screener::check_at`] consults, if any.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_deref().map(HistoryIndex::history)
+    }
+
+    /// Screens one string as of a date: was it listed on `date`? See
+    /// [`crate::history`] for how a date is answered (conservatively:
+    /// through the day of the first publication without the entry).
+    ///
+    /// A current entry is a hit from its `listed` date on (always, when it
+    /// has none); an entry of the history's delisted records is a hit
+    /// within its listing period, and says when it was delisted. An
+    /// address is clear as of a date before its listing. [`Screener::check`]
+    /// is unchanged: it answers from the current lists only, and never
+    /// reads the history.
+    ///
+    /// ```
+    /// use walletscreen::{Date, Screener};
+    /// let s = Screener::bundled()?;
+    /// let tornado = "0x8589427373D6D84E98730D7795D8f6f8731FDA16"; // delisted 2025-03-21
+    /// assert!(!s.check(tornado).is_hit());
+    /// let v = s.check_at(tornado, Date::new(2024, 1, 1).unwrap());
+    /// let hit = v.hit().expect("listed then");
+    /// assert_eq!(hit.matches[0].delisted.unwrap().by.to_string(), "2025-03-21");
+    /// assert!(!s.check_at(tornado, Date::new(2025, 4, 1).unwrap()).is_hit());
+    /// // Hydra Market, listed 2022-04-05: clear the day before.
+    /// let hydra = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
+    /// assert!(!s.check_at(hydra, Date::new(2022, 4, 4).unwrap()).is_hit());
+    /// assert!(s.check_at(hydra, Date::new(2022, 4, 5).unwrap()).is_hit());
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at(&self, input: &str, date: Date) -> VerdictAt {
+        self.check_at_with(input, date, CheckOptions::default())
+    }
+
+    /// [`Screener::check_at`] with options.
+    pub fn check_at_with(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictAt {
+        let raw = self.check_raw(input, opts);
+        // The history's delisted entries: a second, small index.
+        let past = self.history.as_deref().and_then(|h| {
+            let s = h.screener()?;
+            match s.check_raw(input, opts) {
+                Raw::Hit(key, family, checksum) => Some((h, s, key, family, checksum)),
+                _ => None,
+            }
+        });
+        let (family, checksum) = match (raw, &past) {
+            (Raw::Hit(_, f, c), _) => (f, c),
+            (_, Some((_, _, _, f, c))) => (*f, *c),
+            // Listed nowhere: the plain answer.
+            (Raw::Clear(family, checksum), None) => return VerdictAt::Clear { family, checksum },
+            (Raw::Invalid, None) => {
+                return VerdictAt::Invalid {
+                    reason: self.invalid_reason(input, opts),
+                };
+            }
+        };
+        // Every delisted record this input reaches.
+        let mut past_records: Vec<(&history::HistoryRecord, Match)> = Vec::new();
+        if let Some((h, s, key, _, _)) = &past {
+            for m in s.inner.matches(*key) {
+                if let Some(r) = h.record(&m) {
+                    past_records.push((r, m));
+                }
+            }
+        }
+        let mut out: Vec<DatedMatch> = Vec::new();
+        if let Raw::Hit(key, _, _) = raw {
+            for m in self.inner.matches(key) {
+                if let Some(d) = self.current_at(&m, &past_records, date) {
+                    out.push(d);
+                }
+            }
+        }
+        for (r, m) in past_records {
+            if !r.covers(date) {
+                continue;
+            }
+            out.push(DatedMatch {
+                matched: Match {
+                    entry: Arc::new(r.entry.clone()),
+                    ..m
+                },
+                listed_on: r.listed_on(),
+                listed_after: r.listed_after,
+                delisted: r.delisted,
+            });
+        }
+        if out.is_empty() {
+            return match raw {
+                Raw::Invalid => VerdictAt::Invalid {
+                    reason: self.invalid_reason(input, opts),
+                },
+                _ => VerdictAt::Clear { family, checksum },
+            };
+        }
+        VerdictAt::Hit(HitAt {
+            family,
+            checksum,
+            as_of: date,
+            matches: out,
+            version: Arc::clone(&self.inner.version),
+        })
+    }
+
+    /// A current list's match as of `date`, given the delisted records the
+    /// same input reaches; `None` when it was not listed on that date, or
+    /// when a record of the history reports it instead.
+    fn current_at(
+        &self,
+        m: &Match,
+        past: &[(&history::HistoryRecord, Match)],
+        date: Date,
+    ) -> Option<DatedMatch> {
+        let party = history::party(&m.entry);
+        let same = || {
+            past.iter()
+                .map(|(r, _)| *r)
+                .filter(move |r| *r.list == *m.list && r.party() == party)
+        };
+        // The history's record of this entry on that date is reported
+        // instead: it knows the delisting.
+        if same().any(|r| r.covers(date)) {
+            return None;
+        }
+        let listed_on = m.entry.listed.as_deref().and_then(|d| Date::parse(d).ok());
+        if listed_on.is_some_and(|l| l > date) {
+            return None;
+        }
+        // Delisted by a publication newer than this list and before the
+        // date (a newer list that has it again wins).
+        let as_of = self
+            .inner
+            .lists
+            .iter()
+            .find(|l| *l.meta.id == *m.list)
+            .and_then(|l| l.meta.as_of.as_deref())
+            .and_then(|d| Date::parse(d).ok());
+        let delisted_since = same()
+            .filter_map(|r| r.delisted)
+            .any(|d| as_of.is_some_and(|a| d.by > a) && d.by < date);
+        if delisted_since {
+            return None;
+        }
+        Some(DatedMatch {
+            matched: m.clone(),
+            listed_on,
+            listed_after: None,
+            delisted: None,
+        })
     }
 
     /// Screens one string: no I/O, no allocation unless it is invalid.
@@ -956,6 +1145,7 @@ impl Screener {
                 version,
                 scan: std::sync::OnceLock::new(),
             }),
+            history: None,
         })
     }
 
@@ -1532,6 +1722,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             version,
             scan: std::sync::OnceLock::new(),
         }),
+        history: None,
     })
 }
 
