@@ -471,12 +471,7 @@ impl Serialize for DatedMatch {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         // The fields of `Match`, then the dates.
-        let v = serde_json::to_value(&self.matched).map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(fields) = v {
-            for (k, v) in fields {
-                m.serialize_entry(&k, &v)?;
-            }
-        }
+        self.matched.serialize_fields(&mut m)?;
         m.serialize_entry("listed_on", &self.listed_on)?;
         if self.listed_on.is_none() && self.listed_after.is_some() {
             m.serialize_entry("listed_after", &self.listed_after)?;

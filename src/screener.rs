@@ -125,8 +125,17 @@ pub struct Match {
 
 impl Serialize for Match {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let e = &self.entry;
         let mut m = s.serialize_map(Some(13))?;
+        self.serialize_fields(&mut m)?;
+        m.end()
+    }
+}
+
+impl Match {
+    /// The serialized fields, into a map being written (for
+    /// [`crate::DatedMatch`], which adds its dates).
+    pub(crate) fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        let e = &self.entry;
         m.serialize_entry("list", &*self.list)?;
         m.serialize_entry("category", &self.category)?;
         m.serialize_entry("address", &e.address)?;
@@ -140,7 +149,7 @@ impl Serialize for Match {
         m.serialize_entry("source", &e.source)?;
         m.serialize_entry("line", &e.line)?;
         m.serialize_entry("issue", &e.issue)?;
-        m.end()
+        Ok(())
     }
 }
 
