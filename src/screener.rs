@@ -650,10 +650,15 @@ impl Screener {
                 }
             }
         }
+        // One record per (list, party) on that date: the earliest
+        // delisting (a refresh may record again what a bundled history has).
+        past_records.sort_by_key(|(r, _)| r.delisted.map(|d| d.by));
+        let mut reported: Vec<(&str, Option<&str>)> = Vec::new();
         for (r, m) in past_records {
-            if !r.covers(date) {
+            if !r.covers(date) || reported.contains(&(r.list.as_str(), r.party())) {
                 continue;
             }
+            reported.push((r.list.as_str(), r.party()));
             out.push(DatedMatch {
                 matched: Match {
                     entry: Arc::new(r.entry.clone()),

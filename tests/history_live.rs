@@ -1,0 +1,109 @@
+//! `LiveScreener` extends the listing history: a refresh that removes
+//! entries records them, delisted on the refresh date, and the cache keeps
+//! them across a restart.
+
+mod common;
+
+use common::TempDir;
+use walletscreen::update::CacheStatus;
+use walletscreen::{Category, Date, ListMeta, LiveScreener, Source};
+
+const A: &str = "0x52908400098527886E0F7030069857D2E4169EE7";
+const B: &str = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
+
+fn feed(rows: &[(&str, &str)]) -> String {
+    let mut s = String::from(
+        "# walletscreen-list: v1\n# id: feed\n# category: sanctioned\n# as_of: 2026-01-01\naddress,entity,entity_id,listed\n",
+    );
+    for (address, id) in rows {
+        s.push_str(&format!("{address},Party {id},{id},2020-01-01\n"));
+    }
+    s
+}
+
+#[test]
+fn a_refresh_records_removals_in_the_history_and_the_cache_keeps_them() {
+    let dir = TempDir::new("history-live");
+    let file = dir.path().join("feed.csv");
+    let cache = dir.path().join("cache");
+    let build = || {
+        LiveScreener::builder()
+            .source(Source::path(
+                &file,
+                ListMeta::new("feed", Category::Sanctioned),
+            ))
+            .bundled(false)
+            // Two entries to one is a 50 % shrink: allowed here.
+            .max_shrink(0.5)
+            .cache_dir(&cache)
+            .build()
+            .unwrap()
+    };
+    std::fs::write(&file, feed(&[(A, "1"), (B, "2")])).unwrap();
+    let live = build();
+    live.refresh().unwrap();
+    let today = Date::today_utc();
+    let long_ago = Date::new(2021, 1, 1).unwrap();
+    assert!(live.screener().check_at(A, today).is_hit());
+    assert_eq!(live.screener().history().map_or(0, |h| h.len()), 0);
+
+    // A is delisted.
+    std::fs::write(&file, feed(&[(B, "2")])).unwrap();
+    let report = live.refresh().unwrap();
+    assert_eq!(report.sources[0].removed.len(), 1);
+    let s = live.screener();
+    let history = s.history().expect("a history");
+    assert_eq!(history.len(), 1);
+    let r = &history.records()[0];
+    assert_eq!((r.list.as_str(), r.entry.address.as_str()), ("feed", A));
+    assert_eq!(r.delisted.unwrap().by, today);
+    // Today's check: clear. As of a date it was listed: a hit that says
+    // when it was delisted.
+    assert!(!s.check(A).is_hit());
+    let v = s.check_at(A, long_ago);
+    let hit = v.hit().expect("listed in 2021");
+    assert_eq!(hit.matches.len(), 1);
+    assert_eq!(hit.matches[0].delisted.unwrap().by, today);
+    assert_eq!(
+        hit.matches[0].listed_on,
+        Some(Date::new(2020, 1, 1).unwrap())
+    );
+    let tomorrow = Date::from_days(today.days() + 1).unwrap();
+    assert!(!s.check_at(A, tomorrow).is_hit());
+    // Before its listing: clear.
+    assert!(!s.check_at(A, Date::new(2019, 12, 31).unwrap()).is_hit());
+    // B is untouched.
+    assert!(s.check_at(B, long_ago).is_hit());
+
+    // A restart serves the cache, with the recorded removal.
+    drop(live);
+    let again = build();
+    assert!(
+        matches!(again.cache_status(), CacheStatus::Loaded { .. }),
+        "{:?}",
+        again.cache_status()
+    );
+    let s = again.screener();
+    assert_eq!(s.history().map_or(0, |h| h.len()), 1);
+    assert!(s.check_at(A, long_ago).is_hit());
+    assert!(!s.check(A).is_hit());
+
+    // A refresh that removes nothing keeps the history.
+    again.refresh().unwrap();
+    assert_eq!(again.screener().history().map_or(0, |h| h.len()), 1);
+}
+
+#[test]
+fn the_bundled_history_serves_live_screeners_with_bundled_lists() {
+    let dir = TempDir::new("history-live-bundled");
+    let file = dir.path().join("feed.csv");
+    std::fs::write(&file, feed(&[(B, "2")])).unwrap();
+    let live = LiveScreener::builder()
+        .source(Source::path(&file, ListMeta::new("feed", Category::Custom)))
+        .build()
+        .unwrap();
+    let tornado = "0x8589427373D6D84E98730D7795D8f6f8731FDA16";
+    let s = live.screener();
+    assert!(s.check_at(tornado, Date::new(2024, 1, 1).unwrap()).is_hit());
+    assert!(!s.check_at(tornado, Date::new(2025, 4, 1).unwrap()).is_hit());
+}
