@@ -1745,6 +1745,22 @@ impl Work<'_> {
 
     /// Screens one input as of `date`.
     fn screen_at(&mut self, line: u64, input: &str, date: Date) {
+        // As in `screen`: with --hits-only, the rest are counted by kind.
+        if self.ctx.hits_only {
+            match self.ctx.screener.check_at_kind(input, date, self.ctx.opts) {
+                "clear" => {
+                    self.tally.lines += 1;
+                    self.tally.clear += 1;
+                    return;
+                }
+                "invalid" => {
+                    self.tally.lines += 1;
+                    self.tally.invalid += 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
         let verdict = self.ctx.screener.check_at_with(input, date, self.ctx.opts);
         self.tally.lines += 1;
         match &verdict {

@@ -254,6 +254,14 @@ pub enum Verdict {
 /// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
 const WARM_TABLE_BYTES: usize = 1 << 20;
 
+/// What [`Screener::check_at_raw`] found: [`Raw`] with the dated
+/// matches of a hit.
+enum AtRaw {
+    Clear(Family, Checksum),
+    Hit(Family, Checksum, Vec<DatedMatch>),
+    Invalid,
+}
+
 /// What a check found, in 8 bytes (one register): the out-of-line part
 /// of [`Screener::check_with`] answers this, and the inlined part builds
 /// the [`Verdict`].
@@ -613,29 +621,66 @@ impl Screener {
 
     /// [`Screener::check_at`] with options.
     pub fn check_at_with(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictAt {
-        let raw = self.check_raw(input, opts);
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(family, checksum) => VerdictAt::Clear { family, checksum },
+            AtRaw::Hit(family, checksum, matches) => VerdictAt::Hit(HitAt {
+                family,
+                checksum,
+                as_of: date,
+                matches,
+                version: Arc::clone(&self.inner.version),
+            }),
+            AtRaw::Invalid => VerdictAt::Invalid {
+                reason: self.invalid_reason(input, opts),
+            },
+        }
+    }
+
+    /// The [`VerdictAt::kind`] that [`Screener::check_at_with`] would
+    /// answer, without the reason of an invalid input (as
+    /// [`Screener::check_kind`] does for [`Screener::check_with`]).
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Date, Screener};
+    /// let s = Screener::bundled()?;
+    /// let (o, d) = (CheckOptions::default(), Date::new(2024, 1, 1).unwrap());
+    /// assert_eq!(s.check_at_kind("0x8589427373D6D84E98730D7795D8f6f8731FDA16", d, o), "hit");
+    /// assert_eq!(s.check_at_kind("not an address", d, o), "invalid");
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at_kind(&self, input: &str, date: Date, opts: CheckOptions) -> &'static str {
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(..) => "clear",
+            AtRaw::Hit(..) => "hit",
+            AtRaw::Invalid => "invalid",
+        }
+    }
+
+    /// What [`Screener::check_at_with`] answers, the reason of an invalid
+    /// input aside. The input is keyed once and looked up in both indexes.
+    fn check_at_raw(&self, input: &str, date: Date, opts: CheckOptions) -> AtRaw {
+        let mut scratch = Scratch::new();
+        let keyed = address::key(input, &mut scratch);
+        let Ok(k) = &keyed else {
+            return AtRaw::Invalid;
+        };
+        let raw = self.raw(k, self.lookup(k.tag, k.payload), opts);
         // The history's delisted entries: a second, small index.
         let past = self.history.as_deref().and_then(|h| {
             let s = h.screener()?;
-            match s.check_raw(input, opts) {
-                Raw::Hit(key, family, checksum) => Some((h, s, key, family, checksum)),
-                _ => None,
-            }
+            let key = s.lookup(k.tag, k.payload)?;
+            Some((h, s, key))
         });
         let (family, checksum) = match (raw, &past) {
             (Raw::Hit(_, f, c), _) => (f, c),
-            (_, Some((_, _, _, f, c))) => (*f, *c),
+            (_, Some(_)) => (k.family, self.hit_checksum(k, opts)),
             // Listed nowhere: the plain answer.
-            (Raw::Clear(family, checksum), None) => return VerdictAt::Clear { family, checksum },
-            (Raw::Invalid, None) => {
-                return VerdictAt::Invalid {
-                    reason: self.invalid_reason(input, opts),
-                };
-            }
+            (Raw::Clear(family, checksum), None) => return AtRaw::Clear(family, checksum),
+            (Raw::Invalid, None) => return AtRaw::Invalid,
         };
         // Every delisted record this input reaches.
         let mut past_records: Vec<(&history::HistoryRecord, Match)> = Vec::new();
-        if let Some((h, s, key, _, _)) = &past {
+        if let Some((h, s, key)) = &past {
             for m in s.inner.matches(*key) {
                 if let Some(r) = h.record(&m) {
                     past_records.push((r, m));
@@ -669,21 +714,20 @@ impl Screener {
                 delisted: r.delisted,
             });
         }
-        if out.is_empty() {
-            return match raw {
-                Raw::Invalid => VerdictAt::Invalid {
-                    reason: self.invalid_reason(input, opts),
-                },
-                _ => VerdictAt::Clear { family, checksum },
-            };
+        if !out.is_empty() {
+            return AtRaw::Hit(family, checksum, out);
         }
-        VerdictAt::Hit(HitAt {
-            family,
-            checksum,
-            as_of: date,
-            matches: out,
-            version: Arc::clone(&self.inner.version),
-        })
+        // Not listed on that date: what an unlisted input would be.
+        match raw {
+            Raw::Clear(family, checksum) => AtRaw::Clear(family, checksum),
+            Raw::Invalid => AtRaw::Invalid,
+            Raw::Hit(..) if k.family == Family::Opaque => AtRaw::Invalid,
+            Raw::Hit(..) if opts.verify_checksum => match address::parse_keyed(k) {
+                Ok(a) => AtRaw::Clear(k.family, a.checksum),
+                Err(_) => AtRaw::Invalid,
+            },
+            Raw::Hit(..) => AtRaw::Clear(k.family, Checksum::NotChecked),
+        }
     }
 
     /// A current list's match as of `date`, given the delisted records the
