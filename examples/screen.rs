@@ -6,6 +6,7 @@
 //!     [--compiled FILE | --write-compiled FILE]
 //!     [--format jsonl|csv|text] [--hits-only] [--fast]
 //!     [--column NAME|INDEX [--delimiter C] [--header auto|yes|no] | --field NAME | --scan]
+//!     [--as-of YYYY-MM-DD | --date-column NAME|INDEX | --date-field NAME]
 //!     [--threads N] [--max-line BYTES] [FILE|-]...
 //! ```
 //!
@@ -96,6 +97,23 @@
 //!     `file,line,column,input,verdict,list,category,entity,entity_id,
 //!     programs,listed,address,via,family,checksum,reason`; `programs` are
 //!     joined with `;`; `column` is empty except for `--scan`.
+//! * **As of a date** (listing history, [`walletscreen::Screener::check_at`]):
+//!   `--as-of YYYY-MM-DD` screens every input as of that date;
+//!   `--date-column NAME|INDEX` (with `--column`) or `--date-field NAME`
+//!   (with `--field`, a JSON string) screens each record as of its own date,
+//!   a `YYYY-MM-DD` date or an RFC 3339 timestamp (its UTC date). The three
+//!   exclude each other and `--scan`. A record whose date is missing, not a
+//!   string, or not a valid date is a bad line (`invalid` with the reason,
+//!   noted on stderr), never screened and never `clear`. A screener read
+//!   with `--compiled` that holds `ofac-sdn` gets the bundled history. The
+//!   outputs say the date and, per match, the dates: text `HIT` detail
+//!   `as of DATE: MATCHES` with ` delisted_on DATE (after DATE)` for an
+//!   entry delisted since (and ` listed after DATE` where OFAC's date is
+//!   unknown), `CLEAR` detail `FAMILY (as of DATE)`; jsonl `as_of` per
+//!   record and `listed_on`, `delisted_on` (and `listed_after`,
+//!   `delisted_after` when known) per match; csv four more columns,
+//!   `as_of,listed_on,delisted_on,delisted_after`. Without these options
+//!   the outputs are as above, unchanged.
 //! * **Free-text scan** (`--scan`): every line of every `FILE` is searched
 //!   with [`walletscreen::Screener::scan`] for listed addresses (whole
 //!   tokens, any case where the format ignores case, `0x` and CashAddr

@@ -107,3 +107,62 @@ fn the_bundled_history_serves_live_screeners_with_bundled_lists() {
     assert!(s.check_at(tornado, Date::new(2024, 1, 1).unwrap()).is_hit());
     assert!(!s.check_at(tornado, Date::new(2025, 4, 1).unwrap()).is_hit());
 }
+
+#[test]
+fn a_cache_whose_recorded_history_does_not_read_is_ignored() {
+    let dir = TempDir::new("history-live-bad");
+    let file = dir.path().join("feed.csv");
+    let cache = dir.path().join("cache");
+    let build = || {
+        LiveScreener::builder()
+            .source(Source::path(
+                &file,
+                ListMeta::new("feed", Category::Sanctioned),
+            ))
+            .bundled(false)
+            .max_shrink(0.5)
+            .cache_dir(&cache)
+            .build()
+            .unwrap()
+    };
+    std::fs::write(&file, feed(&[(A, "1"), (B, "2")])).unwrap();
+    let live = build();
+    live.refresh().unwrap();
+    std::fs::write(&file, feed(&[(B, "2")])).unwrap();
+    let path = live
+        .refresh()
+        .unwrap()
+        .cache_written
+        .expect("cache written");
+    let mut snap = walletscreen::Snapshot::read_file(&path).unwrap();
+    // (name, attribute value, loads?)
+    let cases = [
+        ("not JSON", "{", false),
+        (
+            "bad date",
+            r#"[{"list":"feed","category":"sanctioned","address":"x","chain":null,"tickers":[],"entity":null,"entity_id":null,"programs":[],"listed":null,"source":null,"delisted_after":null,"delisted_by":"2025-02-30"}]"#,
+            false,
+        ),
+        (
+            "bad category",
+            r#"[{"list":"feed","category":"evil","address":"x","chain":null,"tickers":[],"entity":null,"entity_id":null,"programs":[],"listed":null,"source":null,"delisted_after":null,"delisted_by":"2025-02-28"}]"#,
+            false,
+        ),
+        ("empty", "[]", true),
+    ];
+    for (name, value, loads) in cases {
+        snap.attributes
+            .insert("walletscreen.update.history".to_owned(), value.to_owned());
+        snap.write_file(&path).unwrap();
+        let again = build();
+        assert_eq!(
+            matches!(again.cache_status(), CacheStatus::Loaded { .. }),
+            loads,
+            "{name}: {:?}",
+            again.cache_status()
+        );
+        if let CacheStatus::Ignored { error, .. } = again.cache_status() {
+            assert!(error.to_string().contains("history"), "{name}: {error}");
+        }
+    }
+}
