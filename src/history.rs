@@ -54,6 +54,12 @@
 //! more than an old current list. An entry delisted and listed again has
 //! one record per closed period; the current list gives the open one.
 //!
+//! OFAC's `listed` date is the date of the entry's listing event in the
+//! publication it comes from: a party designated again (Tornado Cash,
+//! 2022-08-08, re-designated 2022-11-08) carries the later date, and the
+//! bundled history leaves such a date out where it would clear a date the
+//! party was sanctioned on (`lists/README.md`).
+//!
 //! Entries are keyed on (address, party): an address is compared with the
 //! crate's keys (case-insensitively where its family is, equivalent
 //! encodings included), and the party is the `entity_id`, or the `entity`

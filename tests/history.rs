@@ -467,3 +467,34 @@ fn a_history_round_trips_through_its_file() {
         );
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Any day prints and parses back to itself, and a timestamp at any
+    /// time of that day in UTC has that date.
+    #[test]
+    fn dates_round_trip(days in -719_162i64..2_932_896, secs in 0u32..86_400) {
+        let d = Date::from_days(days).unwrap();
+        proptest::prop_assert_eq!(Date::parse(&d.to_string()), Ok(d));
+        let ts = format!("{d}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60);
+        proptest::prop_assert_eq!(Date::from_timestamp(&ts), Ok(d));
+    }
+
+    /// As of any date from 2015 to 2030: Tornado Cash is a hit exactly up to
+    /// the day of the first publication without it, Hydra Market exactly
+    /// from its listing date on.
+    #[test]
+    fn as_of_answers_are_intervals(days in 16_436i64..22_281) {
+        let date = Date::from_days(days).unwrap();
+        let s = bundled();
+        let tornado = s.check_at("0x8589427373D6D84E98730D7795D8f6f8731FDA16", date);
+        proptest::prop_assert_eq!(tornado.is_hit(), date <= d("2025-03-21"));
+        let hydra = s.check_at("123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX", date);
+        proptest::prop_assert_eq!(hydra.is_hit(), date >= d("2022-04-05"));
+    }
+}
