@@ -697,13 +697,21 @@ impl Screener {
         }
         // One record per (list, party) on that date: the earliest
         // delisting (a refresh may record again what a bundled history has).
+        // A party listed on that date by a current entry needs no record.
         past_records.sort_by_key(|(r, _)| r.delisted.map(|d| d.by));
-        let mut reported: Vec<(&str, Option<&str>)> = Vec::new();
+        let mut reported: Vec<(String, Option<String>)> = out
+            .iter()
+            .map(|d| {
+                let party = history::party(&d.matched.entry).map(str::to_owned);
+                (d.matched.list.to_string(), party)
+            })
+            .collect();
         for (r, m) in past_records {
-            if !r.covers(date) || reported.contains(&(r.list.as_str(), r.party())) {
+            let who = (r.list.clone(), r.party().map(str::to_owned));
+            if !r.covers(date) || reported.contains(&who) {
                 continue;
             }
-            reported.push((r.list.as_str(), r.party()));
+            reported.push(who);
             out.push(DatedMatch {
                 matched: Match {
                     entry: Arc::new(r.entry.clone()),
@@ -740,10 +748,15 @@ impl Screener {
         date: Date,
     ) -> Option<DatedMatch> {
         let party = history::party(&m.entry);
+        // Records of this very entry: same list, same party, same address
+        // (not one reached through another spelling, e.g. a look-alike a
+        // later publication corrected).
         let same = || {
-            past.iter()
-                .map(|(r, _)| *r)
-                .filter(move |r| *r.list == *m.list && r.party() == party)
+            past.iter().map(|(r, _)| *r).filter(move |r| {
+                *r.list == *m.list
+                    && r.party() == party
+                    && same_address(&r.entry.address, &m.entry.address)
+            })
         };
         // The history's record of this entry on that date is reported
         // instead: it knows the delisting.
@@ -1268,6 +1281,19 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether two listed spellings are one address: the same key (any case
+/// where the format ignores case, whitespace, URI wrapping).
+fn same_address(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (mut sa, mut sb) = (Scratch::new(), Scratch::new());
+    match (address::key(a, &mut sa), address::key(b, &mut sb)) {
+        (Ok(x), Ok(y)) => x.tag == y.tag && x.payload == y.payload,
+        _ => false,
     }
 }
 

@@ -385,6 +385,37 @@ fn current_lists_and_history_combine_by_rule() {
 }
 
 #[test]
+fn a_record_reached_through_another_spelling_never_clears_a_current_entry() {
+    // The history holds ISIL-K's Monero address in its look-alike spelling,
+    // delisted on 2026-03-01 by a publication newer than the current list,
+    // which holds the corrected spelling (same party): the corrected
+    // address stays a hit after that date, and before it the party is
+    // reported once.
+    const TYPO: &str = "45ezvPejNsKYntjhyyeb7fbfzilsxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo";
+    const FIXED: &str = "45ezvPejNsKYntjhyyeb7fbfzi1sxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo";
+    let mut meta = ListMeta::new("blocklist", Category::Custom);
+    meta.as_of = Some("2026-02-01".to_owned());
+    let s = Screener::builder()
+        .list(List::from_entries(
+            meta,
+            [entry(FIXED, "18647", Some("2015-09-29"))],
+        ))
+        .history(History::from_records(vec![record(
+            entry(TYPO, "18647", Some("2015-09-29")),
+            None,
+            "2026-03-01",
+        )]))
+        .build()
+        .unwrap();
+    for (date, matches) in [("2016-01-01", 1), ("2026-02-15", 1), ("2026-06-01", 1)] {
+        let v = s.check_at(FIXED, d(date));
+        let hit = v.hit().unwrap_or_else(|| panic!("{date}: {v:?}"));
+        assert_eq!(hit.matches.len(), matches, "{date}: {hit:?}");
+        assert_eq!(hit.matches[0].matched.entry.address, FIXED, "{date}");
+    }
+}
+
+#[test]
 fn history_files_with_bad_dates_are_refused_with_their_line() {
     let head = "# walletscreen-list: v1\n# id: h\naddress,entity_id,listed,listed_after,listed_by,delisted_after,delisted_by\n";
     let cases: &[(&str, &str, Option<usize>)] = &[

@@ -166,3 +166,40 @@ fn a_cache_whose_recorded_history_does_not_read_is_ignored() {
         }
     }
 }
+
+/// ISIL Khorasan's Monero address as OFAC listed it until 2026 (a
+/// look-alike `l` that no Monero address has) and as corrected.
+const XMR_TYPO: &str = "45ezvPejNsKYntjhyyeb7fbfzilsxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo";
+const XMR_FIXED: &str = "45ezvPejNsKYntjhyyeb7fbfzi1sxYQozc5Ffseh8jPGW4JZQQVXykNTfK5uGFiij7Hp3qPv3T5HCR7F3Fnmz2mzE1aKQwo";
+
+#[test]
+fn a_corrected_spelling_is_not_recorded_as_a_removal() {
+    let dir = TempDir::new("history-live-typo");
+    let file = dir.path().join("feed.csv");
+    let live = LiveScreener::builder()
+        .source(Source::path(
+            &file,
+            ListMeta::new("feed", Category::Sanctioned),
+        ))
+        .bundled(false)
+        .build()
+        .unwrap();
+    // (name, rows: the new list, removals recorded after it)
+    let cases: [(&str, Vec<(&str, &str)>, usize); 3] = [
+        ("first", vec![(XMR_TYPO, "18647"), (B, "2")], 0),
+        ("corrected", vec![(XMR_FIXED, "18647"), (B, "2")], 0),
+        ("another party", vec![(XMR_TYPO, "99"), (B, "2")], 1),
+    ];
+    for (name, rows, recorded) in cases {
+        std::fs::write(&file, feed(&rows)).unwrap();
+        live.refresh().unwrap();
+        let s = live.screener();
+        assert_eq!(s.history().map_or(0, |h| h.len()), recorded, "{name}");
+    }
+    // The corrected address stays a hit as of any date from its listing on.
+    let s = live.screener();
+    for date in ["2020-01-01", "2030-01-01"] {
+        let d: Date = date.parse().unwrap();
+        assert!(s.check_at(XMR_TYPO, d).is_hit(), "{date}");
+    }
+}

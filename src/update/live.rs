@@ -997,8 +997,45 @@ fn record_removals(history: &mut History, old: &List, new: &List, verified: Opti
                 .and_then(|d| Date::parse(d).ok())
         })
         .filter(|a| *a <= today);
-    for e in old.entries() {
-        if kept.contains(&(diff_key(e), crate::history::party(e))) {
+    let candidates: Vec<&Entry> = old
+        .entries()
+        .iter()
+        .filter(|e| !kept.contains(&(diff_key(e), crate::history::party(e))))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // An old spelling that a new entry of the same party reaches through the
+    // crate's keys is the same entry, not a removal: a look-alike character
+    // the publisher corrected (indexed on the old, flagged side), another
+    // encoding of the same address.
+    let mut reached = vec![false; candidates.len()];
+    let old_side = List::from_entries(
+        crate::list::ListMeta::new("old", Category::Custom),
+        candidates.iter().enumerate().map(|(i, e)| {
+            let mut e = Entry::clone(e);
+            e.line = i + 1;
+            e
+        }),
+    );
+    if let Ok(s) = ScreenerBuilder::new().list(old_side).build() {
+        for n in new.entries() {
+            let Some(hit) = s.check(&n.address).hit().cloned() else {
+                continue;
+            };
+            for m in hit.matches() {
+                let i = m.entry.line.saturating_sub(1);
+                if candidates
+                    .get(i)
+                    .is_some_and(|c| crate::history::party(c) == crate::history::party(n))
+                {
+                    reached[i] = true;
+                }
+            }
+        }
+    }
+    for (e, reached) in candidates.into_iter().zip(reached) {
+        if reached {
             continue;
         }
         history.push(HistoryRecord {
