@@ -49,10 +49,14 @@
 //! A current entry whose listing date is after the date asked is not
 //! listed on it (an address is clear before its designation). A current
 //! entry is also not listed on a date when the history holds a delisting
-//! of the same entry (same list, same entity) by a publication newer than
-//! the current list (`as_of`) and before that date: the history knows
-//! more than an old current list. An entry delisted and listed again has
-//! one record per closed period; the current list gives the open one.
+//! of the same entry (same list, same entity, same address up to
+//! spelling) by a publication newer than the current list (`as_of`) and
+//! before that date: the history knows more than an old current list. A
+//! record reached only through another spelling (a look-alike the
+//! publisher corrected) never hides a current entry, and a party that a
+//! current entry reports on that date is not reported again from the
+//! history. An entry delisted and listed again has one record per closed
+//! period; the current list gives the open one.
 //!
 //! OFAC's `listed` date is the date of the entry's listing event in the
 //! publication it comes from: a party designated again (Tornado Cash,
