@@ -511,6 +511,24 @@ pub struct HitAt {
 
 /// The answer to one query as of a date
 /// ([`Screener::check_at`](crate::Screener::check_at)).
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::{Date, Screener, VerdictAt};
+/// let s = Screener::bundled()?;
+/// // FAYZIMATOV's XBT address: last published 2026-08-08, gone on 2026-09-30.
+/// match s.check_at("17a5bpKvEp1j1Trs4qTbcNZrby53JbaS9C", Date::new(2026, 8, 1).unwrap()) {
+///     VerdictAt::Hit(hit) => {
+///         let m = &hit.matches[0];
+///         assert_eq!(m.listed_on, Some(Date::new(2021, 7, 28).unwrap()));
+///         let d = m.delisted.expect("delisted since");
+///         assert_eq!((d.after, d.by), (Date::new(2026, 8, 8), Date::new(2026, 9, 30).unwrap()));
+///     }
+///     other => panic!("expected a hit, got {other:?}"),
+/// }
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum VerdictAt {

@@ -569,6 +569,8 @@ impl Screener {
     /// The screener over the bundled lists (OFAC SDN digital-currency
     /// addresses and FBI DPRK attributions), embedded in the binary: no file
     /// system or network access.
+    /// It carries the bundled listing history ([`History::bundled`]) for
+    /// [`Screener::check_at`]; [`Screener::check`] never reads it.
     pub fn bundled() -> Result<Screener, BuildError> {
         ScreenerBuilder::new().bundled(true).build()
     }
