@@ -529,3 +529,44 @@ proptest::proptest! {
         proptest::prop_assert_eq!(hydra.is_hit(), date >= d("2022-04-05"));
     }
 }
+
+#[test]
+fn check_is_unchanged_by_the_history() {
+    // The bundled screener (with its history) and the same lists compiled
+    // without any give the same verdict to every address the history or
+    // the lists hold, in every spelling check accepts: delisted entries
+    // never hit today.
+    let with = bundled();
+    let mut b = Screener::builder();
+    for l in walletscreen::bundled::lists().unwrap() {
+        b.list(l);
+    }
+    let without = b.build().unwrap();
+    assert!(without.history().is_none());
+    assert!(with.history().is_some());
+    let h = History::bundled().unwrap();
+    let addresses: Vec<String> = h
+        .records()
+        .iter()
+        .map(|r| r.entry.address.clone())
+        .chain(with.entries().map(|(_, e)| e.address))
+        .flat_map(|a| [a.to_lowercase(), a.to_uppercase(), a])
+        .collect();
+    let mut delisted_hits = BTreeSet::new();
+    for a in &addresses {
+        assert_eq!(with.check(a), without.check(a), "{a}");
+        assert_eq!(
+            with.check_kind(a, Default::default()),
+            without.check_kind(a, Default::default())
+        );
+        if h.delisted().any(|r| r.entry.address == *a) && with.check(a).is_hit() {
+            delisted_hits.insert(a.clone());
+        }
+    }
+    // With the 2026-08-08 list, FAYZIMATOV is still listed today; with the
+    // 2026-09-30 list nothing delisted is.
+    assert!(
+        delisted_hits.iter().all(|a| a == FAYZIMATOV),
+        "{delisted_hits:?}"
+    );
+}
