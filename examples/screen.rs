@@ -207,6 +207,7 @@ input:
                     line and column
   --max-line BYTES  longer lines are reported as bad and skipped (default
                     1048576)
+  --threads N       worker threads (default: number of CPUs)
 
 as of a date (listing history: was it listed on that date?):
   --as-of DATE      screen every input as of DATE (YYYY-MM-DD)
@@ -217,7 +218,6 @@ as of a date (listing history: was it listed on that date?):
                     A missing or bad date makes the line bad (INVALID, noted
                     on standard error), never clear. Hits carry listed_on
                     and, for a delisted entry, delisted_on.
-  --threads N       worker threads (default: number of CPUs)
 
 output:
   --format FORMAT   text (default): LINE<TAB>HIT|CLEAR|INVALID<TAB>INPUT<TAB>DETAIL
