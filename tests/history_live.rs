@@ -185,7 +185,8 @@ fn a_corrected_spelling_is_not_recorded_as_a_removal() {
         .build()
         .unwrap();
     // (name, rows: the new list, removals recorded after it)
-    let cases: [(&str, Vec<(&str, &str)>, usize); 3] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, usize);
+    let cases: [Case; 3] = [
         ("first", vec![(XMR_TYPO, "18647"), (B, "2")], 0),
         ("corrected", vec![(XMR_FIXED, "18647"), (B, "2")], 0),
         ("another party", vec![(XMR_TYPO, "99"), (B, "2")], 1),
