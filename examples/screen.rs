@@ -108,9 +108,10 @@
 //!   with `--compiled` that holds `ofac-sdn` gets the bundled history. The
 //!   outputs say the date and, per match, the dates: text `HIT` detail
 //!   `as of DATE: MATCHES` with ` delisted_on DATE (after DATE)` for an
-//!   entry delisted since (and ` listed after DATE` where OFAC's date is
-//!   unknown), `CLEAR` detail `FAMILY (as of DATE)`; jsonl `as_of` per
-//!   record and `listed_on`, `delisted_on` (and `listed_after`,
+//!   entry delisted since (and ` listed after DATE`, ` first seen DATE`
+//!   where OFAC's date is unknown), `CLEAR` detail `FAMILY (as of DATE)`; jsonl `as_of` per
+//!   record and `listed_on`, `delisted_on` (and, where OFAC's listing
+//!   date is unknown, the bounds `listed_after`/`listed_by`, and
 //!   `delisted_after` when known) per match; csv four more columns,
 //!   `as_of,listed_on,delisted_on,delisted_after`. Without these options
 //!   the outputs are as above, unchanged.
@@ -2083,8 +2084,8 @@ fn text_matches(matches: &[Match]) -> String {
         .join("; ")
 }
 
-/// [`text_matches`] with the dates: ` listed after DATE` when OFAC's
-/// listing date is unknown, ` delisted_on DATE (after DATE)` for an entry
+/// [`text_matches`] with the dates: ` listed after DATE` / ` first seen
+/// DATE` (the publication bounds) when OFAC's listing date is unknown, ` delisted_on DATE (after DATE)` for an entry
 /// delisted since.
 fn text_dated_matches(matches: &[DatedMatch]) -> String {
     matches
@@ -2095,6 +2096,11 @@ fn text_dated_matches(matches: &[DatedMatch]) -> String {
                 && let Some(after) = m.listed_after
             {
                 s.push_str(&format!(" listed after {after}"));
+            }
+            if m.listed_on.is_none()
+                && let Some(by) = m.listed_by
+            {
+                s.push_str(&format!(" first seen {by}"));
             }
             if let Some(d) = m.delisted {
                 s.push_str(&format!(" delisted_on {}", d.by));

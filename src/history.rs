@@ -472,6 +472,9 @@ pub struct DatedMatch {
     /// When the listing date is not known: the last publication without
     /// the entry (it was listed after this day).
     pub listed_after: Option<Date>,
+    /// When the listing date is not known: the first publication seen with
+    /// the entry (it was listed by this day; a bound, not the date).
+    pub listed_by: Option<Date>,
     /// When the entry was delisted, for an entry no longer listed (a
     /// delisting after the date asked about).
     pub delisted: Option<Delisting>,
@@ -485,6 +488,9 @@ impl Serialize for DatedMatch {
         m.serialize_entry("listed_on", &self.listed_on)?;
         if self.listed_on.is_none() && self.listed_after.is_some() {
             m.serialize_entry("listed_after", &self.listed_after)?;
+        }
+        if self.listed_on.is_none() && self.listed_by.is_some() {
+            m.serialize_entry("listed_by", &self.listed_by)?;
         }
         m.serialize_entry("delisted_on", &self.delisted.map(|d| d.by))?;
         if let Some(after) = self.delisted.and_then(|d| d.after) {

@@ -721,6 +721,7 @@ impl Screener {
                 },
                 listed_on: r.listed_on(),
                 listed_after: r.listed_after,
+                listed_by: r.listed_by,
                 delisted: r.delisted,
             });
         }
@@ -788,6 +789,7 @@ impl Screener {
             matched: m.clone(),
             listed_on,
             listed_after: None,
+            listed_by: None,
             delisted: None,
         })
     }

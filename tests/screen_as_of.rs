@@ -50,6 +50,10 @@ fn as_of_screens_the_whole_run_as_of_one_date() {
     assert_eq!(m["entity"], "TORNADO CASH");
     assert_eq!(m["delisted_on"], "2025-03-21");
     assert_eq!(m["delisted_after"], "2025-03-04");
+    // OFAC's listing date is not in the history (lists/README.md): the bound
+    // is the first publication seen.
+    assert!(m["listed_on"].is_null());
+    assert_eq!(m["listed_by"], "2024-05-28");
 }
 
 #[test]
