@@ -6,6 +6,7 @@
 //!     [--compiled FILE | --write-compiled FILE]
 //!     [--format jsonl|csv|text] [--hits-only] [--fast]
 //!     [--column NAME|INDEX [--delimiter C] [--header auto|yes|no] | --field NAME | --scan]
+//!     [--as-of YYYY-MM-DD | --date-column NAME|INDEX | --date-field NAME]
 //!     [--threads N] [--max-line BYTES] [FILE|-]...
 //! ```
 //!
@@ -103,6 +104,24 @@
 //!     `file,line,column,input,verdict,list,category,entity,entity_id,
 //!     programs,listed,address,via,family,checksum,reason`; `programs` are
 //!     joined with `;`; `column` is empty except for `--scan`.
+//! * **As of a date** (listing history, [`walletscreen::Screener::check_at`]):
+//!   `--as-of YYYY-MM-DD` screens every input as of that date;
+//!   `--date-column NAME|INDEX` (with `--column`) or `--date-field NAME`
+//!   (with `--field`, a JSON string) screens each record as of its own date,
+//!   a `YYYY-MM-DD` date or an RFC 3339 timestamp (its UTC date). The three
+//!   exclude each other and `--scan`. A record whose date is missing, not a
+//!   string, or not a valid date is a bad line (`invalid` with the reason,
+//!   noted on stderr), never screened and never `clear`. A screener read
+//!   with `--compiled` that holds `ofac-sdn` gets the bundled history. The
+//!   outputs say the date and, per match, the dates: text `HIT` detail
+//!   `as of DATE: MATCHES` with ` delisted_on DATE (after DATE)` for an
+//!   entry delisted since (and ` listed after DATE`, ` first seen DATE`
+//!   where OFAC's date is unknown), `CLEAR` detail `FAMILY (as of DATE)`; jsonl `as_of` per
+//!   record and `listed_on`, `delisted_on` (and, where OFAC's listing
+//!   date is unknown, the bounds `listed_after`/`listed_by`, and
+//!   `delisted_after` when known) per match; csv four more columns,
+//!   `as_of,listed_on,delisted_on,delisted_after`. Without these options
+//!   the outputs are as above, unchanged.
 //! * **Free-text scan** (`--scan`): every line of every `FILE` is searched
 //!   with [`walletscreen::Screener::scan`] for listed addresses (whole
 //!   tokens, any case where the format ignores case, `0x` and CashAddr
@@ -146,8 +165,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use walletscreen::update::CacheStatus;
 use walletscreen::{
-    CheckOptions, Checksum, Family, List, LiveScreener, LoadError, Match, Screener, Source,
-    Verdict, Version,
+    CheckOptions, Checksum, Date, DatedMatch, Family, History, List, LiveScreener, LoadError,
+    Match, Screener, Source, Verdict, VerdictAt, Version,
 };
 
 const USAGE: &str = "\
@@ -156,6 +175,7 @@ usage: screen [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled
               [--format jsonl|csv|text] [--hits-only] [--fast]
               [--column NAME|INDEX [--delimiter C] [--header auto|yes|no]
                | --field NAME | --scan]
+              [--as-of YYYY-MM-DD | --date-column NAME|INDEX | --date-field NAME]
               [--threads N] [--max-line BYTES] [FILE|-]...
 
 Screens wallet addresses, one per line (or one per CSV record or JSON line),
@@ -209,6 +229,16 @@ input:
   --max-line BYTES  longer lines are reported as bad and skipped (default
                     1048576)
   --threads N       worker threads (default: number of CPUs)
+
+as of a date (listing history: was it listed on that date?):
+  --as-of DATE      screen every input as of DATE (YYYY-MM-DD)
+  --date-column NAME|INDEX  with --column: screen each record as of the
+                    date in this column (YYYY-MM-DD or an RFC 3339
+                    timestamp, taken in UTC)
+  --date-field NAME with --field: the same, from this JSON string field
+                    A missing or bad date makes the line bad (INVALID, noted
+                    on standard error), never clear. Hits carry listed_on
+                    and, for a delisted entry, delisted_on.
 
 output:
   --format FORMAT   text (default): LINE<TAB>HIT|CLEAR|INVALID<TAB>INPUT<TAB>DETAIL
@@ -282,6 +312,19 @@ struct Args {
     /// `--max-list-age`: days; `None` is `off`.
     max_list_age: Option<u64>,
     inputs: Vec<String>,
+    /// `--as-of`.
+    as_of: Option<Date>,
+    /// `--date-column`.
+    date_column: Option<Column>,
+    /// `--date-field`.
+    date_field: Option<String>,
+}
+
+impl Args {
+    /// Inputs are screened as of a date.
+    fn dated(&self) -> bool {
+        self.as_of.is_some() || self.date_column.is_some() || self.date_field.is_some()
+    }
 }
 
 /// What the command line asks for.
@@ -367,6 +410,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         max_line: MAX_LINE,
         max_list_age: Some(MAX_LIST_AGE_DAYS),
         inputs: Vec::new(),
+        as_of: None,
+        date_column: None,
+        date_field: None,
     };
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -411,6 +457,18 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "--delimiter" => parsed.delimiter = Some(parse_delimiter(&value("--delimiter")?)?),
             "--header" => parsed.header = Some(parse_header(&value("--header")?)?),
             "--field" => parsed.field = Some(value("--field")?),
+            "--as-of" => {
+                let v = value("--as-of")?;
+                parsed.as_of =
+                    Some(Date::parse(&v).map_err(|e| format!("bad --as-of value: {e}"))?);
+            }
+            "--date-column" => {
+                parsed.date_column = Some(
+                    parse_column(&value("--date-column")?)
+                        .map_err(|e| e.replace("--column", "--date-column"))?,
+                );
+            }
+            "--date-field" => parsed.date_field = Some(value("--date-field")?),
             "--threads" => parsed.threads = parse_count("--threads", &value("--threads")?)?,
             "--max-line" => parsed.max_line = parse_count("--max-line", &value("--max-line")?)?,
             "--max-list-age" => {
@@ -466,6 +524,29 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }
     if matches!(parsed.column, Some(Column::Name(_))) && parsed.header == Some(Header::No) {
         return Err("--column NAME needs a header row (--header no excludes it)".to_owned());
+    }
+    let dates = [
+        parsed.as_of.is_some(),
+        parsed.date_column.is_some(),
+        parsed.date_field.is_some(),
+    ];
+    if dates.iter().filter(|&&d| d).count() > 1 {
+        return Err("--as-of, --date-column and --date-field exclude each other".to_owned());
+    }
+    if parsed.scan && parsed.dated() {
+        return Err(
+            "--scan screens today's lists only (no --as-of, --date-column, --date-field)"
+                .to_owned(),
+        );
+    }
+    if parsed.date_column.is_some() && parsed.column.is_none() {
+        return Err("--date-column needs --column".to_owned());
+    }
+    if parsed.date_field.is_some() && parsed.field.is_none() {
+        return Err("--date-field needs --field".to_owned());
+    }
+    if matches!(parsed.date_column, Some(Column::Name(_))) && parsed.header == Some(Header::No) {
+        return Err("--date-column NAME needs a header row (--header no excludes it)".to_owned());
     }
     Ok(Command::Screen(Box::new(parsed)))
 }
@@ -563,6 +644,13 @@ fn run(args: Args) -> u8 {
     let args = Arc::new(args);
     let log = Log::new(progress_bar(&args.inputs));
     let failed = Arc::new(AtomicBool::new(false));
+    let screener = match with_history(screener, &args) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("screen: {msg}");
+            return EXIT_ERROR;
+        }
+    };
     let ctx = Arc::new(Ctx {
         screener,
         opts: CheckOptions {
@@ -571,6 +659,9 @@ fn run(args: Args) -> u8 {
         format: args.format,
         hits_only: args.hits_only || args.scan,
         field: args.field.clone(),
+        as_of: args.as_of,
+        date_field: args.date_field.clone(),
+        dated: args.dated(),
     });
 
     // Buffers circulate: pool → reader → workers → writer → pool. The pool
@@ -616,8 +707,13 @@ fn run(args: Args) -> u8 {
     let mut tally = Tally::default();
     let mut notes = 0usize;
     let mut write_failed = false;
+    let header = if args.dated() {
+        CSV_HEADER_DATED
+    } else {
+        CSV_HEADER
+    };
     if args.format == Format::Csv
-        && let Err(e) = out.write_all(CSV_HEADER.as_bytes())
+        && let Err(e) = out.write_all(header.as_bytes())
     {
         write_failed = true;
         report_write_error(&e);
@@ -917,6 +1013,21 @@ fn fetch_screener(args: &Args) -> Result<Screener, String> {
     Ok(live.screener())
 }
 
+/// For screening as of a date: a screener without a listing history (read
+/// from `--compiled`) that holds the `ofac-sdn` list gets the bundled one.
+fn with_history(screener: Screener, args: &Args) -> Result<Screener, String> {
+    if !args.dated()
+        || screener.history().is_some()
+        || !screener.lists().iter().any(|l| l.meta.id == "ofac-sdn")
+    {
+        return Ok(screener);
+    }
+    let history = History::bundled().map_err(|e| format!("the bundled history: {e}"))?;
+    screener
+        .with_history(history)
+        .map_err(|e| format!("the bundled history: {e}"))
+}
+
 /// A list load error, naming the file (the error itself names the line).
 fn list_error(path: &str, e: &LoadError) -> String {
     match e {
@@ -935,6 +1046,12 @@ struct Ctx {
     format: Format,
     hits_only: bool,
     field: Option<String>,
+    /// `--as-of`.
+    as_of: Option<Date>,
+    /// `--date-field`.
+    date_field: Option<String>,
+    /// Any date option: CSV output has the date columns.
+    dated: bool,
 }
 
 /// Reusable buffers of one chunk.
@@ -952,6 +1069,9 @@ struct Bufs {
 struct Rec {
     line: u64,
     what: What,
+    /// With `--date-column`: `data[range]` is the date field (`None`: the
+    /// record has no such field).
+    date: Option<Range<usize>>,
 }
 
 enum What {
@@ -1171,6 +1291,7 @@ impl Reader {
                     bufs.data.clear();
                     bufs.recs.push(Rec {
                         line: line_no,
+                        date: None,
                         what: What::Bad(format!(
                             "line too long ({len} bytes, --max-line {})",
                             self.max_line
@@ -1227,6 +1348,10 @@ impl Reader {
             Column::Index(i) => Some(*i),
             Column::Name(_) => None,
         };
+        let mut date_index = match &args.date_column {
+            Some(Column::Index(i)) => Some(*i),
+            _ => None,
+        };
         let mut first = true;
         let mut eof = false;
         while !eof {
@@ -1264,6 +1389,22 @@ impl Reader {
                         (_, Header::No) => false,
                         (Column::Index(i), Header::Auto) => looks_like_header(screener, &rec, *i),
                     };
+                    if header && let Some(Column::Name(name)) = &args.date_column {
+                        match find_column(&rec, name) {
+                            Some(i) => date_index = Some(i),
+                            None => {
+                                return Err(ReadError::Failed(format!(
+                                    "no date column {name:?} in the header on line {line} ({})",
+                                    header_names(&rec)
+                                )));
+                            }
+                        }
+                    }
+                    if !header && let Some(Column::Name(name)) = &args.date_column {
+                        return Err(ReadError::Failed(format!(
+                            "--date-column {name:?} needs a header row; line {line} is none (--header yes makes it one)"
+                        )));
+                    }
                     if header {
                         if let Column::Name(name) = &column {
                             match find_column(&rec, name) {
@@ -1299,7 +1440,15 @@ impl Reader {
                         rec.len()
                     )),
                 };
-                bufs.recs.push(Rec { line, what });
+                let date = match (&what, date_index.and_then(|i| rec.get(i))) {
+                    (What::Field(_), Some(field)) => {
+                        let start = bufs.data.len();
+                        bufs.data.extend_from_slice(field);
+                        Some(start..bufs.data.len())
+                    }
+                    _ => None,
+                };
+                bufs.recs.push(Rec { line, what, date });
             }
             if bufs.recs.is_empty() {
                 self.spare = Some(bufs);
@@ -1626,6 +1775,13 @@ fn process(ctx: &Ctx, chunk: Chunk) -> Done {
                 What::Field(r) => {
                     let raw = &bufs.data[r.clone()];
                     match std::str::from_utf8(raw) {
+                        Ok(s) if ctx.dated && ctx.as_of.is_none() => {
+                            let date = rec.date.clone().map(|r| &bufs.data[r]);
+                            match record_date(date) {
+                                Ok(d) => w.screen_at(rec.line, s, d),
+                                Err(reason) => w.bad(rec.line, s, reason),
+                            }
+                        }
                         Ok(s) => w.screen(rec.line, s),
                         Err(_) => {
                             w.bad(rec.line, &String::from_utf8_lossy(raw), NOT_UTF8.to_owned())
@@ -1683,8 +1839,13 @@ impl Work<'_> {
             },
             Mode::Json => {
                 let field = self.ctx.field.as_deref().unwrap_or_default();
-                match json_field(raw, field) {
-                    Ok(s) => self.screen(line, &s),
+                let date_field = self.ctx.date_field.as_deref();
+                match json_field(raw, field, date_field) {
+                    Ok((s, None)) => self.screen(line, &s),
+                    Ok((s, Some(date))) => match Date::parse_date_or_timestamp(&date) {
+                        Ok(d) => self.screen_at(line, &s, d),
+                        Err(e) => self.bad(line, &s, format!("bad date: {e}")),
+                    },
                     Err(reason) => self.bad(line, &String::from_utf8_lossy(raw), reason),
                 }
             }
@@ -1708,7 +1869,51 @@ impl Work<'_> {
         }
     }
 
+    /// Screens one input as of `date`.
+    fn screen_at(&mut self, line: u64, input: &str, date: Date) {
+        // As in `screen`: with --hits-only, the rest are counted by kind.
+        if self.ctx.hits_only {
+            match self.ctx.screener.check_at_kind(input, date, self.ctx.opts) {
+                "clear" => {
+                    self.tally.lines += 1;
+                    self.tally.clear += 1;
+                    return;
+                }
+                "invalid" => {
+                    self.tally.lines += 1;
+                    self.tally.invalid += 1;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let verdict = self.ctx.screener.check_at_with(input, date, self.ctx.opts);
+        self.tally.lines += 1;
+        match &verdict {
+            VerdictAt::Hit(hit) => {
+                self.tally.hits += 1;
+                let matches: Vec<Match> = hit.matches.iter().map(|m| m.matched.clone()).collect();
+                self.tally.count_hit(&matches);
+            }
+            VerdictAt::Clear { .. } => self.tally.clear += 1,
+            VerdictAt::Invalid { .. } => self.tally.invalid += 1,
+        }
+        if self.ctx.hits_only && !verdict.is_hit() {
+            return;
+        }
+        self.write(&Record {
+            file: self.file,
+            line,
+            column: None,
+            input,
+            outcome: Outcome::Dated(verdict, date),
+        });
+    }
+
     fn screen(&mut self, line: u64, input: &str) {
+        if let Some(date) = self.ctx.as_of {
+            return self.screen_at(line, input, date);
+        }
         // Printing hits only, the rest are counted: their kind is enough
         // (no verdict built, no reason computed for invalid lines).
         if self.ctx.hits_only {
@@ -1789,29 +1994,48 @@ impl Work<'_> {
                 .map_err(io::Error::from)
                 .and_then(|()| self.out.write_all(b"\n")),
             Format::Text => writeln!(self.out, "{}", text_line(r)),
-            Format::Csv => csv_rows(&mut self.out, r),
+            Format::Csv => csv_rows(&mut self.out, r, self.ctx.dated),
         };
     }
 }
 
 /// The string field `name` of a JSON object line (a dotted name walks
-/// nested objects when no top-level key has the whole name).
-fn json_field(raw: &[u8], name: &str) -> Result<String, String> {
+/// nested objects when no top-level key has the whole name), and the
+/// string field `date` when asked for.
+fn json_field(
+    raw: &[u8],
+    name: &str,
+    date: Option<&str>,
+) -> Result<(String, Option<String>), String> {
     let v: serde_json::Value =
         serde_json::from_slice(raw).map_err(|e| format!("malformed JSON: {e}"))?;
     if !v.is_object() {
         return Err("malformed JSON: not an object".to_owned());
     }
-    let found = v.get(name).or_else(|| {
-        name.contains('.')
-            .then(|| name.split('.').try_fold(&v, |v, k| v.get(k)))
-            .flatten()
-    });
-    match found {
-        Some(serde_json::Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(format!("field {name:?} is not a string")),
-        None => Err(format!("no field {name:?}")),
-    }
+    let string = |name: &str| {
+        let found = v.get(name).or_else(|| {
+            name.contains('.')
+                .then(|| name.split('.').try_fold(&v, |v, k| v.get(k)))
+                .flatten()
+        });
+        match found {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(format!("field {name:?} is not a string")),
+            None => Err(format!("no field {name:?}")),
+        }
+    };
+    let address = string(name)?;
+    let date = date
+        .map(|d| string(d).map_err(|e| format!("date: {e}")))
+        .transpose()?;
+    Ok((address, date))
+}
+
+/// The date of a `--date-column` field.
+fn record_date(field: Option<&[u8]>) -> Result<Date, String> {
+    let field = field.ok_or("missing date column")?;
+    let text = std::str::from_utf8(field).map_err(|_| "date: invalid UTF-8".to_owned())?;
+    Date::parse_date_or_timestamp(text).map_err(|e| format!("bad date: {e}"))
 }
 
 // -------------------------------------------------------------- output
@@ -1819,6 +2043,8 @@ fn json_field(raw: &[u8], name: &str) -> Result<String, String> {
 /// The result for one input.
 enum Outcome {
     Verdict(Verdict),
+    /// The verdict as of a date.
+    Dated(VerdictAt, Date),
     /// A bad line (never screened), with the reason.
     Bad(String),
 }
@@ -1840,7 +2066,7 @@ struct JsonRecord<'a> {
     line: u64,
     input: &'a str,
     verdict: &'static str,
-    matches: Vec<Match>,
+    matches: Matches,
     file: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
@@ -1856,6 +2082,16 @@ struct JsonRecord<'a> {
     version: Option<&'a Version>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<Date>,
+}
+
+/// Matches, each with its dates when screened as of a date.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Matches {
+    Plain(Vec<Match>),
+    Dated(Vec<DatedMatch>),
 }
 
 impl<'a> JsonRecord<'a> {
@@ -1864,7 +2100,7 @@ impl<'a> JsonRecord<'a> {
             line: r.line,
             input: r.input,
             verdict: "invalid",
-            matches: Vec::new(),
+            matches: Matches::Plain(Vec::new()),
             file: r.file,
             column: r.column.as_ref().map(|c| c.0),
             start: r.column.as_ref().map(|c| c.1.start),
@@ -1873,11 +2109,29 @@ impl<'a> JsonRecord<'a> {
             checksum: None,
             version: None,
             reason: None,
+            as_of: None,
         };
         match &r.outcome {
+            Outcome::Dated(v, date) => {
+                j.as_of = Some(*date);
+                j.verdict = v.kind();
+                match v {
+                    VerdictAt::Hit(hit) => {
+                        j.matches = Matches::Dated(hit.matches.clone());
+                        j.family = Some(hit.family);
+                        j.checksum = Some(hit.checksum);
+                        j.version = Some(&hit.version);
+                    }
+                    VerdictAt::Clear { family, checksum } => {
+                        j.family = Some(*family);
+                        j.checksum = Some(*checksum);
+                    }
+                    VerdictAt::Invalid { reason } => j.reason = Some(reason.to_string()),
+                }
+            }
             Outcome::Verdict(Verdict::Hit(hit)) => {
                 j.verdict = "hit";
-                j.matches = hit.matches();
+                j.matches = Matches::Plain(hit.matches());
                 j.family = Some(hit.family);
                 j.checksum = Some(hit.checksum);
                 j.version = Some(hit.version());
@@ -1900,6 +2154,14 @@ fn text_line(r: &Record<'_>) -> String {
     let (verdict, detail) = match &r.outcome {
         Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches())),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
+        Outcome::Dated(VerdictAt::Hit(hit), date) => (
+            "HIT",
+            format!("as of {date}: {}", text_dated_matches(&hit.matches)),
+        ),
+        Outcome::Dated(VerdictAt::Clear { family, .. }, date) => {
+            ("CLEAR", format!("{family} (as of {date})"))
+        }
+        Outcome::Dated(VerdictAt::Invalid { reason }, _) => ("INVALID", reason.to_string()),
         Outcome::Verdict(Verdict::Invalid { reason }) => ("INVALID", reason.to_string()),
         Outcome::Bad(reason) => ("INVALID", reason.clone()),
     };
@@ -1925,6 +2187,36 @@ fn text_matches(matches: &[Match]) -> String {
     matches
         .iter()
         .map(text_match)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// [`text_matches`] with the dates: ` listed after DATE` / ` first seen
+/// DATE` (the publication bounds) when OFAC's listing date is unknown, ` delisted_on DATE (after DATE)` for an entry
+/// delisted since.
+fn text_dated_matches(matches: &[DatedMatch]) -> String {
+    matches
+        .iter()
+        .map(|m| {
+            let mut s = text_match(&m.matched);
+            if m.listed_on.is_none()
+                && let Some(after) = m.listed_after
+            {
+                s.push_str(&format!(" listed after {after}"));
+            }
+            if m.listed_on.is_none()
+                && let Some(by) = m.listed_by
+            {
+                s.push_str(&format!(" first seen {by}"));
+            }
+            if let Some(d) = m.delisted {
+                s.push_str(&format!(" delisted_on {}", d.by));
+                if let Some(after) = d.after {
+                    s.push_str(&format!(" (after {after})"));
+                }
+            }
+            s
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -1965,11 +2257,104 @@ fn escape_controls(s: &str) -> String {
         .collect()
 }
 
+/// [`csv_rows`] for a verdict as of a date.
+fn csv_dated_rows(out: &mut Vec<u8>, r: &Record<'_>, v: &VerdictAt, date: Date) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    let line = r.line.to_string();
+    let head = [r.file, &line, "", r.input];
+    let as_of = date.to_string();
+    let d = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    match v {
+        VerdictAt::Hit(hit) => {
+            for m in &hit.matches {
+                let e = &m.matched.entry;
+                let programs = e.programs.join(";");
+                let category = serde_json::to_value(m.matched.category).unwrap_or_default();
+                let (listed_on, delisted_on, delisted_after) = (
+                    d(m.listed_on),
+                    d(m.delisted.map(|x| x.by)),
+                    d(m.delisted.and_then(|x| x.after)),
+                );
+                let row = [
+                    "hit",
+                    &m.matched.list,
+                    category.as_str().unwrap_or_default(),
+                    e.entity.as_deref().unwrap_or_default(),
+                    e.entity_id.as_deref().unwrap_or_default(),
+                    &programs,
+                    e.listed.as_deref().unwrap_or_default(),
+                    &e.address,
+                    m.matched.via.name(),
+                    hit.family.name(),
+                    hit.checksum.name(),
+                    "",
+                    &as_of,
+                    &listed_on,
+                    &delisted_on,
+                    &delisted_after,
+                ];
+                w.write_record(head.iter().copied().chain(row))?;
+            }
+        }
+        VerdictAt::Clear { family, checksum } => {
+            let row = [
+                "clear",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                family.name(),
+                checksum.name(),
+                "",
+                &as_of,
+                "",
+                "",
+                "",
+            ];
+            w.write_record(head.iter().copied().chain(row))?;
+        }
+        VerdictAt::Invalid { reason } => {
+            let reason = reason.to_string();
+            let row = [
+                "invalid", "", "", "", "", "", "", "", "", "", "", &reason, &as_of, "", "", "",
+            ];
+            w.write_record(head.iter().copied().chain(row))?;
+        }
+    }
+    w.flush()
+}
+
 /// The header row of `--format csv`.
 const CSV_HEADER: &str = "file,line,column,input,verdict,list,category,entity,entity_id,programs,listed,address,via,family,checksum,reason\n";
 
-/// One CSV row per input, or per match of a hit.
-fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> {
+/// The header row of `--format csv` when screening as of a date: the
+/// columns of [`CSV_HEADER`], then the date asked about, and per match its
+/// listing date and, for an entry delisted since, the delisting's bounds.
+const CSV_HEADER_DATED: &str = "file,line,column,input,verdict,list,category,entity,entity_id,programs,listed,address,via,family,checksum,reason,as_of,listed_on,delisted_on,delisted_after\n";
+
+/// One CSV row per input, or per match of a hit (with the date columns
+/// when `dated`).
+fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>, dated: bool) -> io::Result<()> {
+    if let Outcome::Dated(v, date) = &r.outcome {
+        return csv_dated_rows(out, r, v, *date);
+    }
+    if dated {
+        // A bad line of a dated run: the same columns, dates empty.
+        let mut row = Vec::new();
+        csv_rows(&mut row, r, false)?;
+        let row = String::from_utf8_lossy(&row);
+        for l in row.lines() {
+            out.extend_from_slice(l.as_bytes());
+            out.extend_from_slice(b",,,,\n");
+        }
+        return Ok(());
+    }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
@@ -2031,6 +2416,8 @@ fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> {
             let row = ["invalid", "", "", "", "", "", "", "", "", "", "", reason];
             w.write_record(head.iter().copied().chain(row))?;
         }
+        // Written by `csv_dated_rows`.
+        Outcome::Dated(..) => {}
     }
     w.flush()
 }

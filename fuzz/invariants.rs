@@ -582,3 +582,65 @@ fn scan_ok(screener: &Screener, text: &str) -> Vec<usize> {
     }
     ends
 }
+
+/// `history`: the date parsers and `History::from_csv_bytes` never panic.
+/// A parsed date prints as `YYYY-MM-DD` and parses back to itself
+/// (`Date::parse` gives back its input exactly); a timestamp's UTC date is
+/// within a day of its local date. A history that loads has one record per
+/// entry of the list loader, every delisting's `after` is no later than
+/// its `by`, it survives `write_csv` and loading again (addresses, parties
+/// and dates), and a screener with it answers `check_at` for every
+/// record's address on its bounds without panicking, a hit on a date its
+/// record covers when the record's address can match.
+pub fn history(data: &[u8]) {
+    use walletscreen::{Date, History};
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(d) = Date::parse(text) {
+            assert_eq!(d.to_string(), text);
+            assert_eq!(Date::from_days(d.days()), Some(d));
+        }
+        if let Ok(d) = Date::from_timestamp(text) {
+            assert_eq!(Date::parse(&d.to_string()), Ok(d));
+            let local = text
+                .get(..10)
+                .and_then(|t| Date::parse(t).ok())
+                .expect("a date");
+            assert!((d.days() - local.days()).abs() <= 1, "{text:?} -> {d}");
+        }
+        let _ = Date::parse_date_or_timestamp(text);
+    }
+    let Ok((meta, h)) = History::from_csv_bytes(data, meta()) else {
+        return;
+    };
+    for r in h.records() {
+        if let Some(d) = r.delisted {
+            assert!(d.after.is_none_or(|a| a <= d.by), "{d:?}");
+        }
+    }
+    let mut bytes = Vec::new();
+    h.write_csv(&meta, &[], &mut bytes)
+        .expect("writes to a Vec");
+    let (_, back) = History::from_csv_bytes(&bytes, meta.clone()).expect("reads back");
+    assert_eq!(back.len(), h.len());
+    for (a, b) in h.records().iter().zip(back.records()) {
+        assert_eq!(
+            (a.party(), a.listed_after, a.listed_by, a.delisted),
+            (b.party(), b.listed_after, b.listed_by, b.delisted)
+        );
+    }
+    let Ok(screener) = small_screener().with_history(h.clone()) else {
+        return;
+    };
+    for r in h.records() {
+        let Some(d) = r.delisted else { continue };
+        let v = screener.check_at(&r.entry.address, d.by);
+        // What the record alone answers, the current lists do not hide.
+        let alone = Screener::builder()
+            .history(History::from_records(vec![r.clone()]))
+            .build();
+        let matchable = alone.is_ok_and(|s| s.check_at(&r.entry.address, d.by).is_hit());
+        if r.covers(d.by) && matchable {
+            assert!(v.is_hit(), "{:?} on {}", r.entry.address, d.by);
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! `lists/README.md` for their sources, dates and licenses).
 
 use crate::error::BuildError;
+use crate::history::History;
 use crate::list::{Category, List, ListMeta};
 
 /// `(id, category, bytes)` of each bundled list file.
@@ -36,4 +37,28 @@ pub fn lists() -> Result<Vec<List>, BuildError> {
 /// The raw bytes of a bundled list file by id (`ofac-sdn`, `fbi-dprk`).
 pub fn raw(id: &str) -> Option<&'static [u8]> {
     FILES.iter().find(|(i, _, _)| *i == id).map(|&(_, _, b)| b)
+}
+
+/// `(id, category, bytes)` of each bundled listing-history file.
+const HISTORY_FILES: &[(&str, Category, &[u8])] = &[(
+    "ofac-sdn",
+    Category::Sanctioned,
+    include_bytes!("../lists/ofac_sdn_history.csv"),
+)];
+
+/// Loads the bundled listing history (`lists/ofac_sdn_history.csv`; see
+/// [`crate::history`]).
+pub fn history() -> Result<History, BuildError> {
+    let mut all = History::new();
+    for &(id, category, bytes) in HISTORY_FILES {
+        let (_, h) =
+            History::from_csv_bytes(bytes, ListMeta::new(id, category)).map_err(|source| {
+                BuildError::Bundled {
+                    id: format!("{id} history"),
+                    source,
+                }
+            })?;
+        all.extend(h);
+    }
+    Ok(all)
 }

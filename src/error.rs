@@ -182,6 +182,15 @@ pub enum LoadError {
     /// wrong kind.
     #[error("OFAC file: {0}")]
     Ofac(#[from] crate::list::ofac::OfacError),
+    /// A listing-history file ([`crate::History::from_csv_bytes`]) with a
+    /// bad history column (a bad date, a delisting without its end).
+    #[error("line {line}: bad history row: {reason}")]
+    BadHistory {
+        /// 1-based line number (0 when not known).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// Why a screener could not be compiled.

@@ -55,7 +55,9 @@
 
 pub mod address;
 pub mod bundled;
+pub mod date;
 pub mod error;
+pub mod history;
 mod index;
 pub mod list;
 pub mod scan;
@@ -64,7 +66,9 @@ pub mod snapshot;
 pub mod update;
 
 pub use address::{Address, AddressKind, Checksum, Family};
+pub use date::{Date, DateError};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
+pub use history::{DatedMatch, Delisting, History, HistoryRecord, HitAt, VerdictAt};
 pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
 pub use list::{Category, Entry, List, ListMeta};
 pub use scan::{Scan, ScanMatch};

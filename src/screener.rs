@@ -8,7 +8,9 @@ use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
 use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
+use crate::date::Date;
 use crate::error::{BuildError, ParseError};
+use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
 use crate::snapshot::{Decoder, Encoder, SnapshotError};
@@ -123,8 +125,17 @@ pub struct Match {
 
 impl Serialize for Match {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let e = &self.entry;
         let mut m = s.serialize_map(Some(13))?;
+        self.serialize_fields(&mut m)?;
+        m.end()
+    }
+}
+
+impl Match {
+    /// The serialized fields, into a map being written (for
+    /// [`crate::DatedMatch`], which adds its dates).
+    pub(crate) fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        let e = &self.entry;
         m.serialize_entry("list", &*self.list)?;
         m.serialize_entry("category", &self.category)?;
         m.serialize_entry("address", &e.address)?;
@@ -138,7 +149,7 @@ impl Serialize for Match {
         m.serialize_entry("source", &e.source)?;
         m.serialize_entry("line", &e.line)?;
         m.serialize_entry("issue", &e.issue)?;
-        m.end()
+        Ok(())
     }
 }
 
@@ -242,6 +253,14 @@ pub enum Verdict {
 /// and reads their groups ahead: about this machine's L2 (below it the
 /// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
 const WARM_TABLE_BYTES: usize = 1 << 20;
+
+/// What [`Screener::check_at_raw`] found: [`Raw`] with the dated
+/// matches of a hit.
+enum AtRaw {
+    Clear(Family, Checksum),
+    Hit(Family, Checksum, Vec<DatedMatch>),
+    Invalid,
+}
 
 /// What a check found, in 8 bytes (one register): the out-of-line part
 /// of [`Screener::check_with`] answers this, and the inlined part builds
@@ -412,6 +431,7 @@ pub struct ScreenerBuilder {
     bundled: bool,
     bloom: BloomMode,
     fp_rate: f64,
+    history: History,
 }
 
 impl Default for ScreenerBuilder {
@@ -421,6 +441,7 @@ impl Default for ScreenerBuilder {
             bundled: false,
             bloom: BloomMode::Auto,
             fp_rate: 0.01,
+            history: History::new(),
         }
     }
 }
@@ -441,7 +462,8 @@ impl ScreenerBuilder {
     }
 
     /// Whether to include the lists shipped in the crate (see
-    /// [`crate::bundled`]).
+    /// [`crate::bundled`]), and their listing history
+    /// ([`History::bundled`]) for [`Screener::check_at`].
     pub fn bundled(&mut self, yes: bool) -> &mut Self {
         self.bundled = yes;
         self
@@ -464,7 +486,15 @@ impl ScreenerBuilder {
         self
     }
 
-    /// Compiles the lists.
+    /// Adds listing history for [`Screener::check_at`] (after the bundled
+    /// history, when the bundled lists are included).
+    pub fn history(&mut self, history: History) -> &mut Self {
+        self.history.extend(history);
+        self
+    }
+
+    /// Compiles the lists (and the history's delisted entries, into an
+    /// index of their own).
     pub fn build(&self) -> Result<Screener, BuildError> {
         let bundled = if self.bundled {
             crate::bundled::lists()?
@@ -477,7 +507,17 @@ impl ScreenerBuilder {
             .filter(|b| !replaced(b))
             .chain(&self.lists)
             .collect();
-        compile(&lists, self.bloom, self.fp_rate)
+        let screener = compile(&lists, self.bloom, self.fp_rate)?;
+        let mut history = if self.bundled {
+            crate::bundled::history()?
+        } else {
+            History::new()
+        };
+        history.extend(self.history.clone());
+        if history.is_empty() {
+            return Ok(screener);
+        }
+        screener.with_history(history)
     }
 }
 
@@ -611,6 +651,8 @@ impl Inner {
 #[derive(Clone)]
 pub struct Screener {
     inner: Arc<Inner>,
+    /// The listing history consulted by [`Screener::check_at`] only.
+    history: Option<Arc<HistoryIndex>>,
 }
 
 impl std::fmt::Debug for Screener {
@@ -620,6 +662,7 @@ impl std::fmt::Debug for Screener {
             .field("keys", &self.inner.index.key_count())
             .field("bloom", &self.inner.bloom.is_some())
             .field("version", &self.inner.version)
+            .field("history", &self.history)
             .finish()
     }
 }
@@ -633,8 +676,229 @@ impl Screener {
     /// The screener over the bundled lists (OFAC SDN digital-currency
     /// addresses and FBI DPRK attributions), embedded in the binary: no file
     /// system or network access.
+    /// It carries the bundled listing history ([`History::bundled`]) for
+    /// [`Screener::check_at`]; [`Screener::check`] never reads it.
     pub fn bundled() -> Result<Screener, BuildError> {
         ScreenerBuilder::new().bundled(true).build()
+    }
+
+    /// The same screener with `history` as its listing history for
+    /// [`Screener::check_at`] (replacing any it had); the compiled lists
+    /// are shared, not copied. A screener read from a compiled file has no
+    /// history until given one.
+    pub fn with_history(&self, history: History) -> Result<Screener, BuildError> {
+        Ok(Screener {
+            inner: Arc::clone(&self.inner),
+            history: Some(Arc::new(HistoryIndex::build(history)?)),
+        })
+    }
+
+    /// The listing history [`Screener::check_at`] consults, if any.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_deref().map(HistoryIndex::history)
+    }
+
+    /// Screens one string as of a date: was it listed on `date`? See
+    /// [`crate::history`] for how a date is answered (conservatively:
+    /// through the day of the first publication without the entry).
+    ///
+    /// A current entry is a hit from its `listed` date on (always, when it
+    /// has none); an entry of the history's delisted records is a hit
+    /// within its listing period, and says when it was delisted. An
+    /// address is clear as of a date before its listing. [`Screener::check`]
+    /// is unchanged: it answers from the current lists only, and never
+    /// reads the history.
+    ///
+    /// ```
+    /// use walletscreen::{Date, Screener};
+    /// let s = Screener::bundled()?;
+    /// let tornado = "0x8589427373D6D84E98730D7795D8f6f8731FDA16"; // delisted 2025-03-21
+    /// assert!(!s.check(tornado).is_hit());
+    /// let v = s.check_at(tornado, Date::new(2024, 1, 1).unwrap());
+    /// let hit = v.hit().expect("listed then");
+    /// assert_eq!(hit.matches[0].delisted.unwrap().by.to_string(), "2025-03-21");
+    /// assert!(!s.check_at(tornado, Date::new(2025, 4, 1).unwrap()).is_hit());
+    /// // Hydra Market, listed 2022-04-05: clear the day before.
+    /// let hydra = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
+    /// assert!(!s.check_at(hydra, Date::new(2022, 4, 4).unwrap()).is_hit());
+    /// assert!(s.check_at(hydra, Date::new(2022, 4, 5).unwrap()).is_hit());
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at(&self, input: &str, date: Date) -> VerdictAt {
+        self.check_at_with(input, date, CheckOptions::default())
+    }
+
+    /// [`Screener::check_at`] with options.
+    pub fn check_at_with(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictAt {
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(family, checksum) => VerdictAt::Clear { family, checksum },
+            AtRaw::Hit(family, checksum, matches) => VerdictAt::Hit(HitAt {
+                family,
+                checksum,
+                as_of: date,
+                matches,
+                version: Arc::clone(&self.inner.version),
+            }),
+            AtRaw::Invalid => VerdictAt::Invalid {
+                reason: self.invalid_reason(input, opts),
+            },
+        }
+    }
+
+    /// The [`VerdictAt::kind`] that [`Screener::check_at_with`] would
+    /// answer, without the reason of an invalid input (as
+    /// [`Screener::check_kind`] does for [`Screener::check_with`]).
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Date, Screener};
+    /// let s = Screener::bundled()?;
+    /// let (o, d) = (CheckOptions::default(), Date::new(2024, 1, 1).unwrap());
+    /// assert_eq!(s.check_at_kind("0x8589427373D6D84E98730D7795D8f6f8731FDA16", d, o), "hit");
+    /// assert_eq!(s.check_at_kind("not an address", d, o), "invalid");
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at_kind(&self, input: &str, date: Date, opts: CheckOptions) -> &'static str {
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(..) => "clear",
+            AtRaw::Hit(..) => "hit",
+            AtRaw::Invalid => "invalid",
+        }
+    }
+
+    /// What [`Screener::check_at_with`] answers, the reason of an invalid
+    /// input aside. The input is keyed once and looked up in both indexes.
+    fn check_at_raw(&self, input: &str, date: Date, opts: CheckOptions) -> AtRaw {
+        let mut scratch = Scratch::new();
+        let keyed = address::key(input, &mut scratch);
+        let Ok(k) = &keyed else {
+            return AtRaw::Invalid;
+        };
+        let raw = self.raw(k, self.lookup(k.tag, k.payload), opts);
+        // The history's delisted entries: a second, small index.
+        let past = self.history.as_deref().and_then(|h| {
+            let s = h.screener()?;
+            let key = s.lookup(k.tag, k.payload)?;
+            Some((h, s, key))
+        });
+        let (family, checksum) = match (raw, &past) {
+            (Raw::Hit(_, f, c), _) => (f, c),
+            (_, Some(_)) => (k.family, self.hit_checksum(k, opts)),
+            // Listed nowhere: the plain answer.
+            (Raw::Clear(family, checksum), None) => return AtRaw::Clear(family, checksum),
+            (Raw::Invalid, None) => return AtRaw::Invalid,
+        };
+        // Every delisted record this input reaches.
+        let mut past_records: Vec<(&history::HistoryRecord, Match)> = Vec::new();
+        if let Some((h, s, key)) = &past {
+            for m in s.inner.matches(*key) {
+                if let Some(r) = h.record(&m) {
+                    past_records.push((r, m));
+                }
+            }
+        }
+        let mut out: Vec<DatedMatch> = Vec::new();
+        if let Raw::Hit(key, _, _) = raw {
+            for m in self.inner.matches(key) {
+                if let Some(d) = self.current_at(&m, &past_records, date) {
+                    out.push(d);
+                }
+            }
+        }
+        // One record per (list, party) on that date: the earliest
+        // delisting (a refresh may record again what a bundled history has).
+        // A party listed on that date by a current entry needs no record.
+        past_records.sort_by_key(|(r, _)| r.delisted.map(|d| d.by));
+        let mut reported: Vec<(String, Option<String>)> = out
+            .iter()
+            .map(|d| {
+                let party = history::party(&d.matched.entry).map(str::to_owned);
+                (d.matched.list.to_string(), party)
+            })
+            .collect();
+        for (r, m) in past_records {
+            let who = (r.list.clone(), r.party().map(str::to_owned));
+            if !r.covers(date) || reported.contains(&who) {
+                continue;
+            }
+            reported.push(who);
+            out.push(DatedMatch {
+                matched: Match {
+                    entry: Arc::new(r.entry.clone()),
+                    ..m
+                },
+                listed_on: r.listed_on(),
+                listed_after: r.listed_after,
+                listed_by: r.listed_by,
+                delisted: r.delisted,
+            });
+        }
+        if !out.is_empty() {
+            return AtRaw::Hit(family, checksum, out);
+        }
+        // Not listed on that date: what an unlisted input would be.
+        match raw {
+            Raw::Clear(family, checksum) => AtRaw::Clear(family, checksum),
+            Raw::Invalid => AtRaw::Invalid,
+            Raw::Hit(..) if k.family == Family::Opaque => AtRaw::Invalid,
+            Raw::Hit(..) if opts.verify_checksum => match address::parse_keyed(k) {
+                Ok(a) => AtRaw::Clear(k.family, a.checksum),
+                Err(_) => AtRaw::Invalid,
+            },
+            Raw::Hit(..) => AtRaw::Clear(k.family, Checksum::NotChecked),
+        }
+    }
+
+    /// A current list's match as of `date`, given the delisted records the
+    /// same input reaches; `None` when it was not listed on that date, or
+    /// when a record of the history reports it instead.
+    fn current_at(
+        &self,
+        m: &Match,
+        past: &[(&history::HistoryRecord, Match)],
+        date: Date,
+    ) -> Option<DatedMatch> {
+        let party = history::party(&m.entry);
+        // Records of this very entry: same list, same party, same address
+        // (not one reached through another spelling, e.g. a look-alike a
+        // later publication corrected).
+        let same = || {
+            past.iter().map(|(r, _)| *r).filter(move |r| {
+                *r.list == *m.list
+                    && r.party() == party
+                    && same_address(&r.entry.address, &m.entry.address)
+            })
+        };
+        // The history's record of this entry on that date is reported
+        // instead: it knows the delisting.
+        if same().any(|r| r.covers(date)) {
+            return None;
+        }
+        let listed_on = m.entry.listed.as_deref().and_then(|d| Date::parse(d).ok());
+        if listed_on.is_some_and(|l| l > date) {
+            return None;
+        }
+        // Delisted by a publication newer than this list and before the
+        // date (a newer list that has it again wins).
+        let as_of = self
+            .inner
+            .lists
+            .iter()
+            .find(|l| *l.meta.id == *m.list)
+            .and_then(|l| l.meta.as_of.as_deref())
+            .and_then(|d| Date::parse(d).ok());
+        let delisted_since = same()
+            .filter_map(|r| r.delisted)
+            .any(|d| as_of.is_some_and(|a| d.by > a) && d.by < date);
+        if delisted_since {
+            return None;
+        }
+        Some(DatedMatch {
+            matched: m.clone(),
+            listed_on,
+            listed_after: None,
+            listed_by: None,
+            delisted: None,
+        })
     }
 
     /// Screens one string: no I/O, no allocation unless it is invalid.
@@ -1090,6 +1354,7 @@ impl Screener {
                 version,
                 scan: std::sync::OnceLock::new(),
             }),
+            history: None,
         })
     }
 
@@ -1154,6 +1419,19 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether two listed spellings are one address: the same key (any case
+/// where the format ignores case, whitespace, URI wrapping).
+fn same_address(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (mut sa, mut sb) = (Scratch::new(), Scratch::new());
+    match (address::key(a, &mut sa), address::key(b, &mut sb)) {
+        (Ok(x), Ok(y)) => x.tag == y.tag && x.payload == y.payload,
+        _ => false,
     }
 }
 
@@ -1666,6 +1944,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             version,
             scan: std::sync::OnceLock::new(),
         }),
+        history: None,
     })
 }
 

@@ -22,6 +22,7 @@ const TARGETS: &[&str] = &[
     "snapshot",
     "scan",
     "compiled",
+    "history",
 ];
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -74,6 +75,11 @@ fn every_target_has_a_corpus_and_an_invariant() {
     let mut known = TARGETS.to_vec();
     known.sort_unstable();
     assert_eq!(names, known, "fuzz targets vs the replay table");
+}
+
+#[test]
+fn history_corpus() {
+    replay("history", invariants::history);
 }
 
 #[test]

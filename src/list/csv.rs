@@ -167,7 +167,7 @@ impl List {
 }
 
 /// One CSV row, minimal quoting.
-fn write_row<'s, W: std::io::Write>(
+pub(crate) fn write_row<'s, W: std::io::Write>(
     w: &mut W,
     fields: impl Iterator<Item = &'s str>,
 ) -> std::io::Result<()> {

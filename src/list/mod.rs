@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::address::{self, Address};
 use crate::error::{LoadError, ParseError};
 
-mod csv;
+pub(crate) mod csv;
 pub mod ofac;
 mod text;
 

@@ -17,8 +17,10 @@ use super::{
     Change, FetchStatus, Location, RefreshReport, Source, SourceReport, UpdateError, hex, unhex32,
 };
 use crate::address::AddressKind;
+use crate::date::Date;
 use crate::error::BuildError;
-use crate::list::{Entry, List};
+use crate::history::{Delisting, History, HistoryRecord};
+use crate::list::{Category, Entry, List};
 use crate::screener::{CheckOptions, Screener, ScreenerBuilder, Verdict, Version};
 use crate::snapshot::{Snapshot, SnapshotError};
 
@@ -27,6 +29,10 @@ pub const CACHE_FILE: &str = "walletscreen.snapshot";
 
 /// Snapshot attribute holding the sources' state (JSON).
 const CACHE_ATTR: &str = "walletscreen.update.sources";
+
+/// Snapshot attribute holding the removals refreshes recorded (JSON; see
+/// [`CachedRemoval`]). A cache written before it existed has none.
+const HISTORY_ATTR: &str = "walletscreen.update.history";
 
 /// Compiled lists and the lists they were compiled from. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -49,10 +55,21 @@ impl ListSet {
         lists: Vec<Arc<List>>,
         verified_at: Option<SystemTime>,
     ) -> Result<ListSet, BuildError> {
+        ListSet::compile_with(lists, verified_at, &History::new())
+    }
+
+    /// Compiles `lists` with `history` for
+    /// [`Screener::check_at`](crate::Screener::check_at).
+    fn compile_with(
+        lists: Vec<Arc<List>>,
+        verified_at: Option<SystemTime>,
+        history: &History,
+    ) -> Result<ListSet, BuildError> {
         let mut b = ScreenerBuilder::new();
         for l in &lists {
             b.list(List::clone(l));
         }
+        b.history(history.clone());
         Ok(ListSet {
             screener: b.build()?,
             lists,
@@ -162,6 +179,9 @@ pub enum CacheError {
     /// The snapshot reads but its lists do not compile.
     #[error("cached lists do not compile: {0}")]
     Build(#[from] BuildError),
+    /// The snapshot reads but its recorded listing history does not.
+    #[error("cached listing history does not read: {0}")]
+    History(String),
 }
 
 /// The outcome of refreshes so far.
@@ -360,6 +380,12 @@ impl LiveScreenerBuilder {
             );
         }
         base.extend(self.lists.iter().cloned().map(Arc::new));
+        let base_history = if self.bundled {
+            crate::bundled::history()?
+        } else {
+            History::new()
+        };
+        let mut recorded = History::new();
         let sources = self
             .sources
             .clone()
@@ -382,12 +408,18 @@ impl LiveScreenerBuilder {
                 },
                 Ok(snap) => {
                     let created = snap.created;
+                    let cached_history = restore_history(&snap);
                     let restored = restore(&sources, snap);
                     let count = restored.iter().filter(|s| s.list.is_some()).count();
-                    match compose(&base, &restored) {
-                        Ok(set) => {
+                    let composed = cached_history.map_err(CacheError::History).and_then(|h| {
+                        let all = joined(&base_history, &h);
+                        Ok((compose(&base, &restored, &all)?, h))
+                    });
+                    match composed {
+                        Ok((set, h)) => {
                             serving = Some(set);
                             states = restored;
+                            recorded = h;
                             CacheStatus::Loaded {
                                 path: path.clone(),
                                 created,
@@ -396,7 +428,7 @@ impl LiveScreenerBuilder {
                         }
                         Err(e) => CacheStatus::Ignored {
                             path: path.clone(),
-                            error: e.into(),
+                            error: e,
                         },
                     }
                 }
@@ -410,7 +442,7 @@ impl LiveScreenerBuilder {
         }
         let serving = match serving {
             Some(s) => s,
-            None => compose(&base, &states)?,
+            None => compose(&base, &states, &base_history)?,
         };
         let cache_in_sync = matches!(cache_status, CacheStatus::Loaded { .. });
         Ok(LiveScreener {
@@ -425,9 +457,11 @@ impl LiveScreenerBuilder {
                 cache_path,
                 interval: self.interval,
                 fetcher: Fetcher::new(self.fetch.clone()),
+                base_history,
                 state: Mutex::new(State {
                     sources: states,
                     cache_in_sync,
+                    recorded,
                 }),
                 status: Mutex::new(RefreshStatus::default()),
                 cache_status,
@@ -471,6 +505,9 @@ struct State {
     sources: Vec<SourceState>,
     /// The cache file holds the current source lists.
     cache_in_sync: bool,
+    /// Entries that refreshes found removed, with the refresh date (kept
+    /// in the cache).
+    recorded: History,
 }
 
 struct Shared {
@@ -479,6 +516,8 @@ struct Shared {
     strict: bool,
     sources: Vec<Source>,
     base: Vec<Arc<List>>,
+    /// The bundled listing history (when the bundled lists are in).
+    base_history: History,
     max_shrink: f64,
     force: bool,
     cache_path: Option<PathBuf>,
@@ -644,9 +683,16 @@ impl LiveScreener {
         let mut next = state.sources.clone();
         let mut reports = Vec::with_capacity(shared.sources.len());
         let mut swapped = false;
+        let mut recorded = state.recorded.clone();
         for (i, source) in shared.sources.iter().enumerate() {
             let outcome = self.refresh_source(source, &state.sources[i], &before)?;
             let st = &mut next[i];
+            if let Some(new) = &outcome.new {
+                let old = replaced(&before, state.sources[i].list.as_ref(), &new.list.meta().id);
+                if let Some(old) = old {
+                    record_removals(&mut recorded, old, &new.list, st.verified_at);
+                }
+            }
             st.verified_at = Some(SystemTime::now());
             if let Some(v) = outcome.validators {
                 st.validators = v;
@@ -660,7 +706,11 @@ impl LiveScreener {
             reports.push(outcome.report);
         }
         let set = if swapped {
-            compose(&shared.base, &next)?
+            compose(
+                &shared.base,
+                &next,
+                &joined(&shared.base_history, &recorded),
+            )?
         } else {
             ListSet::clone(&previous)
         };
@@ -671,13 +721,14 @@ impl LiveScreener {
         let version = set.screener.version().clone();
         shared.serving.store(Arc::new(set));
         state.sources = next;
+        state.recorded = recorded;
 
         let mut cache_written = None;
         let mut cache_error = None;
         if let Some(path) = &shared.cache_path
             && (swapped || !state.cache_in_sync)
         {
-            match write_cache(path, &shared.sources, &state.sources) {
+            match write_cache(path, &shared.sources, &state.sources, &state.recorded) {
                 Ok(()) => {
                     state.cache_in_sync = true;
                     cache_written = Some(path.clone());
@@ -980,9 +1031,13 @@ fn replaced<'a>(
     before.iter().find(|l| l.meta().id == id).or(previous)
 }
 
-/// Compiles the lists to serve; verified when every source is, as of the
-/// oldest verification.
-fn compose(base: &[Arc<List>], states: &[SourceState]) -> Result<ListSet, BuildError> {
+/// Compiles the lists to serve, with `history`; verified when every source
+/// is, as of the oldest verification.
+fn compose(
+    base: &[Arc<List>],
+    states: &[SourceState],
+    history: &History,
+) -> Result<ListSet, BuildError> {
     let verified_at = states
         .iter()
         .map(|s| s.verified_at)
@@ -991,7 +1046,172 @@ fn compose(base: &[Arc<List>], states: &[SourceState]) -> Result<ListSet, BuildE
             Some(Some(acc.map_or(t, |a| a.min(t))))
         })
         .flatten();
-    ListSet::compile(compose_lists(base, states), verified_at)
+    ListSet::compile_with(compose_lists(base, states), verified_at, history)
+}
+
+/// The bundled history, then what refreshes recorded.
+fn joined(base: &History, recorded: &History) -> History {
+    let mut all = base.clone();
+    all.extend(recorded.clone());
+    all
+}
+
+/// Records in `history` every entry of `old` that `new` no longer has
+/// (compared on the decoded address and the party: entity id, else
+/// entity), delisted by today's refresh, after the day the old list was
+/// last confirmed (`verified`, else its `as_of`).
+fn record_removals(history: &mut History, old: &List, new: &List, verified: Option<SystemTime>) {
+    let kept: HashSet<(DiffKey, Option<&str>)> = new
+        .entries()
+        .iter()
+        .map(|e| (diff_key(e), crate::history::party(e)))
+        .collect();
+    let today = Date::today_utc();
+    let after = verified
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| Date::from_unix_seconds(d.as_secs()))
+        .or_else(|| {
+            old.meta()
+                .as_of
+                .as_deref()
+                .and_then(|d| Date::parse(d).ok())
+        })
+        .filter(|a| *a <= today);
+    let candidates: Vec<&Entry> = old
+        .entries()
+        .iter()
+        .filter(|e| !kept.contains(&(diff_key(e), crate::history::party(e))))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // An old spelling that a new entry of the same party reaches through the
+    // crate's keys is the same entry, not a removal: a look-alike character
+    // the publisher corrected (indexed on the old, flagged side), another
+    // encoding of the same address.
+    let mut reached = vec![false; candidates.len()];
+    let old_side = List::from_entries(
+        crate::list::ListMeta::new("old", Category::Custom),
+        candidates.iter().enumerate().map(|(i, e)| {
+            let mut e = Entry::clone(e);
+            e.line = i + 1;
+            e
+        }),
+    );
+    if let Ok(s) = ScreenerBuilder::new().list(old_side).build() {
+        for n in new.entries() {
+            let Some(hit) = s.check(&n.address).hit().cloned() else {
+                continue;
+            };
+            for m in hit.matches() {
+                let i = m.entry.line.saturating_sub(1);
+                if candidates
+                    .get(i)
+                    .is_some_and(|c| crate::history::party(c) == crate::history::party(n))
+                {
+                    reached[i] = true;
+                }
+            }
+        }
+    }
+    for (e, reached) in candidates.into_iter().zip(reached) {
+        if reached {
+            continue;
+        }
+        history.push(HistoryRecord {
+            list: new.meta().id.clone(),
+            category: old.meta().category,
+            entry: e.clone(),
+            listed_after: None,
+            listed_by: None,
+            delisted: Some(Delisting { after, by: today }),
+        });
+    }
+}
+
+/// A removal recorded by a refresh, as kept in the cache.
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedRemoval {
+    list: String,
+    category: String,
+    address: String,
+    chain: Option<String>,
+    tickers: Vec<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    programs: Vec<String>,
+    listed: Option<String>,
+    source: Option<String>,
+    delisted_after: Option<String>,
+    delisted_by: String,
+}
+
+fn category_name(c: Category) -> &'static str {
+    match c {
+        Category::Sanctioned => "sanctioned",
+        Category::Attributed => "attributed",
+        Category::Custom => "custom",
+    }
+}
+
+fn cached_removals(h: &History) -> Vec<CachedRemoval> {
+    h.delisted()
+        .filter_map(|r| {
+            let d = r.delisted?;
+            let e = &r.entry;
+            Some(CachedRemoval {
+                list: r.list.clone(),
+                category: category_name(r.category).to_owned(),
+                address: e.address.clone(),
+                chain: e.chain.clone(),
+                tickers: e.tickers.clone(),
+                entity: e.entity.clone(),
+                entity_id: e.entity_id.clone(),
+                programs: e.programs.clone(),
+                listed: e.listed.clone(),
+                source: e.source.clone(),
+                delisted_after: d.after.map(|a| a.to_string()),
+                delisted_by: d.by.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The removals recorded in a cache snapshot (none in a cache written
+/// before they were kept); an attribute that does not read is an error.
+fn restore_history(snap: &Snapshot) -> Result<History, String> {
+    let Some(json) = snap.attributes.get(HISTORY_ATTR) else {
+        return Ok(History::new());
+    };
+    let removals: Vec<CachedRemoval> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let mut h = History::new();
+    for (i, c) in removals.into_iter().enumerate() {
+        let date = |s: &str| Date::parse(s).map_err(|e| format!("removal {i}: {e}"));
+        let category: Category = c
+            .category
+            .parse()
+            .map_err(|e| format!("removal {i}: {e}"))?;
+        let mut e = Entry::new(c.address, 0);
+        e.chain = c.chain;
+        e.tickers = c.tickers;
+        e.entity = c.entity;
+        e.entity_id = c.entity_id;
+        e.programs = c.programs;
+        e.listed = c.listed;
+        e.source = c.source;
+        h.push(HistoryRecord {
+            list: c.list,
+            category,
+            entry: e,
+            listed_after: None,
+            listed_by: None,
+            delisted: Some(Delisting {
+                after: c.delisted_after.as_deref().map(date).transpose()?,
+                by: date(&c.delisted_by)?,
+            }),
+        });
+    }
+    Ok(h)
 }
 
 /// How two spellings of one address compare: decoded kind and payload when
@@ -1049,6 +1269,7 @@ fn write_cache(
     path: &Path,
     sources: &[Source],
     states: &[SourceState],
+    recorded: &History,
 ) -> Result<(), SnapshotError> {
     let mut lists = Vec::new();
     let mut records = Vec::new();
@@ -1072,6 +1293,12 @@ fn write_cache(
         CACHE_ATTR.to_owned(),
         serde_json::to_string(&records).expect("plain data serializes"),
     );
+    if !recorded.is_empty() {
+        snap.attributes.insert(
+            HISTORY_ATTR.to_owned(),
+            serde_json::to_string(&cached_removals(recorded)).expect("plain data serializes"),
+        );
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| SnapshotError::Io {
             path: dir.display().to_string(),

@@ -93,6 +93,17 @@
 //!   the bundled ones; a corrupt, truncated or unreadable cache is ignored
 //!   with a warning ([`LiveScreener::cache_status`]). Cached lists whose
 //!   source is no longer configured are ignored.
+//! * **Listing history.** A refresh that replaces a list records every
+//!   entry (address, party) the new list no longer has in the listing
+//!   history ([`crate::history`]), delisted by the refresh date, after the
+//!   day the old list was last confirmed (or its `as_of`); the served
+//!   screener answers [`Screener::check_at`](crate::Screener::check_at)
+//!   with it (and with the bundled history when the bundled lists are in).
+//!   The recorded removals are kept in the cache snapshot as the attribute
+//!   `walletscreen.update.history` (JSON), so the snapshot format is
+//!   unchanged; a cache written before has none, and one whose attribute
+//!   does not read is ignored like a corrupt cache
+//!   (`CacheError::History`).
 //! * **Staleness.** A set is *verified* when every source answered (200,
 //!   304 or the same bytes) in one successful refresh; a cache restores the
 //!   time of its last verification. With [`LiveScreenerBuilder::max_age`],
