@@ -862,7 +862,8 @@ fn mutation_plan(a: &str) -> (usize, &'static str, bool) {
         Some(Family::TronHex) => (2, HEX_LOWER, true),
         Some(Family::Bech32) => (a.rfind('1').unwrap() + 1, BECH32_LOWER, true),
         Some(Family::CashAddr) => (a.find(':').map_or(0, |i| i + 1), BECH32_LOWER, true),
-        Some(Family::Base58 | Family::Monero) => (0, B58, false),
+        Some(Family::Base58 | Family::Monero | Family::XAddress) => (0, B58, false),
+        Some(Family::Icap) => (4, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", true),
         // Flagged entries, matched exactly as text.
         Some(Family::Opaque) | None => {
             if a.bytes().all(|b| b.is_ascii_hexdigit()) {

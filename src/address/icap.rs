@@ -11,12 +11,15 @@
 use super::{Address, AddressKind, Checksum, Family};
 use crate::error::ParseError;
 
+/// Length of the shortest direct ICAP.
+pub(crate) const MIN_LEN: usize = 34;
+
 /// Shape test: `XE`, 34 or 35 characters. The rest is checked by
 /// [`decode`]. This runs on the query path of every base58 string, before
 /// the base58 shape test (an ICAP may use only base58 characters).
 #[inline(always)]
 pub(crate) fn looks_like(b: &[u8]) -> bool {
-    b.len().wrapping_sub(34) < 2 && b[0] == b'X' && b[1] == b'E'
+    b.len().wrapping_sub(MIN_LEN) < 2 && b[0] == b'X' && b[1] == b'E'
 }
 
 /// The value of a base-36 digit (`0-9`, `A-Z`, `a-z`).

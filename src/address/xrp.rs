@@ -34,6 +34,18 @@ pub(crate) fn parse(text: &str) -> Option<Address> {
     }
 }
 
+/// True if `b` is an XRP classic address (checksum verified). Cheap for
+/// most base58 strings: only those starting `r` are decoded.
+pub(crate) fn is_classic(b: &[u8]) -> bool {
+    let mut out = [0u8; 40];
+    b.first() == Some(&b'r')
+        && bs58::decode(b)
+            .with_alphabet(bs58::Alphabet::RIPPLE)
+            .with_check(Some(0))
+            .onto(&mut out[..])
+            .is_ok_and(|n| n == 21)
+}
+
 /// Length of every X-address.
 pub(crate) const X_LEN: usize = 47;
 
@@ -193,10 +205,7 @@ mod tests {
             for test in [false, true] {
                 let x = encode_x(&account, tag, test);
                 assert_eq!(x.len(), X_LEN, "{x}");
-                assert_eq!(
-                    decode_x(x.as_bytes()),
-                    Ok(XAddress { account, tag, test })
-                );
+                assert_eq!(decode_x(x.as_bytes()), Ok(XAddress { account, tag, test }));
             }
         }
         let c = classic(&account);
