@@ -267,7 +267,13 @@ fn bench_families(c: &mut Criterion) {
     // prefixed CashAddrs, issue 13's X-addresses and ICAPs) go into the
     // floors' sets too, so that their floors measure a hit.
     for family in ["cashaddr_prefixed", "xrp_x_address", "icap"] {
-        listed.extend(sets.iter().find(|s| s.family == family).unwrap().hit.clone());
+        listed.extend(
+            sets.iter()
+                .find(|s| s.family == family)
+                .unwrap()
+                .hit
+                .clone(),
+        );
     }
 
     let mut fold: hashbrown::HashSet<&str, FixedState> =

@@ -92,6 +92,12 @@ pub enum Via {
     LegacyOfBitpay,
     /// The CashAddr spelling of a listed BitPay address.
     CashaddrOfBitpay,
+    /// The Litecoin `M…` spelling (version 0x32) of a listed `3…` P2SH
+    /// address (version 0x05, which Litecoin used before `M…`): the same
+    /// script hash.
+    LitecoinOfLegacy,
+    /// The `3…` spelling of a listed Litecoin `M…` address.
+    LegacyOfLitecoin,
     /// An XRP X-address (any destination tag, either network) of a listed
     /// classic address: mapped when the query is keyed, never stored
     /// (see [`Hit::destination_tag`]).
@@ -105,7 +111,7 @@ impl Via {
     /// The codes stored in a compiled image, in order: the query-time
     /// mappings ([`Via::XAddressOfClassic`], [`Via::IcapOfEvm`]) are not
     /// stored.
-    const ALL: [Via; 12] = [
+    const ALL: [Via; 14] = [
         Via::Listed,
         Via::LegacyOfCashaddr,
         Via::CashaddrOfLegacy,
@@ -118,6 +124,8 @@ impl Via {
         Via::BitpayOfCashaddr,
         Via::LegacyOfBitpay,
         Via::CashaddrOfBitpay,
+        Via::LitecoinOfLegacy,
+        Via::LegacyOfLitecoin,
     ];
 
     fn from_code(code: u8) -> Option<Via> {
@@ -139,6 +147,8 @@ impl Via {
             Via::BitpayOfCashaddr => "bitpay_of_cashaddr",
             Via::LegacyOfBitpay => "legacy_of_bitpay",
             Via::CashaddrOfBitpay => "cashaddr_of_bitpay",
+            Via::LitecoinOfLegacy => "litecoin_of_legacy",
+            Via::LegacyOfLitecoin => "legacy_of_litecoin",
             Via::XAddressOfClassic => "x_address_of_classic",
             Via::IcapOfEvm => "icap_of_evm",
         }
@@ -1091,6 +1101,14 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
                 push(&c, Via::CashaddrOfLegacy);
             }
             push(&b58(bitpay_version(p2sh)), Via::BitpayOfLegacy);
+            if p2sh {
+                push(&b58(LITECOIN_P2SH), Via::LitecoinOfLegacy);
+            }
+        }
+        AddressKind::P2sh {
+            version: LITECOIN_P2SH_U16,
+        } => {
+            push(&b58(0x05), Via::LegacyOfLitecoin);
         }
         AddressKind::P2pkh { version: 0x1c } | AddressKind::P2sh { version: 0x28 } => {
             let p2sh = matches!(a.kind, AddressKind::P2sh { .. });
@@ -1123,6 +1141,11 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
         _ => {}
     }
 }
+
+/// Litecoin's P2SH version byte (`M…`); before it Litecoin used Bitcoin's
+/// 0x05 (`3…`), and wallets still accept both for one script hash.
+const LITECOIN_P2SH: u8 = 0x32;
+const LITECOIN_P2SH_U16: u16 = LITECOIN_P2SH as u16;
 
 /// The BitPay version byte of a P2PKH or (`p2sh`) P2SH hash.
 fn bitpay_version(p2sh: bool) -> u8 {
@@ -1353,14 +1376,19 @@ fn alias_bound(entry: &Entry) -> usize {
     match &entry.parsed {
         None => usize::from(correctable(&entry.address).is_some()),
         Some(a) => match a.kind {
-            // The CashAddr and BitPay spellings of a legacy address, the
-            // legacy and BitPay ones of a CashAddr, the legacy and CashAddr
-            // ones of a BitPay address.
+            // The CashAddr, BitPay and Litecoin `M…` spellings of a `3…`.
+            AddressKind::P2sh { version: 5 } => 3,
+            // The CashAddr and BitPay spellings of a `1…`, the legacy and
+            // BitPay ones of a CashAddr, the legacy and CashAddr ones of a
+            // BitPay address.
             AddressKind::P2pkh { version: 0 | 0x1c }
-            | AddressKind::P2sh { version: 5 | 0x28 }
+            | AddressKind::P2sh { version: 0x28 }
             | AddressKind::CashAddr { .. } => 2,
             AddressKind::Tron
             | AddressKind::TronHex
+            | AddressKind::P2sh {
+                version: LITECOIN_P2SH_U16,
+            }
             | AddressKind::P2pkh { version: 0x1cb8 }
             | AddressKind::ZcashTex => 1,
             _ => 0,

@@ -2,7 +2,7 @@
 //! listed account finds the listed entry.
 //!
 //! One section per spelling (XRP X-addresses, Zcash TEX, Ethereum ICAP,
-//! BitPay legacy Bitcoin Cash): named, table-driven cases of the listed
+//! BitPay legacy Bitcoin Cash, Litecoin `M…`/`3…`): named, table-driven cases of the listed
 //! address found through the new spelling and, where the aliases are
 //! indexed both ways, of a listed new spelling found through the old one;
 //! near-misses that must not be hits; and a property test over random
@@ -616,6 +616,54 @@ fn bitpay_near_misses_are_not_hits() {
 }
 
 // ---------------------------------------------------------------------------
+// Litecoin P2SH: `M…` (0x32) and the older `3…` (0x05) of one script hash.
+// ---------------------------------------------------------------------------
+
+/// ofac_sdn.csv, Litecoin P2SH (`M…`).
+const OFAC_LTC_M: &str = "M8yFL6SFC6TreATegTyuSYkDfDRbisdpT3";
+
+#[test]
+fn litecoin_p2sh_spellings_find_each_other() {
+    let m_hash = b58_payload(OFAC_LTC_M)[1..].to_vec();
+    let three = base58check(&[0x05], &m_hash);
+    assert!(three.starts_with('3'));
+    let h = assert_hits(
+        bundled(),
+        &three,
+        OFAC_LTC_M,
+        "ofac-sdn",
+        Via::LegacyOfLitecoin,
+    );
+    assert_eq!(h.family, Family::Base58);
+    assert_hits(
+        bundled(),
+        &format!("litecoin:{three}?amount=1"),
+        OFAC_LTC_M,
+        "ofac-sdn",
+        Via::LegacyOfLitecoin,
+    );
+    let m = base58check(&[0x32], &b58_payload(FBI_P2SH)[1..]);
+    assert!(m.starts_with('M'));
+    assert_hits(bundled(), &m, FBI_P2SH, "fbi-dprk", Via::LitecoinOfLegacy);
+    // Near-misses: a changed character, another hash, the P2PKH `L…`
+    // version on the same hash (another script kind).
+    let mut other = m_hash.clone();
+    other[0] ^= 1;
+    let changed = {
+        let mut b = three.clone().into_bytes();
+        b[5] = if b[5] == b'z' { b'y' } else { b'z' };
+        String::from_utf8(b).unwrap()
+    };
+    for q in [
+        changed,
+        base58check(&[0x05], &other),
+        base58check(&[0x30], &m_hash),
+    ] {
+        assert_miss(bundled(), &q, false);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Properties over random accounts.
 // ---------------------------------------------------------------------------
 
@@ -637,12 +685,14 @@ proptest! {
         let t1 = base58check(&[0x1c, 0xb8], &h);
         let evm = format!("0x{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>());
         let legacy = base58check(&[0x00], &h);
-        let s = custom("p", &[&classic, &t1, &evm, &legacy]);
+        let p2sh = base58check(&[0x05], &h);
+        let s = custom("p", &[&classic, &t1, &evm, &legacy, &p2sh]);
         let cases = [
             (x_address(&h, tag, test), x_address(&n, tag, test), classic.clone(), Via::XAddressOfClassic),
             (tex(&h), tex(&n), t1.clone(), Via::TexOfTransparent),
             (icap(&h), icap(&n), evm.clone(), Via::IcapOfEvm),
             (base58check(&[0x1c], &h), base58check(&[0x1c], &n), legacy.clone(), Via::BitpayOfLegacy),
+            (base58check(&[0x32], &h), base58check(&[0x32], &n), p2sh.clone(), Via::LitecoinOfLegacy),
         ];
         for (q, near, listed, via) in cases {
             let v = s.check(&q);
@@ -656,10 +706,12 @@ proptest! {
             prop_assert!(!s.check(&near).is_hit(), "{} hit", near);
         }
         // The reverse directions that are indexed.
-        let s = custom("r", &[&tex(&h), &base58check(&[0x1c], &h)]);
+        let s = custom("r", &[&tex(&h), &base58check(&[0x1c], &h), &base58check(&[0x32], &h)]);
         let hit = s.check(&t1);
         prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::TransparentOfTex));
         let hit = s.check(&legacy);
         prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::LegacyOfBitpay));
+        let hit = s.check(&p2sh);
+        prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::LegacyOfLitecoin));
     }
 }

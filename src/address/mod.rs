@@ -20,11 +20,15 @@
 //!    are the text itself (base58 is case-sensitive and each byte string has
 //!    exactly one base58 spelling).
 //!
-//! Equivalences between *different encodings* of one address (a CashAddr and
-//! its legacy base58 form, a TRON `T…` address and its `41…` hex form) are not
-//! computed per query: the screener indexes every equivalent spelling of each
-//! listed address when it is compiled, so a query costs one classification and
-//! one hash probe.
+//! Equivalences between *different encodings* of one address (a CashAddr,
+//! its legacy base58 form and its BitPay form; a TRON `T…` address and its
+//! `41…` hex form; a Zcash `t1…` address and its TEX form) are not computed
+//! per query: the screener indexes every equivalent spelling of each listed
+//! address when it is compiled, so a query costs one classification and one
+//! hash probe. Two spellings cannot be indexed and are keyed as what they
+//! carry instead: an XRP X-address (its destination tag varies) as its
+//! classic address, an Ethereum ICAP as its 20 bytes. Only strings of their
+//! shapes are decoded (see `classify`).
 //!
 //! Full validation (base58check / bech32 / CashAddr / Monero checksums,
 //! EIP-55) is [`parse`]; it is what list loading uses to flag bad entries and
