@@ -715,3 +715,46 @@ proptest! {
         prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::LegacyOfLitecoin));
     }
 }
+
+// ---------------------------------------------------------------------------
+// Free-text scan finds the new spellings.
+// ---------------------------------------------------------------------------
+
+/// `Screener::scan` finds each new spelling of a listed account in text,
+/// with its span: the indexed ones (TEX, BitPay, Litecoin `3…`) through
+/// the automatons, the mapped ones (X-address, ICAP) by their shape.
+#[test]
+fn scan_finds_new_spellings_in_text() {
+    let x = x_address(&xrp_account(OFAC_XRP), Some(99), false);
+    let i = icap(&evm_bytes(FBI_EVM));
+    let t = tex(&b58_payload(OFAC_ZEC)[2..]);
+    let c = base58check(&[0x1c], &b58_payload(OFAC_P2PKH)[1..]);
+    let three = base58check(&[0x05], &b58_payload(OFAC_LTC_M)[1..]);
+    let near = x_address(&[9; 20], Some(99), false);
+    for (name, spelling, listed) in [
+        ("x-address", &x, OFAC_XRP),
+        ("icap", &i, FBI_EVM),
+        ("tex", &t, OFAC_ZEC),
+        ("bitpay", &c, OFAC_P2PKH),
+        ("litecoin 3…", &three, OFAC_LTC_M),
+    ] {
+        let text = format!("refund to {spelling}, thanks; not {near}.");
+        let found: Vec<_> = bundled().scan(&text).collect();
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        let start = text.find(spelling.as_str()).unwrap();
+        assert_eq!(found[0].span, start..start + spelling.len(), "{name}");
+        assert!(
+            found[0]
+                .hit
+                .matches()
+                .iter()
+                .any(|m| m.entry.address == listed),
+            "{name}"
+        );
+    }
+    // An EVM-only screener (shortest pattern 40 hex digits) still finds an
+    // ICAP of 34 characters.
+    let s = custom("evm", &[FBI_EVM]);
+    let text = format!("pay {i} now");
+    assert_eq!(s.scan(&text).count(), 1);
+}
