@@ -1775,7 +1775,9 @@ impl<'a> JsonRecord<'a> {
                 j.checksum = Some(hit.checksum);
                 j.version = Some(hit.version());
             }
-            Outcome::Verdict(Verdict::Clear { family, checksum }) => {
+            Outcome::Verdict(Verdict::Clear {
+                family, checksum, ..
+            }) => {
                 j.verdict = "clear";
                 j.family = Some(*family);
                 j.checksum = Some(*checksum);
@@ -1898,7 +1900,9 @@ fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>) -> io::Result<()> {
                 w.write_record(head.iter().copied().chain(row))?;
             }
         }
-        Outcome::Verdict(Verdict::Clear { family, checksum }) => {
+        Outcome::Verdict(Verdict::Clear {
+            family, checksum, ..
+        }) => {
             let row = [
                 "clear",
                 "",

@@ -63,7 +63,7 @@ mod screener;
 pub mod snapshot;
 pub mod update;
 
-pub use address::{Address, AddressKind, Checksum, Family};
+pub use address::{Address, AddressKind, Checksum, Family, Network};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
 pub use list::{Category, Entry, List, ListMeta};

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
-use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
+use crate::address::{
+    self, AddressKind, Checksum, Family, Keyed, Network, Scratch, base58check, cashaddr,
+};
 use crate::error::{BuildError, ParseError};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
@@ -298,6 +300,14 @@ pub enum Verdict {
         family: Family,
         /// [`Checksum::NotChecked`] unless verification was asked for.
         checksum: Checksum,
+        /// The network the address is meant for, when checksums were
+        /// verified (the full decode says it; `None` on the default fast
+        /// path, which looks at shape only). A testnet or regtest address
+        /// is a valid address, so it is `Clear`, never `Invalid`; no
+        /// bundled list holds one, and a testnet spelling of a listed
+        /// mainnet hash is not a hit (README, spelling policy).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        network: Option<Network>,
     },
     /// Listed. A match always wins over invalidity: a listed string is a hit
     /// even when it is no valid address.
@@ -320,8 +330,8 @@ const WARM_TABLE_BYTES: usize = 1 << 20;
 /// the [`Verdict`].
 #[derive(Debug, Clone, Copy)]
 enum Raw {
-    /// Well-formed, not listed.
-    Clear(Family, Checksum),
+    /// Well-formed, not listed (the network when it was decoded).
+    Clear(Family, Checksum, Option<Network>),
     /// Listed: the key's record offset.
     Hit(u32, Family, Checksum),
     /// Not listed, and invalid: the reason is recomputed.
@@ -648,7 +658,11 @@ impl Screener {
     #[inline(always)]
     fn expand(&self, raw: Raw, input: &str, opts: CheckOptions) -> Verdict {
         match raw {
-            Raw::Clear(family, checksum) => Verdict::Clear { family, checksum },
+            Raw::Clear(family, checksum, network) => Verdict::Clear {
+                family,
+                checksum,
+                network,
+            },
             Raw::Hit(key, family, checksum) => Verdict::Hit(Hit {
                 family,
                 checksum,
@@ -689,10 +703,10 @@ impl Screener {
         match k.family {
             Family::Opaque => Raw::Invalid,
             family if opts.verify_checksum => match address::parse_keyed(k) {
-                Ok(a) => Raw::Clear(family, a.checksum),
+                Ok(a) => Raw::Clear(family, a.checksum, Some(a.network())),
                 Err(_) => Raw::Invalid,
             },
-            family => Raw::Clear(family, Checksum::NotChecked),
+            family => Raw::Clear(family, Checksum::NotChecked, None),
         }
     }
 

@@ -1002,7 +1002,8 @@ fn clear_addresses_have_the_right_family() {
             bundled().check(q),
             Verdict::Clear {
                 family,
-                checksum: Checksum::NotChecked
+                checksum: Checksum::NotChecked,
+                network: None
             },
             "{q}"
         );
@@ -1016,6 +1017,7 @@ fn clear_addresses_have_the_right_family() {
             Verdict::Clear {
                 family: f,
                 checksum,
+                ..
             } => {
                 assert_eq!(f, family);
                 assert!(
@@ -1096,7 +1098,8 @@ fn verify_checksum_turns_bad_checksums_invalid() {
             bundled().check(q),
             Verdict::Clear {
                 family,
-                checksum: Checksum::NotChecked
+                checksum: Checksum::NotChecked,
+                network: None
             },
             "{q}"
         );
@@ -1168,7 +1171,8 @@ fn tron_address_starting_tb1_is_base58() {
         s.check("TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq"),
         Verdict::Clear {
             family: Family::Base58,
-            checksum: Checksum::NotChecked
+            checksum: Checksum::NotChecked,
+            network: None
         }
     );
     // Unlisted: Clear, family Base58, valid under verification.
@@ -1176,7 +1180,8 @@ fn tron_address_starting_tb1_is_base58() {
         bundled().check(t),
         Verdict::Clear {
             family: Family::Base58,
-            checksum: Checksum::NotChecked
+            checksum: Checksum::NotChecked,
+            network: None
         },
         "{t}"
     );
@@ -1185,7 +1190,8 @@ fn tron_address_starting_tb1_is_base58() {
             bundled().check_with(t, VERIFY),
             Verdict::Clear {
                 family: Family::Base58,
-                checksum: Checksum::Valid
+                checksum: Checksum::Valid,
+                network: Some(walletscreen::Network::Mainnet),
             }
         ),
         "{t}: {:?}",

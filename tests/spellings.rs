@@ -758,3 +758,75 @@ fn scan_finds_new_spellings_in_text() {
     let text = format!("pay {i} now");
     assert_eq!(s.scan(&text).count(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Testnet policy: valid, `Clear`, the network said; never a mainnet hit.
+// ---------------------------------------------------------------------------
+
+/// fbi_dprk.csv line 66, segwit v0.
+const FBI_BECH32: &str = "bc1qp2vvntdedxw4xwtyd4y3gc2t9ufk6pwz2ga4ge";
+
+#[test]
+fn testnet_addresses_are_clear_with_their_network_and_never_mainnet_hits() {
+    use bech32::{Fe32, Hrp, segwit};
+    let program = segwit::decode(FBI_BECH32).unwrap().2;
+    let p2pkh = b58_payload(OFAC_P2PKH)[1..].to_vec();
+    let cash = address::cashaddr::decode(OFAC_CASHADDR, "bitcoincash").unwrap();
+    let v0 = |hrp: &str| segwit::encode(Hrp::parse(hrp).unwrap(), Fe32::Q, &program).unwrap();
+    let cases: &[(&str, String, Network)] = &[
+        ("bitcoin testnet segwit", v0("tb"), Network::Testnet),
+        ("bitcoin regtest segwit", v0("bcrt"), Network::Regtest),
+        ("litecoin testnet segwit", v0("tltc"), Network::Testnet),
+        (
+            "bitcoin testnet p2pkh",
+            base58check(&[0x6f], &p2pkh),
+            Network::Testnet,
+        ),
+        (
+            "bitcoin testnet p2sh",
+            base58check(&[0xc4], &p2pkh),
+            Network::Testnet,
+        ),
+        (
+            "cashaddr bchtest",
+            address::cashaddr::encode("bchtest", cash.kind, &cash.hash).unwrap(),
+            Network::Testnet,
+        ),
+        (
+            "cashaddr bchreg",
+            address::cashaddr::encode("bchreg", cash.kind, &cash.hash).unwrap(),
+            Network::Regtest,
+        ),
+        (
+            "bnb testnet",
+            bech32::encode::<bech32::Bech32>(Hrp::parse("tbnb").unwrap(), &p2pkh).unwrap(),
+            Network::Testnet,
+        ),
+        ("mainnet segwit", FBI_BECH32.to_owned(), Network::Mainnet),
+    ];
+    for (name, q, network) in cases {
+        let a = address::parse(q).unwrap_or_else(|e| panic!("{name}: {q}: {e}"));
+        assert_eq!(a.network(), *network, "{name}");
+        if *network == Network::Mainnet {
+            assert!(bundled().check(q).is_hit(), "{name}");
+            continue;
+        }
+        // Same hash as a listed mainnet address, another network: no hit.
+        match bundled().check(q) {
+            Verdict::Clear { network, .. } => assert_eq!(network, None, "{name}"),
+            other => panic!("{name}: {q}: {other:?}"),
+        }
+        match bundled().check_with(q, VERIFY) {
+            Verdict::Clear {
+                network: Some(n), ..
+            } => assert_eq!(n, *network, "{name}"),
+            other => panic!("{name}: {q}: {other:?}"),
+        }
+    }
+    // The one network-agnostic exception: an XRP test-network X-address of
+    // a listed classic account is a hit (the classic address is the same
+    // on every network), and parses as a testnet address.
+    let t = x_address(&xrp_account(OFAC_XRP), None, true);
+    assert!(bundled().check(&t).is_hit());
+    assert_eq!(address::parse(&t).unwrap().network(), Network::Testnet);
+}
