@@ -1074,10 +1074,10 @@ impl Screener {
 fn destination_tag(input: &str) -> Option<u32> {
     let mut scratch = Scratch::new();
     let k = address::key(input, &mut scratch).ok()?;
-    match address::parse_keyed(&k).ok()?.kind {
-        AddressKind::XrpXAddress { tag, .. } => tag,
-        _ => None,
+    if k.family != Family::XAddress {
+        return None;
     }
+    address::xrp::tag_of_valid(k.text.as_bytes())
 }
 
 /// The keys of an entry: its own spelling, then the equivalent spellings

@@ -137,6 +137,19 @@ pub(crate) fn decode_x(text: &[u8]) -> Result<XAddress, ParseError> {
     Ok(XAddress { account, tag, test })
 }
 
+/// The tag of an X-address already validated by [`decode_x`] (a hit's
+/// query): decoded again without the checksum, which was verified when the
+/// query was keyed.
+pub(crate) fn tag_of_valid(text: &[u8]) -> Option<u32> {
+    let mut out = [0u8; 40];
+    let n = bs58::decode(text)
+        .with_alphabet(bs58::Alphabet::RIPPLE)
+        .onto(&mut out[..])
+        .ok()?;
+    let d = out.get(..n)?;
+    (n == 35 && d[22] == 1).then(|| u32::from_le_bytes([d[23], d[24], d[25], d[26]]))
+}
+
 #[cfg(test)]
 /// The X-address of `account` with `tag` (`test`: a `T…` address).
 pub(crate) fn encode_x(account: &[u8; 20], tag: Option<u32>, test: bool) -> String {
