@@ -65,7 +65,9 @@ pub struct CheckOptions {
 #[repr(u8)]
 pub enum Via {
     /// The listed address itself (up to case where the format ignores case,
-    /// whitespace, invisible characters and URI wrapping).
+    /// whitespace, invisible characters and URI wrapping). A listed
+    /// X-address or ICAP is keyed as the account it carries, so its classic
+    /// or EVM spelling reaches it this way too.
     Listed,
     /// The legacy base58 spelling of a listed CashAddr (same hash160).
     LegacyOfCashaddr,
@@ -1072,6 +1074,11 @@ impl Screener {
 #[cold]
 #[inline(never)]
 fn destination_tag(input: &str) -> Option<u32> {
+    // The usual query is the bare X-address: read it as it is. Anything
+    // else (whitespace, a URI) is keyed again, which decodes it again.
+    if address::xrp::looks_like_x(input.as_bytes()) {
+        return address::xrp::tag_of_valid(input.as_bytes());
+    }
     let mut scratch = Scratch::new();
     let k = address::key(input, &mut scratch).ok()?;
     if k.family != Family::XAddress {
