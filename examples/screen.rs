@@ -2136,7 +2136,9 @@ impl<'a> JsonRecord<'a> {
                 j.checksum = Some(hit.checksum);
                 j.version = Some(hit.version());
             }
-            Outcome::Verdict(Verdict::Clear { family, checksum }) => {
+            Outcome::Verdict(Verdict::Clear {
+                family, checksum, ..
+            }) => {
                 j.verdict = "clear";
                 j.family = Some(*family);
                 j.checksum = Some(*checksum);
@@ -2390,7 +2392,9 @@ fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>, dated: bool) -> io::Result<()> {
                 w.write_record(head.iter().copied().chain(row))?;
             }
         }
-        Outcome::Verdict(Verdict::Clear { family, checksum }) => {
+        Outcome::Verdict(Verdict::Clear {
+            family, checksum, ..
+        }) => {
             let row = [
                 "clear",
                 "",

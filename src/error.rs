@@ -82,6 +82,14 @@ pub enum ParseError {
     /// An error decoding a Monero address.
     #[error("monero: {0}")]
     Monero(#[from] crate::address::monero::MoneroError),
+    /// An XRP X-address whose tag field is not one XLS-5d allows: flags 0
+    /// (no tag) with zero tag bytes, or flags 1 with a 32-bit tag (a 64-bit
+    /// tag is reserved and refused by the reference codec).
+    #[error("X-address tag field not allowed (flags {flags:#04x})")]
+    XAddressTag {
+        /// The flags byte.
+        flags: u8,
+    },
 }
 
 /// What the bech32 crate reported for a bech32-shaped string. The crate's
@@ -96,6 +104,16 @@ pub enum Bech32Error {
     /// Decoding a plain bech32 string (e.g. `bnb1…`).
     #[error(transparent)]
     Plain(Box<bech32::DecodeError>),
+    /// Decoding a string that must carry a bech32m checksum (a Zcash TEX
+    /// address, ZIP-320).
+    #[error(transparent)]
+    Checked(Box<bech32::primitives::decode::CheckedHrpstringError>),
+}
+
+impl From<bech32::primitives::decode::CheckedHrpstringError> for Bech32Error {
+    fn from(e: bech32::primitives::decode::CheckedHrpstringError) -> Self {
+        Bech32Error::Checked(Box::new(e))
+    }
 }
 
 impl From<bech32::segwit::DecodeError> for Bech32Error {

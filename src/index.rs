@@ -7,7 +7,7 @@
 //! small metadata section. Entries are materialized (as [`Entry`] values)
 //! only when a caller asks for a hit's matches.
 //!
-//! # Image (format version 4)
+//! # Image (format version 5)
 //!
 //! | bytes | content |
 //! |---|---|
@@ -37,7 +37,7 @@
 //!   the entry is flagged).
 //! - **arena**: key records: tag (`u8`), payload length (`u8`; 255 then a
 //!   `u16` for payloads of 255 bytes or more), payload,
-//!   reference (`u32`): `entry << 3 | via` for a key with one entry, or
+//!   reference (`u32`): `entry << 4 | via` for a key with one entry, or
 //!   `1 << 31 | start` into the group section for a key with several.
 //! - **groups**: references (`u32`), each group's last one with bit 31 set.
 //! - **meta**: lists (metadata, SHA-256, counts), the bloom policy, the
@@ -51,8 +51,10 @@
 //! [`IndexBuilder`]). Version 4 moved the meta section from first to last:
 //! what it holds (interned metadata, counts, odd spellings) is known only
 //! once every entry is keyed, and the table, which comes first now, can be
-//! filled while later entries are still being keyed. Earlier versions are
-//! refused.
+//! filled while later entries are still being keyed. Version 5 gave the
+//! `via` code of a reference 4 bits (3 before) for the equivalent
+//! spellings added by issue 13 (Zcash TEX, BitPay), so an index holds at
+//! most 2^27 entries. Earlier versions are refused.
 //!
 //! The checksum is XXH3-64, not SHA-256: it detects corruption and costs
 //! ~40 ms for 600 MB, where SHA-256 costs ~350 ms, most of the load budget
@@ -70,7 +72,7 @@ use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 
 /// The compiled format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// XXH3-64 trailer.
 const TRAILER_LEN: usize = 8;
@@ -88,8 +90,13 @@ pub(crate) const NO_KEY: u32 = u32::MAX;
 /// Set in a record's reference when it points into the group section; set
 /// in a group's last reference.
 pub(crate) const GROUP_BIT: u32 = 1 << 31;
-/// Entries an index can hold: 28 bits of a reference.
-pub(crate) const MAX_ENTRIES: usize = 1 << 28;
+/// Entries an index can hold: 27 bits of a reference (the low 4 are the
+/// `via` code, bit 31 the group bit).
+pub(crate) const MAX_ENTRIES: usize = 1 << 27;
+/// Bits of a reference that hold its `via` code.
+const VIA_BITS: u32 = 4;
+/// Mask of the `via` code in a reference.
+const VIA_MASK: u32 = (1 << VIA_BITS) - 1;
 /// Set in an entry's form byte when the entry is flagged.
 pub(crate) const FLAGGED: u8 = 0x80;
 /// Bytes of a table group.
@@ -319,7 +326,7 @@ fn read_u32(b: &[u8], at: usize) -> Option<u32> {
 /// A reference from a key to an entry.
 #[inline]
 pub(crate) fn pack_ref(entry: u32, via: u8) -> u32 {
-    entry << 3 | u32::from(via & 7)
+    entry << VIA_BITS | (u32::from(via) & VIA_MASK)
 }
 
 /// One entry record.
@@ -566,12 +573,12 @@ impl Index {
             return out;
         };
         if r & GROUP_BIT == 0 {
-            out.push((r >> 3, (r & 7) as u8));
+            out.push((r >> VIA_BITS, (r & VIA_MASK) as u8));
             return out;
         }
         let mut g = (r & !GROUP_BIT) as usize;
         while let Some(r) = read_u32(groups, g.saturating_mul(4)) {
-            out.push(((r & !GROUP_BIT) >> 3, (r & 7) as u8));
+            out.push(((r & !GROUP_BIT) >> VIA_BITS, (r & VIA_MASK) as u8));
             if r & GROUP_BIT != 0 {
                 break;
             }

@@ -65,7 +65,7 @@ mod screener;
 pub mod snapshot;
 pub mod update;
 
-pub use address::{Address, AddressKind, Checksum, Family};
+pub use address::{Address, AddressKind, Checksum, Family, Network};
 pub use date::{Date, DateError};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use history::{DatedMatch, Delisting, History, HistoryRecord, HitAt, VerdictAt};

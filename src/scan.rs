@@ -14,7 +14,12 @@
 //!   case-sensitive one. Both are `aho-corasick` contiguous NFAs, anchored,
 //!   leftmost-longest. Opaque list entries containing anything but ASCII
 //!   letters and digits are not scanned for (no known address format has
-//!   such characters).
+//!   such characters). Two spellings are no pattern, because they are
+//!   mapped when a query is keyed rather than indexed: XRP X-addresses (a
+//!   tag varies) and Ethereum ICAPs. A token of their shape (47 characters
+//!   starting `X` or `T`; 34–35 starting `XE`) goes straight to
+//!   confirmation when the screener holds an XRP classic address or an EVM
+//!   address, respectively.
 //! * **Tokens and boundaries.** A match is a whole *token*: a maximal run of
 //!   ASCII letters and digits. The byte before and the byte after a match is
 //!   not an ASCII letter or digit (start and end of text, punctuation,
@@ -92,6 +97,12 @@ pub(crate) struct ScanIndex {
     filter: Vec<u64>,
     /// `log2` of the filter's size in bits.
     filter_bits: u32,
+    /// Tokens shaped like an X-address are confirmed (some key is an XRP
+    /// classic address).
+    x_addresses: bool,
+    /// Tokens shaped like an ICAP are confirmed (some key is an EVM
+    /// address).
+    icaps: bool,
 }
 
 impl std::fmt::Debug for ScanIndex {
@@ -109,7 +120,10 @@ impl ScanIndex {
     pub(crate) fn build<'a>(keys: impl Iterator<Item = (u8, &'a [u8])>) -> ScanIndex {
         let mut insensitive: Vec<Vec<u8>> = Vec::new();
         let mut sensitive: Vec<Vec<u8>> = Vec::new();
+        let (mut x_addresses, mut icaps) = (false, false);
         for (t, payload) in keys {
+            icaps |= t == tag::EVM;
+            x_addresses |= t == tag::BASE58 && address::xrp::is_classic(payload);
             let (spelling, folded) = match t {
                 tag::EVM | tag::TRON_HEX => {
                     (address::evm::Hex(payload).to_string().into_bytes(), true)
@@ -129,8 +143,15 @@ impl ScanIndex {
             }
         }
         let lens = insensitive.iter().chain(&sensitive).map(Vec::len);
-        let min_len = lens.clone().min().unwrap_or(usize::MAX);
-        let max_len = lens.max().unwrap_or(0);
+        let mut min_len = lens.clone().min().unwrap_or(usize::MAX);
+        let mut max_len = lens.max().unwrap_or(0);
+        // The tokens confirmed without a pattern must pass the pre-pass.
+        if x_addresses {
+            max_len = max_len.max(address::xrp::X_LEN);
+        }
+        if icaps {
+            min_len = min_len.min(address::icap::MIN_LEN);
+        }
         // 16 to 32 bits per pattern: ~3 % of the tokens that match no
         // pattern still reach the automatons.
         let count = insensitive.len() + sensitive.len();
@@ -160,6 +181,8 @@ impl ScanIndex {
             max_len,
             filter,
             filter_bits,
+            x_addresses,
+            icaps,
         }
     }
 
@@ -314,6 +337,13 @@ impl<'t> Scan<'_, 't> {
                     return Some((p..tok.end, Some(tok)));
                 }
             }
+            return Some((tok, None));
+        }
+        // Spellings mapped when keyed: `check` decides.
+        let t = &b[tok.clone()];
+        if (idx.x_addresses && address::xrp::looks_like_x(t))
+            || (idx.icaps && address::icap::looks_like(t))
+        {
             return Some((tok, None));
         }
         // `0x` + 40 hex digits: the hex part is the pattern, the span keeps

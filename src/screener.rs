@@ -7,7 +7,9 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
-use crate::address::{self, AddressKind, Checksum, Family, Keyed, Scratch, base58check, cashaddr};
+use crate::address::{
+    self, AddressKind, Checksum, Family, Keyed, Network, Scratch, base58check, cashaddr,
+};
 use crate::date::Date;
 use crate::error::{BuildError, ParseError};
 use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
@@ -65,7 +67,9 @@ pub struct CheckOptions {
 #[repr(u8)]
 pub enum Via {
     /// The listed address itself (up to case where the format ignores case,
-    /// whitespace, invisible characters and URI wrapping).
+    /// whitespace, invisible characters and URI wrapping). A listed
+    /// X-address or ICAP is keyed as the account it carries, so its classic
+    /// or EVM spelling reaches it this way too.
     Listed,
     /// The legacy base58 spelling of a listed CashAddr (same hash160).
     LegacyOfCashaddr,
@@ -80,16 +84,54 @@ pub enum Via {
     /// for `o`), becomes when that character is replaced. The entry stays
     /// flagged; the match says it was reached this way.
     CorrectedSpelling,
+    /// The Zcash TEX spelling (ZIP-320, `tex1…`) of a listed `t1…`
+    /// address (same P2PKH hash).
+    TexOfTransparent,
+    /// The `t1…` spelling of a listed Zcash TEX address.
+    TransparentOfTex,
+    /// The BitPay spelling (`C…`, `H…`) of a listed legacy `1…`/`3…`
+    /// address (same hash160).
+    BitpayOfLegacy,
+    /// The BitPay spelling of a listed CashAddr.
+    BitpayOfCashaddr,
+    /// The legacy `1…`/`3…` spelling of a listed BitPay address.
+    LegacyOfBitpay,
+    /// The CashAddr spelling of a listed BitPay address.
+    CashaddrOfBitpay,
+    /// The Litecoin `M…` spelling (version 0x32) of a listed `3…` P2SH
+    /// address (version 0x05, which Litecoin used before `M…`): the same
+    /// script hash.
+    LitecoinOfLegacy,
+    /// The `3…` spelling of a listed Litecoin `M…` address.
+    LegacyOfLitecoin,
+    /// An XRP X-address (any destination tag, either network) of a listed
+    /// classic address: mapped when the query is keyed, never stored
+    /// (see [`Hit::destination_tag`]).
+    XAddressOfClassic,
+    /// An Ethereum ICAP (`XE…`) of a listed EVM address: mapped when the
+    /// query is keyed, never stored.
+    IcapOfEvm,
 }
 
 impl Via {
-    const ALL: [Via; 6] = [
+    /// The codes stored in a compiled image, in order: the query-time
+    /// mappings ([`Via::XAddressOfClassic`], [`Via::IcapOfEvm`]) are not
+    /// stored.
+    const ALL: [Via; 14] = [
         Via::Listed,
         Via::LegacyOfCashaddr,
         Via::CashaddrOfLegacy,
         Via::TronHexOfBase58,
         Via::TronBase58OfHex,
         Via::CorrectedSpelling,
+        Via::TexOfTransparent,
+        Via::TransparentOfTex,
+        Via::BitpayOfLegacy,
+        Via::BitpayOfCashaddr,
+        Via::LegacyOfBitpay,
+        Via::CashaddrOfBitpay,
+        Via::LitecoinOfLegacy,
+        Via::LegacyOfLitecoin,
     ];
 
     fn from_code(code: u8) -> Option<Via> {
@@ -105,6 +147,16 @@ impl Via {
             Via::TronHexOfBase58 => "tron_hex_of_base58",
             Via::TronBase58OfHex => "tron_base58_of_hex",
             Via::CorrectedSpelling => "corrected_spelling",
+            Via::TexOfTransparent => "tex_of_transparent",
+            Via::TransparentOfTex => "transparent_of_tex",
+            Via::BitpayOfLegacy => "bitpay_of_legacy",
+            Via::BitpayOfCashaddr => "bitpay_of_cashaddr",
+            Via::LegacyOfBitpay => "legacy_of_bitpay",
+            Via::CashaddrOfBitpay => "cashaddr_of_bitpay",
+            Via::LitecoinOfLegacy => "litecoin_of_legacy",
+            Via::LegacyOfLitecoin => "legacy_of_litecoin",
+            Via::XAddressOfClassic => "x_address_of_classic",
+            Via::IcapOfEvm => "icap_of_evm",
         }
     }
 }
@@ -177,6 +229,11 @@ pub struct Hit {
     /// when [`CheckOptions::verify_checksum`] is set, else
     /// [`Checksum::NotChecked`]. A wrong checksum never turns a hit away.
     pub checksum: Checksum,
+    /// The destination tag of an XRP X-address query ([`Family::XAddress`]
+    /// with a tag); `None` for every other spelling. The listed account is
+    /// a hit whatever the tag: the tag says which of its customers (at an
+    /// exchange) the payment was for.
+    pub destination_tag: Option<u32>,
     inner: Arc<Inner>,
     key: u32,
 }
@@ -187,7 +244,20 @@ impl Hit {
     /// validated again, as when it was loaded): keep the result rather than
     /// calling this in a loop.
     pub fn matches(&self) -> Vec<Match> {
-        self.inner.matches(self.key)
+        let mut m = self.inner.matches(self.key);
+        // A spelling mapped when the query was keyed reached the listed
+        // spelling's key: say how.
+        let mapped = match self.family {
+            Family::XAddress => Some(Via::XAddressOfClassic),
+            Family::Icap => Some(Via::IcapOfEvm),
+            _ => None,
+        };
+        if let Some(via) = mapped {
+            for x in m.iter_mut().filter(|x| x.via == Via::Listed) {
+                x.via = via;
+            }
+        }
+        m
     }
 
     /// The list set that answered.
@@ -200,6 +270,7 @@ impl PartialEq for Hit {
     fn eq(&self, other: &Hit) -> bool {
         self.family == other.family
             && self.checksum == other.checksum
+            && self.destination_tag == other.destination_tag
             && self.matches() == other.matches()
             && self.version() == other.version()
     }
@@ -210,6 +281,7 @@ impl std::fmt::Debug for Hit {
         f.debug_struct("Hit")
             .field("family", &self.family)
             .field("checksum", &self.checksum)
+            .field("destination_tag", &self.destination_tag)
             .field("matches", &self.matches())
             .field("version", self.version())
             .finish()
@@ -218,9 +290,13 @@ impl std::fmt::Debug for Hit {
 
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(4))?;
+        let tag = self.destination_tag;
+        let mut m = s.serialize_map(Some(4 + usize::from(tag.is_some())))?;
         m.serialize_entry("family", &self.family)?;
         m.serialize_entry("checksum", &self.checksum)?;
+        if let Some(tag) = tag {
+            m.serialize_entry("destination_tag", &tag)?;
+        }
         m.serialize_entry("matches", &self.matches())?;
         m.serialize_entry("version", &**self.version())?;
         m.end()
@@ -237,6 +313,14 @@ pub enum Verdict {
         family: Family,
         /// [`Checksum::NotChecked`] unless verification was asked for.
         checksum: Checksum,
+        /// The network the address is meant for, when checksums were
+        /// verified (the full decode says it; `None` on the default fast
+        /// path, which looks at shape only). A testnet or regtest address
+        /// is a valid address, so it is `Clear`, never `Invalid`; no
+        /// bundled list holds one, and a testnet spelling of a listed
+        /// mainnet hash is not a hit (README, spelling policy).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        network: Option<Network>,
     },
     /// Listed. A match always wins over invalidity: a listed string is a hit
     /// even when it is no valid address.
@@ -267,8 +351,8 @@ enum AtRaw {
 /// the [`Verdict`].
 #[derive(Debug, Clone, Copy)]
 enum Raw {
-    /// Well-formed, not listed.
-    Clear(Family, Checksum),
+    /// Well-formed, not listed (the network when it was decoded).
+    Clear(Family, Checksum, Option<Network>),
     /// Listed: the key's record offset.
     Hit(u32, Family, Checksum),
     /// Not listed, and invalid: the reason is recomputed.
@@ -784,7 +868,7 @@ impl Screener {
             (Raw::Hit(_, f, c), _) => (f, c),
             (_, Some(_)) => (k.family, self.hit_checksum(k, opts)),
             // Listed nowhere: the plain answer.
-            (Raw::Clear(family, checksum), None) => return AtRaw::Clear(family, checksum),
+            (Raw::Clear(family, checksum, _), None) => return AtRaw::Clear(family, checksum),
             (Raw::Invalid, None) => return AtRaw::Invalid,
         };
         // Every delisted record this input reaches.
@@ -837,7 +921,7 @@ impl Screener {
         }
         // Not listed on that date: what an unlisted input would be.
         match raw {
-            Raw::Clear(family, checksum) => AtRaw::Clear(family, checksum),
+            Raw::Clear(family, checksum, _) => AtRaw::Clear(family, checksum),
             Raw::Invalid => AtRaw::Invalid,
             Raw::Hit(..) if k.family == Family::Opaque => AtRaw::Invalid,
             Raw::Hit(..) if opts.verify_checksum => match address::parse_keyed(k) {
@@ -947,10 +1031,19 @@ impl Screener {
     #[inline(always)]
     fn expand(&self, raw: Raw, input: &str, opts: CheckOptions) -> Verdict {
         match raw {
-            Raw::Clear(family, checksum) => Verdict::Clear { family, checksum },
+            Raw::Clear(family, checksum, network) => Verdict::Clear {
+                family,
+                checksum,
+                network,
+            },
             Raw::Hit(key, family, checksum) => Verdict::Hit(Hit {
                 family,
                 checksum,
+                destination_tag: if family == Family::XAddress {
+                    destination_tag(input)
+                } else {
+                    None
+                },
                 inner: self.inner.clone(),
                 key,
             }),
@@ -983,10 +1076,10 @@ impl Screener {
         match k.family {
             Family::Opaque => Raw::Invalid,
             family if opts.verify_checksum => match address::parse_keyed(k) {
-                Ok(a) => Raw::Clear(family, a.checksum),
+                Ok(a) => Raw::Clear(family, a.checksum, Some(a.network())),
                 Err(_) => Raw::Invalid,
             },
-            family => Raw::Clear(family, Checksum::NotChecked),
+            family => Raw::Clear(family, Checksum::NotChecked, None),
         }
     }
 
@@ -1375,9 +1468,27 @@ impl Screener {
     }
 }
 
-/// The keys of an entry: its own spelling, then at most one equivalent
-/// spelling in another encoding (only for the entries [`may_have_alias`]
-/// admits: the table is sized by that bound).
+/// The destination tag of an X-address query, keyed again (the raw answer
+/// does not carry it): only hits of [`Family::XAddress`] pay for this.
+#[cold]
+#[inline(never)]
+fn destination_tag(input: &str) -> Option<u32> {
+    // The usual query is the bare X-address: read it as it is. Anything
+    // else (whitespace, a URI) is keyed again, which decodes it again.
+    if address::xrp::looks_like_x(input.as_bytes()) {
+        return address::xrp::tag_of_valid(input.as_bytes());
+    }
+    let mut scratch = Scratch::new();
+    let k = address::key(input, &mut scratch).ok()?;
+    if k.family != Family::XAddress {
+        return None;
+    }
+    address::xrp::tag_of_valid(k.text.as_bytes())
+}
+
+/// The keys of an entry: its own spelling, then the equivalent spellings
+/// in other encodings (at most [`alias_bound`] of them: the table is sized
+/// by that bound).
 fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
@@ -1395,6 +1506,8 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
         return;
     };
     let hash = a.payload.as_slice();
+    let cash = |kind: u8| cashaddr::encode(address::CASHADDR_DEFAULT_PREFIX, kind, hash).ok();
+    let b58 = |version: u8| base58check::encode(&[version], hash);
     match &a.kind {
         AddressKind::Tron => {
             push(&format!("41{}", hex(hash)), Via::TronHexOfBase58);
@@ -1403,20 +1516,47 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
             push(&base58check::encode(&[0x41], hash), Via::TronBase58OfHex);
         }
         AddressKind::P2pkh { version: 0 } | AddressKind::P2sh { version: 5 } => {
-            let kind = u8::from(matches!(a.kind, AddressKind::P2sh { .. }));
-            if let Ok(c) = cashaddr::encode(address::CASHADDR_DEFAULT_PREFIX, kind, hash) {
+            let p2sh = matches!(a.kind, AddressKind::P2sh { .. });
+            if let Some(c) = cash(u8::from(p2sh)) {
                 push(&c, Via::CashaddrOfLegacy);
+            }
+            push(&b58(bitpay_version(p2sh)), Via::BitpayOfLegacy);
+            if p2sh {
+                push(&b58(LITECOIN_P2SH), Via::LitecoinOfLegacy);
+            }
+        }
+        AddressKind::P2sh {
+            version: LITECOIN_P2SH_U16,
+        } => {
+            push(&b58(0x05), Via::LegacyOfLitecoin);
+        }
+        AddressKind::P2pkh { version: 0x1c } | AddressKind::P2sh { version: 0x28 } => {
+            let p2sh = matches!(a.kind, AddressKind::P2sh { .. });
+            push(&b58(if p2sh { 0x05 } else { 0x00 }), Via::LegacyOfBitpay);
+            if let Some(c) = cash(u8::from(p2sh)) {
+                push(&c, Via::CashaddrOfBitpay);
             }
         }
         AddressKind::CashAddr { prefix, kind } if prefix == "bitcoincash" && hash.len() == 20 => {
-            let version = match kind {
-                0 => Some(0x00),
-                1 => Some(0x05),
+            if let Some((legacy, p2sh)) = match kind {
+                0 => Some((0x00, false)),
+                1 => Some((0x05, true)),
                 _ => None,
-            };
-            if let Some(v) = version {
-                push(&base58check::encode(&[v], hash), Via::LegacyOfCashaddr);
+            } {
+                push(&b58(legacy), Via::LegacyOfCashaddr);
+                push(&b58(bitpay_version(p2sh)), Via::BitpayOfCashaddr);
             }
+        }
+        AddressKind::P2pkh { version: 0x1cb8 } => {
+            if let Some(tex) = address::bech32::encode_tex(hash) {
+                push(&tex, Via::TexOfTransparent);
+            }
+        }
+        AddressKind::ZcashTex => {
+            push(
+                &base58check::encode(&base58check::ZCASH_P2PKH, hash),
+                Via::TransparentOfTex,
+            );
         }
         _ => {}
     }
@@ -1432,6 +1572,20 @@ fn same_address(a: &str, b: &str) -> bool {
     match (address::key(a, &mut sa), address::key(b, &mut sb)) {
         (Ok(x), Ok(y)) => x.tag == y.tag && x.payload == y.payload,
         _ => false,
+    }
+}
+
+/// Litecoin's P2SH version byte (`M…`); before it Litecoin used Bitcoin's
+/// 0x05 (`3…`), and wallets still accept both for one script hash.
+const LITECOIN_P2SH: u8 = 0x32;
+const LITECOIN_P2SH_U16: u16 = LITECOIN_P2SH as u16;
+
+/// The BitPay version byte of a P2PKH or (`p2sh`) P2SH hash.
+fn bitpay_version(p2sh: bool) -> u8 {
+    if p2sh {
+        base58check::BITPAY_P2SH
+    } else {
+        base58check::BITPAY_P2PKH
     }
 }
 
@@ -1597,7 +1751,7 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
         });
         // The table was sized by this bound before keying (`key_bounds`).
         debug_assert!(
-            usize::from(out[head]) <= 1 + usize::from(may_have_alias(e)),
+            usize::from(out[head]) <= 1 + alias_bound(e),
             "{:?} has more keys than key_bounds allowed",
             e.address
         );
@@ -1628,19 +1782,18 @@ struct RunKeys {
 
 /// Upper bounds of the key occurrences and of the arena bytes of
 /// `entries`, from the entries alone (no keying): each has its own
-/// spelling's key and at most one equivalent spelling's
-/// ([`may_have_alias`]). A key is never longer than the text it comes from
-/// plus one byte (CashAddr's prefix id); a record adds at most 8 bytes.
+/// spelling's key and at most [`alias_bound`] equivalent spellings'. A key
+/// is never longer than the text it comes from plus one byte (CashAddr's
+/// prefix id); a record adds at most 8 bytes.
 fn key_bounds(entries: &[(u32, &Entry)]) -> (usize, usize) {
     let mut keys = 0usize;
     let mut bytes = 0usize;
     for &(_, e) in entries {
         keys += 1;
         bytes += 9 + e.address.len();
-        if may_have_alias(e) {
-            keys += 1;
-            bytes += 8 + ALIAS_KEY_MAX.max(e.address.len() + 1);
-        }
+        let aliases = alias_bound(e);
+        keys += aliases;
+        bytes += aliases * (8 + ALIAS_KEY_MAX.max(e.address.len() + 1));
     }
     (keys, bytes)
 }
@@ -1649,20 +1802,30 @@ fn key_bounds(entries: &[(u32, &Entry)]) -> (usize, usize) {
 /// 42 characters) is the longest.
 const ALIAS_KEY_MAX: usize = 64;
 
-/// Whether [`entry_keys`] may give `entry` a second key: the kinds it
-/// spells in another encoding, or a corrected spelling when the entry does
+/// How many keys besides its own [`entry_keys`] may give `entry`: one per
+/// other encoding of its kind, or a corrected spelling when the entry does
 /// not parse.
-fn may_have_alias(entry: &Entry) -> bool {
+fn alias_bound(entry: &Entry) -> usize {
     match &entry.parsed {
-        None => correctable(&entry.address).is_some(),
-        Some(a) => matches!(
-            a.kind,
+        None => usize::from(correctable(&entry.address).is_some()),
+        Some(a) => match a.kind {
+            // The CashAddr, BitPay and Litecoin `M…` spellings of a `3…`.
+            AddressKind::P2sh { version: 5 } => 3,
+            // The CashAddr and BitPay spellings of a `1…`, the legacy and
+            // BitPay ones of a CashAddr, the legacy and CashAddr ones of a
+            // BitPay address.
+            AddressKind::P2pkh { version: 0 | 0x1c }
+            | AddressKind::P2sh { version: 0x28 }
+            | AddressKind::CashAddr { .. } => 2,
             AddressKind::Tron
-                | AddressKind::TronHex
-                | AddressKind::P2pkh { version: 0 }
-                | AddressKind::P2sh { version: 5 }
-                | AddressKind::CashAddr { .. }
-        ),
+            | AddressKind::TronHex
+            | AddressKind::P2sh {
+                version: LITECOIN_P2SH_U16,
+            }
+            | AddressKind::P2pkh { version: 0x1cb8 }
+            | AddressKind::ZcashTex => 1,
+            _ => 0,
+        },
     }
 }
 

@@ -287,8 +287,9 @@ fn forged_files_never_panic() {
 #[test]
 fn wrong_version_is_refused() {
     // Version 1 (foldhash key hashes), version 2 (entry records last),
-    // version 3 (meta section first) and a future one.
-    for found in [1, 2, 3, COMPILED_FORMAT_VERSION + 1] {
+    // version 3 (meta section first), version 4 (3-bit `via` codes, before
+    // issue 13's aliases) and a future one.
+    for found in [1, 2, 3, 4, COMPILED_FORMAT_VERSION + 1] {
         let mut bad = small();
         bad[8..12].copy_from_slice(&found.to_le_bytes());
         reseal(&mut bad);

@@ -862,7 +862,8 @@ fn mutation_plan(a: &str) -> (usize, &'static str, bool) {
         Some(Family::TronHex) => (2, HEX_LOWER, true),
         Some(Family::Bech32) => (a.rfind('1').unwrap() + 1, BECH32_LOWER, true),
         Some(Family::CashAddr) => (a.find(':').map_or(0, |i| i + 1), BECH32_LOWER, true),
-        Some(Family::Base58 | Family::Monero) => (0, B58, false),
+        Some(Family::Base58 | Family::Monero | Family::XAddress) => (0, B58, false),
+        Some(Family::Icap) => (4, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", true),
         // Flagged entries, matched exactly as text.
         Some(Family::Opaque) | None => {
             if a.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -1001,7 +1002,8 @@ fn clear_addresses_have_the_right_family() {
             bundled().check(q),
             Verdict::Clear {
                 family,
-                checksum: Checksum::NotChecked
+                checksum: Checksum::NotChecked,
+                network: None
             },
             "{q}"
         );
@@ -1015,6 +1017,7 @@ fn clear_addresses_have_the_right_family() {
             Verdict::Clear {
                 family: f,
                 checksum,
+                ..
             } => {
                 assert_eq!(f, family);
                 assert!(
@@ -1095,7 +1098,8 @@ fn verify_checksum_turns_bad_checksums_invalid() {
             bundled().check(q),
             Verdict::Clear {
                 family,
-                checksum: Checksum::NotChecked
+                checksum: Checksum::NotChecked,
+                network: None
             },
             "{q}"
         );
@@ -1168,7 +1172,8 @@ fn tron_address_starting_tb1_is_base58() {
         s.check("TUCsTq7TofTCJRRoHk6RvhMoS2mJLm5Yzq"),
         Verdict::Clear {
             family: Family::Base58,
-            checksum: Checksum::NotChecked
+            checksum: Checksum::NotChecked,
+            network: None
         }
     );
     // Unlisted: Clear, family Base58, valid under verification.
@@ -1176,7 +1181,8 @@ fn tron_address_starting_tb1_is_base58() {
         bundled().check(t),
         Verdict::Clear {
             family: Family::Base58,
-            checksum: Checksum::NotChecked
+            checksum: Checksum::NotChecked,
+            network: None
         },
         "{t}"
     );
@@ -1185,7 +1191,8 @@ fn tron_address_starting_tb1_is_base58() {
             bundled().check_with(t, VERIFY),
             Verdict::Clear {
                 family: Family::Base58,
-                checksum: Checksum::Valid
+                checksum: Checksum::Valid,
+                network: Some(walletscreen::Network::Mainnet),
             }
         ),
         "{t}: {:?}",

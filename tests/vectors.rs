@@ -528,3 +528,95 @@ fn cashaddr_and_legacy_spellings_share_the_hash() {
     }
     assert_eq!(list.len(), 6);
 }
+
+// ---------------------------------------------------------------------------
+// Issue 13: alternative spellings of an account (XLS-5d, ZIP-320, ICAP).
+// ---------------------------------------------------------------------------
+
+/// XLS-5d (ripple-address-codec's table): every X-address, mainnet and
+/// test network, decodes to its classic account and tag; the three
+/// invalid X-addresses of the same file are refused.
+#[test]
+fn xls5d_x_addresses_decode_to_classic_account_and_tag() {
+    let v = load("xls5d_x_addresses.json");
+    let valid = arr(&v["valid"], "valid");
+    assert_eq!(valid.len(), 22);
+    for row in valid {
+        let row = arr(row, "row");
+        let classic = s(&row[0], "classic");
+        let tag = row[1].as_u64().map(|t| u32::try_from(t).unwrap());
+        let c = parse(classic).unwrap_or_else(|e| panic!("{classic}: {e}"));
+        assert_eq!(c.kind, AddressKind::Xrp);
+        for (col, test) in [(2, false), (3, true)] {
+            let x = s(&row[col], "x-address");
+            let a = parse(x).unwrap_or_else(|e| panic!("{x}: {e}"));
+            assert_eq!(a.family, Family::XAddress, "{x}");
+            assert_eq!(a.kind, AddressKind::XrpXAddress { tag, test }, "{x}");
+            assert_eq!(a.payload, c.payload, "{x}");
+            assert_eq!(a.checksum, Checksum::Valid);
+            assert_eq!(address::normalize(x).unwrap(), x);
+        }
+    }
+    let invalid = arr(&v["invalid"], "invalid");
+    assert_eq!(invalid.len(), 3);
+    for row in invalid {
+        let x = s(&arr(row, "row")[0], "x-address");
+        let err = parse(x).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ParseError::Checksum { .. }
+                    | ParseError::XAddressTag { .. }
+                    | ParseError::BadLength { .. }
+            ),
+            "{x}: {err:?}"
+        );
+    }
+}
+
+/// ZIP-320: each `t1…` address and its TEX address decode to the same
+/// P2PKH hash, the one the vector gives.
+#[test]
+fn zip320_tex_addresses_share_the_p2pkh_hash() {
+    let v = load("zip_0320.json");
+    let rows: Vec<&[Value]> = arr(&v, "zip_0320")
+        .iter()
+        .map(|r| arr(r, "row"))
+        .filter(|r| r.len() == 5)
+        .collect();
+    assert_eq!(rows.len(), 15);
+    for row in rows {
+        let t = s(&row[0], "t_addr");
+        let hash = unhex(s(&row[1], "p2pkh_bytes"));
+        let tex = s(&row[2], "tex_addr");
+        let ta = parse(t).unwrap_or_else(|e| panic!("{t}: {e}"));
+        assert_eq!(ta.kind, AddressKind::P2pkh { version: 0x1cb8 }, "{t}");
+        assert_eq!(ta.payload, hash, "{t}");
+        for q in [tex.to_owned(), tex.to_ascii_uppercase()] {
+            let a = parse(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert_eq!(a.kind, AddressKind::ZcashTex, "{q}");
+            assert_eq!(a.payload, hash, "{q}");
+            assert_eq!(a.chains, ["zcash"]);
+        }
+    }
+}
+
+/// ICAP (web3.js fixtures): each direct ICAP decodes to its address; the
+/// indirect forms name no address and are refused.
+#[test]
+fn icap_direct_addresses_decode_to_their_evm_address() {
+    let v = load("icap_vectors.json");
+    for row in arr(&v["valid"], "valid") {
+        let row = arr(row, "row");
+        let (i, evm) = (s(&row[0], "icap"), s(&row[1], "address"));
+        let a = parse(i).unwrap_or_else(|e| panic!("{i}: {e}"));
+        assert_eq!(a.family, Family::Icap, "{i}");
+        assert_eq!(a.kind, AddressKind::Icap);
+        assert_eq!(hex(&a.payload), evm[2..].to_ascii_lowercase(), "{i}");
+        assert_eq!(parse(evm).unwrap().payload, a.payload);
+    }
+    for row in arr(&v["indirect"], "indirect") {
+        let i = s(&arr(row, "row")[0], "icap");
+        assert!(parse(i).is_err(), "{i}");
+    }
+}

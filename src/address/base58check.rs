@@ -86,6 +86,13 @@ fn tron(_: u16) -> AddressKind {
 
 const BTC_LIKE: &[&str] = &["bitcoin", "bitcoin-cash", "bitcoin-sv"];
 
+/// Version byte of BitPay's Bitcoin Cash P2PKH spelling (`C…`).
+pub(crate) const BITPAY_P2PKH: u8 = 0x1c;
+/// Version byte of BitPay's Bitcoin Cash P2SH spelling (`H…`).
+pub(crate) const BITPAY_P2SH: u8 = 0x28;
+/// Version bytes of Zcash transparent P2PKH (`t1…`).
+pub(crate) const ZCASH_P2PKH: [u8; 2] = [0x1c, 0xb8];
+
 /// Known version prefixes; all carry a 20-byte hash.
 const VERSIONS: &[Version] = &[
     v(&[0x00], p2pkh, BTC_LIKE),
@@ -104,6 +111,11 @@ const VERSIONS: &[Version] = &[
     v(&[0x17], p2sh, &["bitcoin-gold"]),
     v(&[0x1e], p2pkh, &["dogecoin", "verge"]),
     v(&[0x16], p2sh, &["dogecoin"]),
+    // BitPay's legacy Bitcoin Cash spellings (`C…`, `H…`): the hash160
+    // of a `1…`/`3…` address under other version bytes. Distinct from
+    // Zcash's two-byte `0x1cb8` by length (21 bytes against 22).
+    v(&[BITPAY_P2PKH], p2pkh, &["bitcoin-cash"]),
+    v(&[BITPAY_P2SH], p2sh, &["bitcoin-cash"]),
     v(&[0x1c, 0xb8], p2pkh, &["zcash"]),
     v(&[0x1c, 0xbd], p2sh, &["zcash"]),
     v(&[0x41], tron, &["tron"]),

@@ -20,11 +20,15 @@
 //!    are the text itself (base58 is case-sensitive and each byte string has
 //!    exactly one base58 spelling).
 //!
-//! Equivalences between *different encodings* of one address (a CashAddr and
-//! its legacy base58 form, a TRON `T…` address and its `41…` hex form) are not
-//! computed per query: the screener indexes every equivalent spelling of each
-//! listed address when it is compiled, so a query costs one classification and
-//! one hash probe.
+//! Equivalences between *different encodings* of one address (a CashAddr,
+//! its legacy base58 form and its BitPay form; a TRON `T…` address and its
+//! `41…` hex form; a Zcash `t1…` address and its TEX form) are not computed
+//! per query: the screener indexes every equivalent spelling of each listed
+//! address when it is compiled, so a query costs one classification and one
+//! hash probe. Two spellings cannot be indexed and are keyed as what they
+//! carry instead: an XRP X-address (its destination tag varies) as its
+//! classic address, an Ethereum ICAP as its 20 bytes. Only strings of their
+//! shapes are decoded (see `classify`).
 //!
 //! Full validation (base58check / bech32 / CashAddr / Monero checksums,
 //! EIP-55) is [`parse`]; it is what list loading uses to flag bad entries and
@@ -38,6 +42,7 @@ pub(crate) mod base58check;
 pub(crate) mod bech32;
 pub mod cashaddr;
 pub(crate) mod evm;
+pub(crate) mod icap;
 pub mod monero;
 pub(crate) mod opaque;
 pub(crate) mod solana;
@@ -72,6 +77,14 @@ pub enum Family {
     /// Bitcoin Cash CashAddr, with or without its prefix.
     #[serde(rename = "cashaddr")]
     CashAddr,
+    /// An XRP Ledger X-address (XLS-5d, `X…` mainnet, `T…` test
+    /// networks): a classic account with an optional destination tag. It
+    /// is keyed as the classic address it carries.
+    #[serde(rename = "xrp_x_address")]
+    XAddress,
+    /// An Ethereum ICAP in its direct form (`XE…`, IBAN-style): keyed as
+    /// the EVM address it spells.
+    Icap,
     /// Not a known format: matched exactly, as normalized text.
     Opaque,
 }
@@ -98,6 +111,8 @@ impl Family {
             Family::Monero => "monero",
             Family::Bech32 => "bech32",
             Family::CashAddr => "cashaddr",
+            Family::XAddress => "xrp_x_address",
+            Family::Icap => "icap",
             Family::Opaque => "opaque",
         }
     }
@@ -146,6 +161,19 @@ pub enum AddressKind {
     TronHex,
     /// XRP Ledger classic address (`r…`).
     Xrp,
+    /// XRP Ledger X-address (XLS-5d): the classic account (the payload)
+    /// with a destination tag.
+    XrpXAddress {
+        /// The destination tag, if the address carries one.
+        tag: Option<u32>,
+        /// A test-network address (`T…`).
+        test: bool,
+    },
+    /// Zcash TEX address (ZIP-320, `tex1…`): the P2PKH hash (the payload)
+    /// of a `t1…` address, bech32m-encoded.
+    ZcashTex,
+    /// Ethereum ICAP, direct form (`XE…`): the EVM address (the payload).
+    Icap,
     /// Solana account (32-byte public key, no checksum).
     Solana,
     /// EVM account.
@@ -178,6 +206,20 @@ pub enum AddressKind {
     },
 }
 
+/// The network an address is meant for, as its spelling says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Network {
+    /// A production network (or a spelling shared by every network: EVM
+    /// addresses, XRP classic addresses, Solana keys).
+    Mainnet,
+    /// A public test network (`tb1…`, `m…`/`n…`/`2…`, `bchtest:`, Monero
+    /// testnet and stagenet, XRP `T…` X-addresses, ...).
+    Testnet,
+    /// A local regression-test network (`bcrt1…`, `bchreg:`).
+    Regtest,
+}
+
 /// A fully decoded and validated address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Address {
@@ -202,6 +244,32 @@ fn serialize_hex<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl Address {
+    /// The network the spelling is meant for. Testnet and regtest
+    /// addresses are valid addresses (a check answers `Clear` for them)
+    /// that no bundled list holds; see the README's spelling policy.
+    ///
+    /// ```
+    /// use walletscreen::address::{parse, Network};
+    /// assert_eq!(parse("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx").unwrap().network(), Network::Testnet);
+    /// assert_eq!(parse("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa").unwrap().network(), Network::Mainnet);
+    /// ```
+    pub fn network(&self) -> Network {
+        if let AddressKind::Monero { network, .. } = &self.kind {
+            return match network {
+                monero::Network::Mainnet => Network::Mainnet,
+                _ => Network::Testnet,
+            };
+        }
+        let names = self.chains;
+        if names.iter().any(|c| c.ends_with("-regtest")) {
+            Network::Regtest
+        } else if names.iter().any(|c| c.ends_with("-testnet")) {
+            Network::Testnet
+        } else {
+            Network::Mainnet
+        }
+    }
+
     /// The Bitcoin-style output script for P2PKH, P2SH and segwit addresses
     /// (what Bitcoin Core's `key_io` vectors give); `None` for other kinds.
     pub fn script_pubkey(&self) -> Option<Vec<u8>> {
@@ -376,16 +444,20 @@ pub(crate) fn or_bytes(b: &[u8], f: impl Fn(u8) -> u8) -> u8 {
     let Some(last) = b.last_chunk::<16>() else {
         return b.iter().fold(0, |acc, &c| acc | f(c));
     };
-    let mut acc = [0u8; 16];
-    let mut add = |block: &[u8; 16]| {
+    // A function rather than a closure: a closure here was no longer
+    // inlined once `classify` grew (issue 13), which cost ~30 instructions
+    // per base58 query (callgrind, BENCHMARKS.md).
+    #[inline(always)]
+    fn add(acc: &mut [u8; 16], block: &[u8; 16], f: &impl Fn(u8) -> u8) {
         for (a, &c) in acc.iter_mut().zip(block) {
             *a |= f(c);
         }
-    };
-    for block in b.as_chunks::<16>().0 {
-        add(block);
     }
-    add(last);
+    let mut acc = [0u8; 16];
+    for block in b.as_chunks::<16>().0 {
+        add(&mut acc, block, &f);
+    }
+    add(&mut acc, last, &f);
     acc.iter().fold(0, |x, &a| x | a)
 }
 
@@ -494,13 +566,39 @@ fn classify<'a>(
     if let Some(n) = bare_cashaddr_key(b, key_buf) {
         return keyed(Family::CashAddr, tag::CASHADDR, &key_buf[..n]);
     }
+    // Before the base58 test: an ICAP may use base58 characters only.
+    if icap::looks_like(b) && icap_key(b, key_buf) {
+        return keyed(Family::Icap, tag::EVM, &key_buf[..20]);
+    }
     if monero::looks_like(b) {
         return keyed(Family::Monero, tag::BASE58, b);
     }
     if base58check::looks_like(b) {
         return keyed(Family::Base58, tag::BASE58, b);
     }
+    // Last: no other family has this shape, so no other query pays for it.
+    if xrp::looks_like_x(b)
+        && let Some(n) = xrp::x_key(b, key_buf)
+    {
+        return keyed(Family::XAddress, tag::BASE58, &key_buf[..n]);
+    }
     None
+}
+
+/// Writes the EVM key of a direct ICAP into `key_buf[..20]`, if `b` is one
+/// (check digits verified). A string that is also a valid base58check
+/// address (a Dash `XE…` address, say) stays base58: the checksum is
+/// computed only in that rare case.
+#[inline(never)]
+fn icap_key(b: &[u8], key_buf: &mut [u8; MAX_LEN]) -> bool {
+    let Ok(bytes) = icap::decode(b) else {
+        return false;
+    };
+    if base58check::looks_like(b) && base58check::checksum_ok(b) {
+        return false;
+    }
+    key_buf[..20].copy_from_slice(&bytes);
+    true
 }
 
 /// Bit of the case bits [`lower_into`] returns: some lower-case letter.
@@ -615,6 +713,8 @@ pub(crate) fn parse_keyed(k: &Keyed<'_>) -> Result<Address, ParseError> {
         Family::Monero => monero_parse(k.text),
         Family::Bech32 => bech32::parse(k.text),
         Family::CashAddr => cashaddr_parse(k),
+        Family::XAddress => xrp::parse_x(k.text),
+        Family::Icap => icap::parse(k.text),
         Family::Opaque => Err(k.error()),
     }
 }
@@ -1075,6 +1175,14 @@ mod tests {
             "qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
             "bitcoin:1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa?amount=1",
             "ethereum:pay-0x52908400098527886E0F7030069857D2E4169EE7@1/transfer",
+            "XVLhHMPHU98es4dbozjVtdWzVrDjtV18pX8yuPT7y4xaEHi",
+            "xrpl:T719a5UwUCnEs54UsxG9CJYYDhwmFCqkr7wxCcNcfZ6p5GZ",
+            "XVLhHMPHU98es4dbozjVtdWzVrDjtV5fdx1mHp98tDMoQXa",
+            "XE7338O073KYGTWWZN0F2WZ0R8PX5ZPPZS",
+            "iban:XE7338o073kygtwwzn0f2wz0r8px5zppzs",
+            "XE7438O073KYGTWWZN0F2WZ0R8PX5ZPPZS",
+            "tex10wur2u9clts5dcpu2vc6qg93uzyj7cca2xm732",
+            "CHWPkWZqKMtbAko4AzK1zLj1kujrFTqEg4",
             "x:y",
             ":",
             "bitcoincash:",

@@ -29,6 +29,16 @@ pub(crate) fn reason(cash_prefix: Option<&str>, text: &str) -> ParseError {
             return invalid_char(Family::Evm, text, i + 2);
         }
     }
+    if super::xrp::looks_like_x(b)
+        && let Err(e) = super::xrp::decode_x(b)
+    {
+        return e;
+    }
+    if super::icap::looks_like(b)
+        && let Err(e) = super::icap::decode(b)
+    {
+        return e;
+    }
     if matches!(b.len(), 95 | 106)
         && matches!(b.first(), Some(b'4' | b'8'))
         && let Err(e) = super::monero::decode(text)
