@@ -1,15 +1,31 @@
-//! Plain-text lists: one address per line, blank lines ignored, `#` starts a
-//! comment (a whole line, or after whitespace at the end of a line).
+//! Plain-text lists: one address per line, optionally followed by a note
+//! (`bc1q… mule account`: the first whitespace-separated token is the
+//! address, the rest the note); blank lines ignored; `#` starts a comment
+//! (a whole line, or after whitespace at the end of a line). A first line
+//! that is only the name of an address column (`address`, `wallet`, ...)
+//! is a header.
 
 use super::Entry;
+use super::names::{Role, role};
+use super::report::{LoadReport, SkipReason};
 
 /// Parses the body (after the metadata block), whose first line is line
-/// `first_line` of the file. Never fails: every non-comment line is an entry.
-pub(super) fn parse(body: &str, first_line: usize) -> Vec<Entry> {
+/// `first_line` of the file. Never fails: every non-comment line is an
+/// entry (or the header).
+pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> Vec<Entry> {
     let mut out = Vec::new();
+    let mut first = true;
     for (i, line) in body.lines().enumerate() {
-        let mut l = line.trim();
+        let line_no = first_line + i;
+        // Control characters at the ends too: a DOS end-of-file (Ctrl-Z)
+        // is no entry.
+        let mut l = line.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+        if l.is_empty() {
+            report.skip(line_no, SkipReason::Blank);
+            continue;
+        }
         if l.starts_with('#') {
+            report.skip(line_no, SkipReason::Comment);
             continue;
         }
         if let Some(pos) = l
@@ -19,10 +35,22 @@ pub(super) fn parse(body: &str, first_line: usize) -> Vec<Entry> {
         {
             l = l[..pos].trim_end();
         }
-        if l.is_empty() {
+        let (address, note) = match l.split_once([' ', '\t']) {
+            Some((a, n)) => (
+                a,
+                n.trim_start_matches([' ', '\t', '-', ':', ',', ';']).trim(),
+            ),
+            None => (l, ""),
+        };
+        if std::mem::take(&mut first) && note.is_empty() && role(address) == Some(Role::Address) {
+            report.skip(line_no, SkipReason::Header);
             continue;
         }
-        out.push(Entry::new(l, first_line + i));
+        let mut e = Entry::unvalidated(address.to_owned(), line_no);
+        if !note.is_empty() {
+            e.programs.push(note.to_owned());
+        }
+        out.push(e);
     }
     out
 }
@@ -30,16 +58,40 @@ pub(super) fn parse(body: &str, first_line: usize) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::list::report::{DetectedFormat, Encoding};
 
     #[test]
-    fn comments_and_blank_lines() {
+    fn comments_notes_and_blank_lines() {
+        let mut r = LoadReport::new(DetectedFormat::Text, Encoding::Utf8);
         let e = parse(
-            "# c\n\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa  # genesis\n  x#y \n",
+            "Address\n# c\n\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa  # genesis\n  x#y \nbc1qp2vvntdedxw4xwtyd4y3gc2t9ufk6pwz2ga4ge - mule account\n",
             3,
+            &mut r,
         );
-        let got: Vec<_> = e.iter().map(|e| (e.address.as_str(), e.line)).collect();
-        assert_eq!(got, [("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 5), ("x#y", 6)]);
-        assert!(e[0].issue.is_none());
-        assert!(e[1].issue.is_some());
+        let got: Vec<_> = e
+            .iter()
+            .map(|e| (e.address.as_str(), e.line, e.programs.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 6, vec![]),
+                ("x#y", 7, vec![]),
+                (
+                    "bc1qp2vvntdedxw4xwtyd4y3gc2t9ufk6pwz2ga4ge",
+                    8,
+                    vec!["mule account".to_owned()]
+                ),
+            ]
+        );
+        assert_eq!(r.skipped_lines, [(3, SkipReason::Header)]);
+        assert_eq!(
+            r.skipped,
+            [
+                (SkipReason::Header, 1),
+                (SkipReason::Comment, 1),
+                (SkipReason::Blank, 1)
+            ]
+        );
     }
 }
