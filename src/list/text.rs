@@ -1,6 +1,7 @@
 //! Plain-text lists: one address per line, optionally followed by a note
-//! (`bc1q… mule account`: the first whitespace-separated token is the
-//! address, the rest the note); blank lines ignored; `#` starts a comment
+//! (`bc1q… mule account`: when the first whitespace-separated token has
+//! the shape of an address, it is the address and the rest the note;
+//! otherwise the whole line is the entry, as written); blank lines ignored; `#` starts a comment
 //! (a whole line, or after whitespace at the end of a line). A first line
 //! that is only the name of an address column (`address`, `wallet`, ...)
 //! is a header.
@@ -8,6 +9,7 @@
 use super::Entry;
 use super::names::{Role, role};
 use super::report::{LoadReport, SkipReason};
+use crate::address::{self, Family, Scratch};
 
 /// Parses the body (after the metadata block), whose first line is line
 /// `first_line` of the file. Never fails: every non-comment line is an
@@ -15,6 +17,7 @@ use super::report::{LoadReport, SkipReason};
 pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut first = true;
+    let mut scratch = Scratch::new();
     for (i, line) in body.lines().enumerate() {
         let line_no = first_line + i;
         // Control characters at the ends too: a DOS end-of-file (Ctrl-Z)
@@ -36,11 +39,11 @@ pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> V
             l = l[..pos].trim_end();
         }
         let (address, note) = match l.split_once([' ', '\t']) {
-            Some((a, n)) => (
+            Some((a, n)) if has_shape(a, &mut scratch) => (
                 a,
                 n.trim_start_matches([' ', '\t', '-', ':', ',', ';']).trim(),
             ),
-            None => (l, ""),
+            _ => (l, ""),
         };
         if std::mem::take(&mut first) && note.is_empty() && role(address) == Some(Role::Address) {
             report.skip(line_no, SkipReason::Header);
@@ -55,6 +58,13 @@ pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> V
     out
 }
 
+/// Whether `token` has the shape of an address of a known family, at least
+/// 25 bytes long as every address is (checksum not verified: a mistyped
+/// address still takes its note off; a word such as `Jane` does not).
+fn has_shape(token: &str, scratch: &mut Scratch) -> bool {
+    token.len() >= 25 && address::key(token, scratch).is_ok_and(|k| k.family != Family::Opaque)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,7 +74,7 @@ mod tests {
     fn comments_notes_and_blank_lines() {
         let mut r = LoadReport::new(DetectedFormat::Text, Encoding::Utf8);
         let e = parse(
-            "Address\n# c\n\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa  # genesis\n  x#y \nbc1qp2vvntdedxw4xwtyd4y3gc2t9ufk6pwz2ga4ge - mule account\n",
+            "Address\n# c\n\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa  # genesis\n  x#y \nbc1qp2vvntdedxw4xwtyd4y3gc2t9ufk6pwz2ga4ge - mule account\nJane Doe\n",
             3,
             &mut r,
         );
@@ -82,6 +92,7 @@ mod tests {
                     8,
                     vec!["mule account".to_owned()]
                 ),
+                ("Jane Doe", 9, vec![]),
             ]
         );
         assert_eq!(r.skipped_lines, [(3, SkipReason::Header)]);

@@ -1,0 +1,389 @@
+//! User lists in the shapes people export them (issue 13): every planted
+//! address is a hit through `Screener`, the provenance columns land, and
+//! lists that are almost certainly wrong are refused with a typed error.
+//! The fixtures are in `tests/fixtures/exports/` (made by `gen.py` there;
+//! `expected.json` holds what each file plants).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use walletscreen::list::{
+    ChosenBy, Column, DetectedFormat, Encoding, LoadOptions, MAX_NOT_ADDRESSES, SkipReason,
+};
+use walletscreen::{Category, List, ListMeta, LoadError, Screener};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/exports")
+        .join(name)
+}
+
+/// `(address, entity, note, date)` planted in each file.
+type Planted = Vec<(String, Option<String>, Option<String>, Option<String>)>;
+
+fn expected() -> BTreeMap<String, Planted> {
+    let text = std::fs::read_to_string(fixture("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    format: DetectedFormat,
+    encoding: Encoding,
+    /// 1-based column and how it was chosen; `(0, ..)` for a JSON field.
+    column: Option<(usize, ChosenBy)>,
+    skipped: &'static [(SkipReason, usize)],
+}
+
+const fn table(delimiter: char, header: bool) -> DetectedFormat {
+    DetectedFormat::Table { delimiter, header }
+}
+
+fn cases() -> Vec<Case> {
+    use ChosenBy::{Content, Name};
+    use SkipReason::{Blank, Comment, Header};
+    vec![
+        Case {
+            name: "`wallet` column, not the first",
+            file: "wallet_column.csv",
+            format: table(',', true),
+            encoding: Encoding::Utf8,
+            column: Some((2, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "`Wallet Address` header",
+            file: "wallet_address_header.csv",
+            format: table(',', true),
+            encoding: Encoding::Utf8,
+            column: Some((3, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "`addr` column",
+            file: "addr_column.csv",
+            format: table(',', true),
+            encoding: Encoding::Utf8,
+            column: Some((2, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "semicolon-separated, commas in names",
+            file: "semicolon.csv",
+            format: table(';', true),
+            encoding: Encoding::Utf8,
+            column: Some((2, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "tab-separated",
+            file: "tab.tsv",
+            format: table('\t', true),
+            encoding: Encoding::Utf8,
+            column: Some((2, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "UTF-8 BOM and CRLF",
+            file: "bom_crlf.csv",
+            format: table(',', true),
+            encoding: Encoding::Utf8Bom,
+            column: Some((1, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "UTF-16 LE with BOM (Excel Unicode text)",
+            file: "utf16le.txt",
+            format: table('\t', true),
+            encoding: Encoding::Utf16Le,
+            column: Some((1, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "UTF-16 BE with BOM",
+            file: "utf16be.csv",
+            format: table(',', true),
+            encoding: Encoding::Utf16Be,
+            column: Some((1, Name)),
+            skipped: &[(Header, 1)],
+        },
+        Case {
+            name: "text with notes and comments",
+            file: "notes.txt",
+            format: DetectedFormat::Text,
+            encoding: Encoding::Utf8,
+            column: None,
+            skipped: &[(Comment, 1), (Blank, 1)],
+        },
+        Case {
+            name: "JSON array of strings",
+            file: "strings.json",
+            format: DetectedFormat::JsonArray,
+            encoding: Encoding::Utf8,
+            column: None,
+            skipped: &[],
+        },
+        Case {
+            name: "JSON array of objects",
+            file: "objects.json",
+            format: DetectedFormat::JsonArray,
+            encoding: Encoding::Utf8,
+            column: Some((0, Name)),
+            skipped: &[],
+        },
+        Case {
+            name: "JSON lines",
+            file: "lines.jsonl",
+            format: DetectedFormat::JsonLines,
+            encoding: Encoding::Utf8,
+            column: Some((0, Name)),
+            skipped: &[],
+        },
+        Case {
+            name: "headerless CSV, column found by content",
+            file: "headerless.csv",
+            format: table(',', false),
+            encoding: Encoding::Utf8,
+            column: Some((2, Content)),
+            skipped: &[],
+        },
+    ]
+}
+
+#[test]
+fn every_export_shape_screens_its_addresses_with_provenance() {
+    let expected = expected();
+    let cases = cases();
+    assert_eq!(
+        cases.len(),
+        expected.len(),
+        "a case per fixture of expected.json"
+    );
+    for case in cases {
+        let name = case.name;
+        let planted = &expected[case.file];
+        let list = List::from_path(fixture(case.file)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = list.report();
+        assert_eq!(r.format, case.format, "{name}");
+        assert_eq!(r.encoding, case.encoding, "{name}");
+        assert_eq!(
+            r.column.as_ref().map(|c| (c.number, c.by)),
+            case.column,
+            "{name}"
+        );
+        assert_eq!(r.skipped, case.skipped, "{name}");
+        assert_eq!(r.entries, planted.len(), "{name}: {r}");
+        assert_eq!(r.address_count(), planted.len(), "{name}: {r}");
+        assert_eq!(r.not_addresses, 0, "{name}: {r}");
+
+        let screener = Screener::builder()
+            .bundled(false)
+            .list(list)
+            .build()
+            .unwrap();
+        for (address, entity, note, date) in planted {
+            let v = screener.check(address);
+            let hit = v
+                .hit()
+                .unwrap_or_else(|| panic!("{name}: {address} is {v:?}"));
+            let m = &hit.matches()[0];
+            assert_eq!(m.category, Category::Custom, "{name}");
+            assert_eq!(&m.entry.entity, entity, "{name}: entity of {address}");
+            assert_eq!(
+                m.entry.programs.first(),
+                note.as_ref(),
+                "{name}: note of {address}"
+            );
+            assert_eq!(&m.entry.listed, date, "{name}: date of {address}");
+            // The same address spelled otherwise is the same hit.
+            if address.starts_with("0x") {
+                let upper = format!("0x{}", address[2..].to_uppercase());
+                assert!(screener.check(&upper).is_hit(), "{name}: {upper}");
+            }
+        }
+        // Something not listed is not a hit.
+        assert!(
+            !screener
+                .check("0x0000000000000000000000000000000000000001")
+                .is_hit()
+        );
+    }
+}
+
+#[test]
+fn other_provenance_columns_land() {
+    let list = List::from_path(fixture("wallet_address_header.csv")).unwrap();
+    let e = &list.entries()[0];
+    assert_eq!(e.entity_id.as_deref(), Some("C-100"));
+    assert_eq!(e.source.as_deref(), Some("https://example.org/case/0"));
+    let list = List::from_path(fixture("addr_column.csv")).unwrap();
+    assert_eq!(list.entries()[0].chain.as_deref(), Some("bitcoin"));
+    let list = List::from_path(fixture("objects.json")).unwrap();
+    assert_eq!(list.entries()[0].chain.as_deref(), Some("ethereum"));
+    assert_eq!(list.entries()[0].entity_id.as_deref(), Some("0"));
+    // Lines are the file's: after the header, after the JSON array's
+    // opening bracket.
+    let lines = |f: &str| -> Vec<usize> {
+        List::from_path(fixture(f))
+            .unwrap()
+            .entries()
+            .iter()
+            .map(|e| e.line)
+            .collect()
+    };
+    assert_eq!(lines("bom_crlf.csv"), [2, 3]);
+    assert_eq!(lines("utf16le.txt"), [2, 3]);
+    assert_eq!(lines("notes.txt"), [3, 4, 5]);
+    assert_eq!(lines("strings.json"), [2, 3, 4]);
+    assert_eq!(lines("lines.jsonl"), [1, 2]);
+}
+
+fn meta() -> ListMeta {
+    ListMeta::new("t", Category::Custom)
+}
+
+#[test]
+fn refusals_are_typed_errors() {
+    let html = b"<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n".to_vec();
+    let bytes = |f: &str| std::fs::read(fixture(f)).unwrap();
+    type Check = fn(&LoadError) -> bool;
+    let cases: Vec<(&str, Vec<u8>, Check)> = vec![
+        ("empty file", bytes("empty.txt"), |e| {
+            matches!(e, LoadError::NoEntries { lines: 0 })
+        }),
+        ("comments only", bytes("comments_only.txt"), |e| {
+            matches!(e, LoadError::NoEntries { lines: 3 })
+        }),
+        ("a header only", b"address,entity\n".to_vec(), |e| {
+            matches!(e, LoadError::NoEntries { lines: 1 })
+        }),
+        (
+            "names, not addresses",
+            bytes("names.csv"),
+            |e| matches!(e, LoadError::MostlyNotAddresses { entries: 3, not_addresses: 3, lines } if lines == &[2, 3, 4]),
+        ),
+        ("markup", html, |e| matches!(e, LoadError::Ofac(_))),
+        (
+            "a JSON object",
+            b"{\n \"addresses\": 1\n}\n".to_vec(),
+            |e| matches!(e, LoadError::Json { line: 1, .. }),
+        ),
+        ("a JSON number", b"[\"0xab\",\n 7]".to_vec(), |e| {
+            matches!(e, LoadError::Json { line: 2, .. })
+        }),
+    ];
+    for (name, bytes, check) in cases {
+        match List::from_bytes(&bytes, meta()) {
+            Err(e) => {
+                assert!(check(&e), "{name}: {e:?}");
+                assert!(!e.to_string().is_empty());
+            }
+            Ok(l) => panic!("{name}: loaded {}", l.report()),
+        }
+    }
+}
+
+#[test]
+fn the_threshold_is_more_than_half() {
+    assert_eq!(MAX_NOT_ADDRESSES, 0.5);
+    let good = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+    // Half not addresses: kept (two entries, one of them an opaque key).
+    let half = format!("{good}\nJane Doe\n");
+    let list = List::from_bytes(half.as_bytes(), meta()).unwrap();
+    assert_eq!(list.report().not_addresses, 1);
+    assert_eq!(list.report().not_address_lines, [2]);
+    // One more: refused, unless allowed.
+    let more = format!("{half}Richard Roe\n");
+    assert!(matches!(
+        List::from_bytes(more.as_bytes(), meta()),
+        Err(LoadError::MostlyNotAddresses {
+            entries: 3,
+            not_addresses: 2,
+            ..
+        })
+    ));
+    let opts = LoadOptions::new().allow_non_addresses(true);
+    let list = List::from_bytes_with(more.as_bytes(), meta(), &opts).unwrap();
+    let s = Screener::builder()
+        .bundled(false)
+        .list(list)
+        .build()
+        .unwrap();
+    assert!(s.check("Richard Roe").is_hit(), "kept and matched exactly");
+    // An empty list, allowed explicitly.
+    let opts = LoadOptions::new().allow_empty(true);
+    assert!(List::from_bytes_with(b"# nothing\n", meta(), &opts).is_ok());
+}
+
+#[test]
+fn the_column_can_be_named_by_name_or_number() {
+    let a = "0x1111111111111111111111111111111111111111";
+    let b = "0x2222222222222222222222222222222222222222";
+    let csv = format!("sender,recipient\n{a},{b}\n");
+    let load = |c: Column| {
+        List::from_bytes_with(csv.as_bytes(), meta(), &LoadOptions::new().column(c))
+            .map(|l| l.entries()[0].address.clone())
+    };
+    // Detection takes the first of two equally good columns.
+    let detected = List::from_bytes(csv.as_bytes(), meta()).unwrap();
+    assert_eq!(detected.entries()[0].address, a);
+    assert_eq!(load(Column::Name("recipient".into())).unwrap(), b);
+    assert_eq!(load(Column::Name("RECIPIENT".into())).unwrap(), b);
+    assert_eq!(load(Column::Number(2)).unwrap(), b);
+    assert_eq!(load(Column::Number(1)).unwrap(), a);
+    assert!(matches!(
+        load(Column::Name("receiver".into())),
+        Err(LoadError::ColumnNotFound { line: 1, .. })
+    ));
+    assert!(matches!(
+        load(Column::Number(3)),
+        Err(LoadError::ColumnNotFound { .. })
+    ));
+    // A JSON field, by name.
+    let json = format!("[{{\"from\": \"{a}\", \"to\": \"{b}\"}}]");
+    let opts = LoadOptions::new().column(Column::Name("to".into()));
+    let l = List::from_bytes_with(json.as_bytes(), meta(), &opts).unwrap();
+    assert_eq!(l.entries()[0].address, b);
+    // Parsed from the command line's spelling.
+    assert_eq!("2".parse::<Column>(), Ok(Column::Number(2)));
+    assert_eq!(
+        "Wallet Address".parse::<Column>(),
+        Ok(Column::Name("Wallet Address".into()))
+    );
+    assert!("0".parse::<Column>().is_err());
+}
+
+#[test]
+fn our_own_format_reads_as_before() {
+    // The bundled lists: walletscreen list v1, every column by name.
+    for (file, n) in [("lists/ofac_sdn.csv", 961), ("lists/fbi_dprk.csv", 68)] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
+        let list = List::from_path(&path).unwrap();
+        let r = list.report();
+        assert_eq!(r.entries, n, "{file}");
+        assert_eq!(r.format, table(',', true), "{file}");
+        assert_eq!(r.column.as_ref().unwrap().number, 1);
+        assert!(r.skipped.contains(&(SkipReason::Comment, 7)), "{file}: {r}");
+        assert_eq!(
+            r.entries,
+            r.address_count() + r.not_addresses,
+            "{file}: {r}"
+        );
+    }
+}
+
+#[test]
+fn the_report_reads_like_the_issue_asks() {
+    let mut text = String::from("address\n");
+    for i in 0..3 {
+        text.push_str(&format!("0x{i:040x}\n"));
+    }
+    text.push_str("12283Cq1pJ3f1gXwqi6K3bRf5LZb8Bkm6g\nnot-an-address\n");
+    let list = List::from_bytes(text.as_bytes(), meta()).unwrap();
+    assert_eq!(
+        list.report().to_string(),
+        "5 entries, 4 addresses (evm 3, base58 1), 1 not an address (kept, line 6); \
+         text, 1 line skipped (1 header)"
+    );
+}
