@@ -387,3 +387,72 @@ fn the_report_reads_like_the_issue_asks() {
          text, 1 line skipped (1 header)"
     );
 }
+
+/// A large table without quotes is parsed line by line on every core; with
+/// one quoted field the csv crate reads it: both give the same entries,
+/// lines and skips, with LF or CRLF, a blank line and an empty row inside.
+#[test]
+fn large_tables_read_the_same_on_the_parallel_and_the_csv_path() {
+    for eol in ["\n", "\r\n"] {
+        let mut plain = format!("# id: big{eol}wallet,owner,reason{eol}");
+        for i in 0..60_000u32 {
+            plain.push_str(&format!("0x{i:040x},Owner {},note {i}{eol}", i % 7));
+            if i == 30_000 {
+                plain.push_str(eol);
+                plain.push_str(&format!(",,{eol}"));
+            }
+        }
+        plain.push_str(&format!("not-an-address,x,y{eol}"));
+        assert!(plain.len() > 3 << 20, "large enough for several pieces");
+        let quoted = plain.replacen("Owner 0", "\"Owner 0\"", 1);
+        let a = List::from_bytes(plain.as_bytes(), meta()).unwrap();
+        let b = List::from_bytes(quoted.as_bytes(), meta()).unwrap();
+        assert_eq!(a.entries().len(), 60_001);
+        assert_eq!(a.entries(), b.entries(), "eol {eol:?}");
+        assert_eq!(a.report(), b.report(), "eol {eol:?}");
+        let r = a.report();
+        assert_eq!(
+            r.skipped,
+            [
+                (SkipReason::Header, 1),
+                (SkipReason::Comment, 1),
+                (SkipReason::EmptyRow, 1)
+            ]
+        );
+        assert_eq!(r.not_address_lines, [60_005]);
+        let e = &a.entries()[59_999];
+        assert_eq!(
+            (e.line, e.entity.as_deref(), e.programs.as_slice()),
+            (60_004, Some("Owner 2"), &["note 59999".to_owned()][..])
+        );
+    }
+}
+
+/// A large text list: the same entries whether read whole or in pieces.
+#[test]
+fn large_text_lists_keep_every_line() {
+    let mut text = String::from("# id: big\n\nAddress\n");
+    for i in 0..150_000u32 {
+        text.push_str(&format!("0x{i:040x} note {i}\n"));
+        if i % 50_000 == 0 {
+            text.push_str("# a comment\n\n");
+        }
+    }
+    let list = List::from_bytes(text.as_bytes(), meta()).unwrap();
+    assert_eq!(list.entries().len(), 150_000);
+    for (i, e) in list.entries().iter().enumerate() {
+        assert_eq!(e.address, format!("0x{i:040x}"));
+        assert_eq!(e.programs, [format!("note {i}")]);
+    }
+    assert_eq!(list.entries()[0].line, 4);
+    assert_eq!(list.entries()[149_999].line, 4 + 149_999 + 2 * 3);
+    let r = list.report();
+    assert_eq!(
+        r.skipped,
+        [
+            (SkipReason::Header, 1),
+            (SkipReason::Comment, 4),
+            (SkipReason::Blank, 4)
+        ]
+    );
+}

@@ -36,6 +36,7 @@ use crate::error::{LoadError, ParseError};
 mod csv;
 mod decode;
 mod json;
+mod lines;
 mod names;
 pub mod ofac;
 mod report;
@@ -405,7 +406,11 @@ impl List {
             .format
             .unwrap_or_else(|| detect(body, column.is_some()));
         let mut entries = match format {
-            Format::Json => json::parse(body, body_line, column, &mut report)?,
+            Format::Json => {
+                let mut entries = json::parse(body, body_line, column, &mut report)?;
+                validate_all(&mut entries);
+                entries
+            }
             Format::Text => {
                 report.format = DetectedFormat::Text;
                 match column {
@@ -431,7 +436,6 @@ impl List {
                 entries
             }
         };
-        validate_all(&mut entries);
         for e in &mut entries {
             if e.source.is_none() {
                 e.source.clone_from(&meta.source);

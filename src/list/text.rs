@@ -7,28 +7,87 @@
 //! is a header.
 
 use super::Entry;
+use super::lines::{self, Piece, Skips};
 use super::names::{Role, role};
 use super::report::{LoadReport, SkipReason};
 use crate::address::{self, Family, Scratch};
 
 /// Parses the body (after the metadata block), whose first line is line
-/// `first_line` of the file. Never fails: every non-comment line is an
-/// entry (or the header).
+/// `first_line` of the file, on every core for a large one. Never fails:
+/// every non-comment line is an entry (or the header). Entries come out
+/// validated.
 pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> Vec<Entry> {
-    let mut out = Vec::new();
-    let mut first = true;
-    let mut scratch = Scratch::new();
-    for (i, line) in body.lines().enumerate() {
-        let line_no = first_line + i;
-        // Control characters at the ends too: a DOS end-of-file (Ctrl-Z)
-        // is no entry.
-        let mut l = line.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    // The header, if any, is cut off first: a gap at the start of the
+    // entries would move every entry after it.
+    let (body, first_line) = match header(body) {
+        Some((skipped, rest)) => {
+            for (i, why) in skipped.into_iter().enumerate() {
+                report.skip(first_line + i, why);
+            }
+            let line = first_line + body[..body.len() - rest.len()].matches('\n').count();
+            (rest, line)
+        }
+        None => (body, first_line),
+    };
+    let parsed =
+        lines::parse::<std::convert::Infallible, _>(body, first_line, |piece, out, skips| {
+            Ok(parse_piece(piece, out, skips))
+        });
+    let (entries, skips) = match parsed {
+        Ok(x) => x,
+        Err(never) => match never {},
+    };
+    for (line, why) in skips {
+        report.skip(line, why);
+    }
+    entries
+}
+
+/// The trimmed content of a line: whitespace and control characters off
+/// both ends (a DOS end-of-file, Ctrl-Z, is no entry).
+fn content(line: &str) -> &str {
+    line.trim_matches(|c: char| c.is_whitespace() || c.is_control())
+}
+
+/// When the first line that is not blank or a comment is only the name of
+/// an address column: the reasons of the lines up to it, and the body
+/// after it.
+fn header(body: &str) -> Option<(Vec<SkipReason>, &str)> {
+    let mut skipped = Vec::new();
+    let mut rest = body;
+    loop {
+        let (line, tail) = match rest.split_once('\n') {
+            Some((l, t)) => (l, t),
+            None if rest.is_empty() => return None,
+            None => (rest, ""),
+        };
+        let l = content(line);
         if l.is_empty() {
-            report.skip(line_no, SkipReason::Blank);
+            skipped.push(SkipReason::Blank);
+        } else if l.starts_with('#') {
+            skipped.push(SkipReason::Comment);
+        } else if role(l) == Some(Role::Address) {
+            skipped.push(SkipReason::Header);
+            return Some((skipped, tail));
+        } else {
+            return None;
+        }
+        rest = tail;
+    }
+}
+
+fn parse_piece(piece: &Piece<'_>, out: &mut [Entry], skips: &mut Skips) -> usize {
+    let mut n = 0;
+    let mut scratch = Scratch::new();
+    for (i, line) in piece.text.lines().enumerate() {
+        let line_no = piece.first_line + i;
+        let mut l = content(line);
+        if l.is_empty() {
+            skips.push((line_no, SkipReason::Blank));
             continue;
         }
         if l.starts_with('#') {
-            report.skip(line_no, SkipReason::Comment);
+            skips.push((line_no, SkipReason::Comment));
             continue;
         }
         if let Some(pos) = l
@@ -45,17 +104,15 @@ pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> V
             ),
             _ => (l, ""),
         };
-        if std::mem::take(&mut first) && note.is_empty() && role(address) == Some(Role::Address) {
-            report.skip(line_no, SkipReason::Header);
-            continue;
-        }
         let mut e = Entry::unvalidated(address.to_owned(), line_no);
         if !note.is_empty() {
             e.programs.push(note.to_owned());
         }
-        out.push(e);
+        e.validate();
+        out[n] = e;
+        n += 1;
     }
-    out
+    n
 }
 
 /// Whether `token` has the shape of an address of a known family, at least
