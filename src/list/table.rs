@@ -22,7 +22,8 @@ fn sample(body: &str) -> &str {
     if body.len() <= SAMPLE_BYTES {
         return body;
     }
-    let cut = body[..SAMPLE_BYTES].rfind('\n').map_or(0, |i| i + 1);
+    // After a line break: a character boundary.
+    let cut = memchr::memrchr(b'\n', &body.as_bytes()[..SAMPLE_BYTES]).map_or(0, |i| i + 1);
     &body[..cut]
 }
 
