@@ -15,6 +15,9 @@ const MIN_PARALLEL: usize = 2 * PIECE;
 /// Lines that gave no entry, in file order.
 pub(super) type Skips = Vec<(usize, SkipReason)>;
 
+/// What parsing a piece gave: the slots filled and the lines skipped.
+type Parsed<E> = Result<(usize, Skips), E>;
+
 /// What a piece parser writes: entries into `out` (one slot per line at
 /// most), skipped lines into `skips`; returns how many slots it filled.
 pub(super) struct Piece<'a> {
@@ -80,8 +83,7 @@ where
             .map_or(1, |n| n.get().min(8))
             .min(jobs.len())
     };
-    let mut results: Vec<Option<Result<(usize, Skips), E>>> =
-        (0..jobs.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Parsed<E>>> = (0..jobs.len()).map(|_| None).collect();
     if threads == 1 {
         for (k, piece, slice) in jobs {
             let mut skips = Vec::new();
@@ -90,7 +92,7 @@ where
     } else {
         let queue = Mutex::new(jobs.into_iter());
         let parse = &parse;
-        let done: Vec<Vec<(usize, Result<(usize, Skips), E>)>> = std::thread::scope(|s| {
+        let done: Vec<Vec<(usize, Parsed<E>)>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     let queue = &queue;

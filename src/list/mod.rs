@@ -436,9 +436,11 @@ impl List {
                 entries
             }
         };
-        for e in &mut entries {
-            if e.source.is_none() {
-                e.source.clone_from(&meta.source);
+        if meta.source.is_some() {
+            for e in &mut entries {
+                if e.source.is_none() {
+                    e.source.clone_from(&meta.source);
+                }
             }
         }
         report.count(&entries);

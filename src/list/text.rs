@@ -90,19 +90,24 @@ fn parse_piece(piece: &Piece<'_>, out: &mut [Entry], skips: &mut Skips) -> usize
             skips.push((line_no, SkipReason::Comment));
             continue;
         }
-        if let Some(pos) = l
-            .find([' ', '\t'])
-            .and_then(|p| l[p..].find('#').map(|q| p + q))
-            && l[..pos].ends_with([' ', '\t'])
-        {
-            l = l[..pos].trim_end();
-        }
-        let (address, note) = match l.split_once([' ', '\t']) {
-            Some((a, n)) if has_shape(a, &mut scratch) => (
-                a,
-                n.trim_start_matches([' ', '\t', '-', ':', ',', ';']).trim(),
-            ),
-            _ => (l, ""),
+        // Most lines are an address alone: one byte scan says so.
+        let (address, note) = if memchr::memchr2(b' ', b'\t', l.as_bytes()).is_none() {
+            (l, "")
+        } else {
+            if let Some(pos) = l
+                .find([' ', '\t'])
+                .and_then(|p| l[p..].find('#').map(|q| p + q))
+                && l[..pos].ends_with([' ', '\t'])
+            {
+                l = l[..pos].trim_end();
+            }
+            match l.split_once([' ', '\t']) {
+                Some((a, n)) if has_shape(a, &mut scratch) => (
+                    a,
+                    n.trim_start_matches([' ', '\t', '-', ':', ',', ';']).trim(),
+                ),
+                _ => (l, ""),
+            }
         };
         let mut e = Entry::unvalidated(address.to_owned(), line_no);
         if !note.is_empty() {
