@@ -154,7 +154,12 @@ pub enum LoadError {
         #[source]
         source: csv::Error,
     },
-    /// The CSV has no header row or no `address` column.
+    /// The CSV has no header row or no `address` column. No longer raised
+    /// by the loaders: a table whose header names no address column has
+    /// it found by content (see
+    /// [`List::from_bytes_with`](crate::List::from_bytes_with)), and a
+    /// column the caller names but the file lacks is
+    /// [`LoadError::ColumnNotFound`]. Kept so that matching code compiles.
     #[error("line {line}: CSV header has no `address` column")]
     MissingAddressColumn {
         /// 1-based line number of the header (0 when there is none).

@@ -121,7 +121,9 @@ pub struct Entry {
     pub entity: Option<String>,
     /// The publisher's identifier of the entity.
     pub entity_id: Option<String>,
-    /// Sanctions programs.
+    /// Sanctions programs; for a user list, also its reason / note /
+    /// comment columns and the note after an address in a text list (one
+    /// value each): why the address is listed.
     pub programs: Vec<String>,
     /// Date listed (`YYYY-MM-DD`).
     pub listed: Option<String>,
