@@ -456,3 +456,105 @@ fn large_text_lists_keep_every_line() {
         ]
     );
 }
+
+mod shapes {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An export written in a random shape: delimiter, header spellings,
+    /// column order, BOM, line ends, encoding.
+    #[derive(Debug, Clone)]
+    struct Shape {
+        delimiter: char,
+        address_header: &'static str,
+        entity_header: &'static str,
+        position: usize,
+        crlf: bool,
+        bom: bool,
+        utf16: Option<bool>,
+    }
+
+    fn shape() -> impl Strategy<Value = Shape> {
+        (
+            prop::sample::select(vec![',', '\t', ';', '|']),
+            prop::sample::select(vec![
+                "address",
+                "Wallet Address",
+                "wallet_address",
+                "addr",
+                "WALLET",
+                "public_key",
+            ]),
+            prop::sample::select(vec!["owner", "Name", "entity", "Entity Name"]),
+            0usize..3,
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(any::<bool>()),
+        )
+            .prop_map(
+                |(delimiter, address_header, entity_header, position, crlf, bom, utf16)| Shape {
+                    delimiter,
+                    address_header,
+                    entity_header,
+                    position,
+                    crlf,
+                    bom,
+                    utf16,
+                },
+            )
+    }
+
+    fn encode(text: &str, s: &Shape) -> Vec<u8> {
+        match s.utf16 {
+            Some(le) => {
+                let mut v = if le {
+                    vec![0xFF, 0xFE]
+                } else {
+                    vec![0xFE, 0xFF]
+                };
+                for u in text.encode_utf16() {
+                    v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+                }
+                v
+            }
+            None if s.bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            None => text.as_bytes().to_vec(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_export_shape_gives_back_its_rows(
+            s in shape(),
+            rows in prop::collection::vec((any::<[u8; 20]>(), "[a-z]{1,8}"), 1..20),
+        ) {
+            let d = s.delimiter;
+            let eol = if s.crlf { "\r\n" } else { "\n" };
+            let mut cols = vec!["id".to_owned(), s.entity_header.to_owned()];
+            cols.insert(s.position, s.address_header.to_owned());
+            let mut text = cols.join(&d.to_string()) + eol;
+            let addresses: Vec<String> = rows
+                .iter()
+                .map(|(b, _)| format!("0x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
+                .collect();
+            for (i, ((_, entity), a)) in rows.iter().zip(&addresses).enumerate() {
+                let mut cells = vec![format!("{i}"), entity.clone()];
+                cells.insert(s.position, a.clone());
+                text += &(cells.join(&d.to_string()) + eol);
+            }
+            let list = List::from_bytes(&encode(&text, &s), meta()).unwrap();
+            let r = list.report();
+            prop_assert_eq!(r.format, table(d, true));
+            let col = r.column.as_ref().unwrap();
+            prop_assert_eq!((col.number, col.by), (s.position + 1, ChosenBy::Name));
+            prop_assert_eq!(list.entries().len(), rows.len());
+            for ((e, a), (_, entity)) in list.entries().iter().zip(&addresses).zip(&rows) {
+                prop_assert_eq!(&e.address, a);
+                prop_assert_eq!(e.entity.as_deref(), Some(entity.as_str()));
+                prop_assert!(e.issue.is_none());
+            }
+        }
+    }
+}
