@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use walletscreen::{Category, List, ListMeta, Screener};
 
-/// Peak resident set size of this process so far, in MB (Linux).
+/// Peak resident set size of this process so far, in MiB (Linux).
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -46,7 +46,7 @@ fn main() {
         println!("{path}: {}", list.report());
         let rss_load = peak_rss_mb().unwrap_or(f64::NAN);
         if load_only {
-            println!("{path}: read {read:.2?}, load {load:.2?}; peak RSS {rss_load:.0} MB");
+            println!("{path}: read {read:.2?}, load {load:.2?}; peak RSS {rss_load:.0} MiB");
             continue;
         }
         let t = Instant::now();
@@ -58,7 +58,7 @@ fn main() {
         let build = t.elapsed();
         let image = screener.compiled_bytes().len() as f64 / 1e6;
         println!(
-            "{path}: read {read:.2?}, load {load:.2?}, build {build:.2?}; peak RSS {rss_load:.0} MB after loading, {:.0} MB after building; compiled image {image:.0} MB",
+            "{path}: read {read:.2?}, load {load:.2?}, build {build:.2?}; peak RSS {rss_load:.0} MiB after loading, {:.0} MiB after building; compiled image {image:.1} MB",
             peak_rss_mb().unwrap_or(f64::NAN)
         );
     }
