@@ -30,7 +30,9 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     if files.is_empty() {
-        eprintln!("usage: cargo bench --bench list_load -- FILE...   (see benches/gen_big_list.py)");
+        eprintln!(
+            "usage: cargo bench --bench list_load -- FILE...   (see benches/gen_big_list.py)"
+        );
         return;
     }
     let load_only = std::env::var_os("LIST_LOAD_ONLY").is_some();

@@ -215,7 +215,11 @@ pub enum LoadError {
     /// The list has no entries: an empty file, or only comments, blank
     /// lines and a header. Refused unless
     /// [`LoadOptions::allow_empty`](crate::list::LoadOptions::allow_empty).
-    #[error("no entries: {}", if *lines == 0 { "the file is empty".to_owned() } else { format!("{lines} lines, none an entry (comments, blank lines, a header)") })]
+    #[error("no entries: {}", match *lines {
+        0 => "the file is empty".to_owned(),
+        1 => "its one line is no entry (a comment, a blank line or a header)".to_owned(),
+        n => format!("{n} lines, none an entry (comments, blank lines, a header)"),
+    })]
     NoEntries {
         /// Lines in the file.
         lines: usize,

@@ -211,15 +211,22 @@ fn field(objects: &[&Map<String, Value>], column: Option<&Column>) -> Option<(St
                     })
                     .count()
             };
-            let named = keys
-                .iter()
-                .filter(|k| role(k) == Some(Role::Address))
-                .max_by_key(|k| count(k));
-            if let Some(k) = named {
-                return Some(((*k).clone(), ChosenBy::Name));
+            // The first of equals: keys come in a fixed (sorted) order.
+            let best = |keys: &mut dyn Iterator<Item = &&String>| {
+                let mut best: Option<(&String, usize)> = None;
+                for k in keys {
+                    let n = count(k);
+                    if best.is_none_or(|(_, m)| n > m) {
+                        best = Some((k, n));
+                    }
+                }
+                best.map(|(k, _)| k.clone())
+            };
+            let mut named = keys.iter().filter(|k| role(k) == Some(Role::Address));
+            if let Some(k) = best(&mut named) {
+                return Some((k, ChosenBy::Name));
             }
-            let best = keys.iter().max_by_key(|k| count(k))?;
-            Some(((*best).clone(), ChosenBy::Content))
+            best(&mut keys.iter()).map(|k| (k, ChosenBy::Content))
         }
     }
 }
