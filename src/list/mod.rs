@@ -426,7 +426,8 @@ impl List {
                 }
                 text::parse(body, body_line, &mut report)
             }
-            // Handled above.
+            // (An OFAC format asked for returned above; detection gives
+            // none.)
             Format::Csv | Format::Ofac(_) => {
                 let delimiter = table::sniff(body).map_or(b',', |(d, _)| d);
                 let (entries, header) =
