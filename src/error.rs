@@ -213,12 +213,16 @@ pub enum LoadError {
         line: usize,
     },
     /// The list has no entries: an empty file, or only comments, blank
-    /// lines and a header. Refused unless
+    /// lines, a header, empty rows or JSON objects without the address
+    /// field. Refused unless
     /// [`LoadOptions::allow_empty`](crate::list::LoadOptions::allow_empty).
     #[error("no entries: {}", match *lines {
         0 => "the file is empty".to_owned(),
-        1 => "its one line is no entry (a comment, a blank line or a header)".to_owned(),
-        n => format!("{n} lines, none an entry (comments, blank lines, a header)"),
+        n => format!(
+            "{n} {}, none an entry (comments, blank lines, a header, empty rows, \
+             JSON objects without a string address field)",
+            if n == 1 { "line" } else { "lines" }
+        ),
     })]
     NoEntries {
         /// Lines in the file.
