@@ -2,7 +2,8 @@
 //! free-text scan.
 //!
 //! ```text
-//! cargo run --release --example screen -- [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
+//! cargo run --release --example screen -- [--list FILE]... [--list-column NAME|INDEX] [--allow-non-addresses]
+//!     [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
 //!     [--compiled FILE | --write-compiled FILE]
 //!     [--format jsonl|csv|text] [--hits-only] [--fast]
 //!     [--column NAME|INDEX [--delimiter C] [--header auto|yes|no] | --field NAME | --scan]
@@ -49,9 +50,19 @@
 //!   flight, so memory stays constant whatever the file size.
 //! * **Lists.** The bundled lists (OFAC SDN, FBI DPRK) unless
 //!   `--no-bundled`, plus each `--list FILE` loaded with
-//!   [`walletscreen::List::from_path`] (walletscreen CSV or plain text,
-//!   detected; id = file stem, category `custom` unless the file says
-//!   otherwise).
+//!   [`walletscreen::List::from_path_with`] (walletscreen CSV, any CSV /
+//!   TSV / semicolon export, JSON, plain text, OFAC files: detected; id =
+//!   file stem, category `custom` unless the file says otherwise).
+//!   `--list-column NAME|INDEX` names the address column (or JSON field)
+//!   of every `--list` (a number is 1-based) when detection cannot decide;
+//!   `--allow-non-addresses` accepts lists where more than half of the
+//!   entries are not addresses. One line per list goes to stderr, its load
+//!   report: `screen: FILE: 2,104 entries, 2,100 addresses (evm 1,950,
+//!   base58 150), 4 not addresses (kept, lines 17, 88, …); CSV with
+//!   header, column 2 "wallet" (by name), 1 line skipped (1 header)`. A
+//!   list that fails to load, is empty, or is mostly not addresses is an
+//!   error naming the file and the reason (exit 2), and nothing is
+//!   screened.
 //! * **Fetched lists.** Each `--fetch URL|PATH` is fetched (URLs need the
 //!   crate's `update` feature, which the examples get) and loaded in any
 //!   format [`walletscreen::List::from_bytes`] detects, through
@@ -167,10 +178,12 @@ use walletscreen::update::CacheStatus;
 use walletscreen::{
     CheckOptions, Checksum, Date, DatedMatch, Family, History, List, LiveScreener, LoadError,
     Match, Screener, Source, Verdict, VerdictAt, Version,
+    list::{Column as ListColumn, LoadOptions},
 };
 
 const USAGE: &str = "\
-usage: screen [--list FILE]... [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
+usage: screen [--list FILE]... [--list-column NAME|INDEX] [--allow-non-addresses]
+              [--fetch URL|PATH]... [--cache DIR] [--no-bundled]
               [--compiled FILE | --write-compiled FILE]
               [--format jsonl|csv|text] [--hits-only] [--fast]
               [--column NAME|INDEX [--delimiter C] [--header auto|yes|no]
@@ -185,10 +198,18 @@ when none (or -) is given, and writes one result per input (empty lines
 included) to standard output, in input order.
 
 lists:
-  --list FILE       also screen against FILE (walletscreen CSV list, plain
-                    text, one address per line, or an OFAC file); may be
-                    repeated. A list with a bundled list's id replaces it (an
-                    OFAC SDN publication is ofac-sdn, whatever its name)
+  --list FILE       also screen against FILE (walletscreen CSV list, any
+                    CSV/TSV/semicolon export with the address column found
+                    by name or content, JSON array or lines, plain text with
+                    optional notes; detected); may be repeated. Its load
+                    report goes to standard error. Refused (exit 2) if it
+                    does not parse, is empty or is mostly not addresses.
+                    A list with a bundled list's id replaces it (an OFAC
+                    SDN publication is ofac-sdn, whatever its name).
+  --list-column NAME|INDEX  the address column (or JSON field) of every
+                    --list, when detection cannot decide (1-based index)
+  --allow-non-addresses  accept --list files where more than half of the
+                    entries are not addresses (kept, matched exactly)
   --fetch URL|PATH  fetch a list (any supported format, detected) and screen
                     against it; it replaces a list with the same id (OFAC's
                     SDN files replace the bundled ofac-sdn); may be repeated.
@@ -289,6 +310,7 @@ enum Header {
 #[derive(Debug)]
 struct Args {
     lists: Vec<String>,
+    list_options: LoadOptions,
     fetch: Vec<String>,
     /// `--fetch-sha256`, by index into `fetch`.
     fetch_sha256: Vec<(usize, String)>,
@@ -390,6 +412,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut it = args.into_iter();
     let mut parsed = Args {
         lists: Vec::new(),
+        list_options: LoadOptions::new(),
         fetch: Vec::new(),
         fetch_sha256: Vec::new(),
         fetch_minisign: Vec::new(),
@@ -428,6 +451,12 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "--list" => parsed.lists.push(value("--list")?),
+            "--list-column" => {
+                let c = value("--list-column")?
+                    .parse::<ListColumn>()
+                    .map_err(|e| format!("bad --list-column value: {e}"))?;
+                parsed.list_options = parsed.list_options.clone().column(c);
+            }
             "--fetch" => parsed.fetch.push(value("--fetch")?),
             "--fetch-sha256" => {
                 let hex = value("--fetch-sha256")?;
@@ -479,10 +508,18 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                     })?),
                 }
             }
-            "--no-bundled" | "--fast" | "--hits-only" | "--scan" | "--allow-insecure-http"
+            "--no-bundled"
+            | "--fast"
+            | "--hits-only"
+            | "--scan"
+            | "--allow-insecure-http"
+            | "--allow-non-addresses"
                 if inline.is_some() =>
             {
                 return Err(format!("{flag} takes no value"));
+            }
+            "--allow-non-addresses" => {
+                parsed.list_options = parsed.list_options.clone().allow_non_addresses(true);
             }
             "--no-bundled" => parsed.bundled = false,
             "--allow-insecure-http" => parsed.allow_insecure_http = true,
@@ -503,6 +540,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }
     if parsed.cache.is_some() && parsed.fetch.is_empty() {
         return Err("--cache needs --fetch".to_owned());
+    }
+    if parsed.list_options != LoadOptions::new() && parsed.lists.is_empty() {
+        return Err("--list-column and --allow-non-addresses need --list".to_owned());
     }
     if parsed.compiled.is_some()
         && (!parsed.lists.is_empty()
@@ -907,7 +947,7 @@ fn build_from_lists(args: &Args) -> Result<Screener, String> {
     let mut builder = Screener::builder();
     builder.bundled(args.bundled);
     for path in &args.lists {
-        builder.list(List::from_path(path).map_err(|e| list_error(path, &e))?);
+        builder.list(load_list(path, &args.list_options)?);
     }
     builder
         .build()
@@ -943,7 +983,7 @@ fn fetch_screener(args: &Args) -> Result<Screener, String> {
     let mut builder = LiveScreener::builder();
     builder.bundled(args.bundled);
     for path in &args.lists {
-        builder.list(List::from_path(path).map_err(|e| list_error(path, &e))?);
+        builder.list(load_list(path, &args.list_options)?);
     }
     for (i, f) in args.fetch.iter().enumerate() {
         let mut source = Source::parse(f);
@@ -1028,11 +1068,21 @@ fn with_history(screener: Screener, args: &Args) -> Result<Screener, String> {
         .map_err(|e| format!("the bundled history: {e}"))
 }
 
+/// Loads a `--list` file and prints its load report on stderr.
+fn load_list(path: &str, options: &LoadOptions) -> Result<List, String> {
+    let list = List::from_path_with(path, options).map_err(|e| list_error(path, &e))?;
+    eprintln!("screen: {path}: {}", list.report());
+    Ok(list)
+}
+
 /// A list load error, naming the file (the error itself names the line).
 fn list_error(path: &str, e: &LoadError) -> String {
     match e {
         // Already names the path.
         LoadError::Io { .. } => format!("--list: {e}"),
+        LoadError::MostlyNotAddresses { .. } => {
+            format!("--list {path}: {e} (--list-column NAME|INDEX, --allow-non-addresses)")
+        }
         _ => format!("--list {path}: {e}"),
     }
 }

@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 use walletscreen::address::{self, Address, AddressKind};
-use walletscreen::list::Format;
 use walletscreen::list::ofac::{self, OfacFile, OfacFormat};
+use walletscreen::list::{DetectedFormat, Encoding, Format, LoadOptions, MAX_NOT_ADDRESSES};
 use walletscreen::snapshot::{FORMAT_VERSION, MAGIC, Snapshot};
 use walletscreen::{
     COMPILED_FORMAT_VERSION, COMPILED_MAGIC, Category, CheckOptions, Family, List, ListMeta,
@@ -224,19 +224,71 @@ fn list_ok(list: &List) {
     }
 }
 
+/// Options that load whatever parses: no refusal of empty lists or of
+/// lists of non-addresses, so that the parsers' invariants are checked on
+/// every input.
+fn permissive(format: Format) -> LoadOptions {
+    LoadOptions::new()
+        .format(format)
+        .allow_non_addresses(true)
+        .allow_empty(true)
+}
+
+/// The load report agrees with the entries; lines are within the file.
+fn report_ok(list: &List, data: &[u8]) {
+    let r = list.report();
+    assert_eq!(r.entries, list.entries().len(), "report entries");
+    assert_eq!(
+        r.address_count() + r.not_addresses,
+        r.entries,
+        "addresses + not addresses"
+    );
+    assert_eq!(r.not_addresses, list.flagged().count(), "not addresses");
+    assert_eq!(
+        r.not_address_lines,
+        list.flagged()
+            .map(|e| e.line)
+            .take(walletscreen::list::REPORT_LINES)
+            .collect::<Vec<_>>()
+    );
+    // A UTF-16 line break holds a 0x0A byte too.
+    let lines = 1 + data.iter().filter(|&&b| b == b'\n').count();
+    for e in list.entries() {
+        assert!((1..=lines).contains(&e.line), "line {} of {lines}", e.line);
+    }
+    for (l, _) in &r.skipped_lines {
+        assert!((1..=lines).contains(l), "skipped line {l} of {lines}");
+    }
+}
+
+/// What `split_multi` makes of a value written joined with `;`.
+fn resplit(v: &[String]) -> Vec<String> {
+    v.iter()
+        .flat_map(|s| s.split(';'))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// `List::write_csv`, loaded back as CSV, gives the same metadata and
-/// entries, line numbers aside (the lists loaded here satisfy its
-/// conditions: no `;` in a ticker or program, no line break in metadata).
+/// entries, line numbers aside (multi-valued fields are written joined
+/// with `;` and split again; a row that is all empty is skipped, so an
+/// entry with an empty address and nothing else is not read back).
 fn csv_round_trip(list: &List) {
     let mut out = Vec::new();
     list.write_csv(&mut out).expect("write to a Vec");
-    let back = List::from_bytes_as(&out, Format::Csv, ListMeta::new("other", Category::Custom))
-        .unwrap_or_else(|e| {
-            panic!(
-                "written list does not load ({e}):\n{}",
-                String::from_utf8_lossy(&out)
-            )
-        });
+    let back = List::from_bytes_with(
+        &out,
+        ListMeta::new("other", Category::Custom),
+        &permissive(Format::Csv),
+    )
+    .unwrap_or_else(|e| {
+        panic!(
+            "written list does not load ({e}):\n{}",
+            String::from_utf8_lossy(&out)
+        )
+    });
     // `write_csv` writes a line break in a metadata value (a lone `\r`
     // is one to it, not to the loader's `str::lines`) as a space.
     let mut expected = list.meta().clone();
@@ -253,8 +305,23 @@ fn csv_round_trip(list: &List) {
     }
     expected.id = expected.id.replace(['\r', '\n'], " ");
     assert_eq!(back.meta(), &expected, "metadata after write_csv");
-    assert_eq!(back.entries().len(), list.entries().len(), "entry count");
-    for (b, a) in back.entries().iter().zip(list.entries()) {
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let kept: Vec<&walletscreen::Entry> = list
+        .entries()
+        .iter()
+        .filter(|e| {
+            !(e.address.trim().is_empty()
+                && blank(&e.chain)
+                && resplit(&e.tickers).is_empty()
+                && blank(&e.entity)
+                && blank(&e.entity_id)
+                && resplit(&e.programs).is_empty()
+                && blank(&e.listed)
+                && (blank(&e.source) || e.source == list.meta().source))
+        })
+        .collect();
+    assert_eq!(back.entries().len(), kept.len(), "entry count");
+    for (b, a) in back.entries().iter().zip(kept) {
         let mut b = b.clone();
         b.line = a.line;
         // An entry whose source is the list's is written without one and
@@ -264,48 +331,78 @@ fn csv_round_trip(list: &List) {
         if a.source.is_some() && a.source == list.meta().source {
             a.source = a.source.map(|s| s.replace(['\r', '\n'], " "));
         }
+        a.tickers = resplit(&a.tickers);
+        a.programs = resplit(&a.programs);
         assert_eq!(b, a, "entry after write_csv");
     }
 }
 
-/// `list_csv`: `List::from_bytes` (format detected) and
-/// `List::from_bytes_as(Csv)` never panic; what loads satisfies
-/// [`list_ok`], has line numbers within the file, and survives
-/// `write_csv` and loading again.
+/// `list_csv`: `List::from_bytes` (format detected, default options) and
+/// `List::from_bytes_with` as CSV and as JSON never panic. With the
+/// default options a user list that loads is not empty and at most half
+/// of it is not addresses ([`MAX_NOT_ADDRESSES`]). What loads satisfies
+/// [`list_ok`], its report agrees with its entries, its line numbers are
+/// within the file, and it survives `write_csv` and loading again.
 pub fn list_csv(data: &[u8]) {
     if let Ok(list) = List::from_bytes(data, meta()) {
         list_ok(&list);
+        report_ok(&list, data);
+        let r = list.report();
+        if !matches!(r.format, DetectedFormat::Ofac(_)) {
+            assert!(r.entries > 0, "an empty user list loaded");
+            assert!(
+                r.not_addresses as f64 <= MAX_NOT_ADDRESSES * r.entries as f64,
+                "a list mostly of non-addresses loaded: {r}"
+            );
+        }
     }
-    let Ok(list) = List::from_bytes_as(data, Format::Csv, meta()) else {
-        return;
-    };
-    list_ok(&list);
-    let lines = 1 + data.iter().filter(|&&b| b == b'\n').count();
-    for e in list.entries() {
-        assert!((1..=lines).contains(&e.line), "line {} of {lines}", e.line);
+    for format in [Format::Csv, Format::Json] {
+        let Ok(list) = List::from_bytes_with(data, meta(), &permissive(format)) else {
+            continue;
+        };
+        list_ok(&list);
+        report_ok(&list, data);
+        csv_round_trip(&list);
     }
-    csv_round_trip(&list);
 }
 
-/// `list_text`: `List::from_bytes_as(Text)` never panics; every
-/// non-blank, non-comment line is an entry (none dropped), on its line,
-/// each parsed or flagged ([`list_ok`]); the list survives `write_csv`.
+/// `list_text`: `List::from_bytes_with(Text)` never panics; every
+/// non-blank, non-comment line is an entry (none dropped) or the header,
+/// on its line, each parsed or flagged ([`list_ok`]); the list survives
+/// `write_csv`.
 pub fn list_text(data: &[u8]) {
-    let Ok(list) = List::from_bytes_as(data, Format::Text, meta()) else {
+    let Ok(list) = List::from_bytes_with(data, meta(), &permissive(Format::Text)) else {
         return;
     };
     list_ok(&list);
+    report_ok(&list, data);
+    csv_round_trip(&list);
+    if !matches!(list.report().encoding, Encoding::Utf8 | Encoding::Utf8Bom) {
+        return;
+    }
     let bytes = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let text = std::str::from_utf8(bytes).expect("a loaded text list is UTF-8");
+    let text = std::str::from_utf8(bytes).expect("a UTF-8 text list is UTF-8");
     let lines: Vec<&str> = text.lines().collect();
     let expected = lines
         .iter()
         .filter(|l| {
-            let t = l.trim();
+            let t = l.trim_matches(|c: char| c.is_whitespace() || c.is_control());
             !t.is_empty() && !t.starts_with('#')
         })
         .count();
-    assert_eq!(list.entries().len(), expected, "entries vs address lines");
+    let headers = list
+        .report()
+        .skipped
+        .iter()
+        .filter(|(r, _)| *r == walletscreen::list::SkipReason::Header)
+        .map(|(_, n)| n)
+        .sum::<usize>();
+    assert!(headers <= 1, "more than one header");
+    assert_eq!(
+        list.entries().len() + headers,
+        expected,
+        "entries vs address lines"
+    );
     for e in list.entries() {
         assert!(!e.address.is_empty(), "empty entry at line {}", e.line);
         let line = lines
@@ -318,7 +415,6 @@ pub fn list_text(data: &[u8]) {
             e.line
         );
     }
-    csv_round_trip(&list);
 }
 
 /// What every parsed OFAC file satisfies: its format; entries with a

@@ -172,7 +172,12 @@ pub enum LoadError {
         #[source]
         source: csv::Error,
     },
-    /// The CSV has no header row or no `address` column.
+    /// The CSV has no header row or no `address` column. No longer raised
+    /// by the loaders: a table whose header names no address column has
+    /// it found by content (see
+    /// [`List::from_bytes_with`](crate::List::from_bytes_with)), and a
+    /// column the caller names but the file lacks is
+    /// [`LoadError::ColumnNotFound`]. Kept so that matching code compiles.
     #[error("line {line}: CSV header has no `address` column")]
     MissingAddressColumn {
         /// 1-based line number of the header (0 when there is none).
@@ -196,6 +201,65 @@ pub enum LoadError {
         /// The version found.
         version: String,
     },
+    /// UTF-16 text (detected by its byte order mark) with an unpaired
+    /// surrogate.
+    #[error("line {line}: invalid UTF-16 at code unit {unit}")]
+    Utf16 {
+        /// 1-based line number.
+        line: usize,
+        /// Offset in 16-bit code units after the byte order mark.
+        unit: usize,
+    },
+    /// A JSON list that does not parse, or holds something other than
+    /// strings and objects.
+    #[error("line {line}: {reason}")]
+    Json {
+        /// 1-based line number in the file.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+        /// serde_json's error, when it raised one.
+        #[source]
+        source: Option<serde_json::Error>,
+    },
+    /// The column (or JSON field) the caller named is not in the file.
+    #[error("line {line}: no column {column} (the header or the first row has none)")]
+    ColumnNotFound {
+        /// The column asked for, as given.
+        column: String,
+        /// 1-based line of the header (or first row).
+        line: usize,
+    },
+    /// The list has no entries: an empty file, or only comments, blank
+    /// lines, a header, empty rows or JSON objects without the address
+    /// field. Refused unless
+    /// [`LoadOptions::allow_empty`](crate::list::LoadOptions::allow_empty).
+    #[error("no entries: {}", match *lines {
+        0 => "the file is empty".to_owned(),
+        n => format!(
+            "{n} {}, none an entry (comments, blank lines, a header, empty rows, \
+             JSON objects without a string address field)",
+            if n == 1 { "line" } else { "lines" }
+        ),
+    })]
+    NoEntries {
+        /// Lines in the file.
+        lines: usize,
+    },
+    /// More than half of the entries are not addresses
+    /// ([`MAX_NOT_ADDRESSES`](crate::list::MAX_NOT_ADDRESSES)): not a list of
+    /// addresses, or the addresses are in another column. Refused unless
+    /// [`LoadOptions::allow_non_addresses`](crate::list::LoadOptions::allow_non_addresses)
+    /// (or the column is named).
+    #[error("most entries are not addresses: {not_addresses} of {entries} ({}), more than half; is the address column another one? name it, or allow non-addresses explicitly", lines_list(lines, *not_addresses))]
+    MostlyNotAddresses {
+        /// Entries read.
+        entries: usize,
+        /// Entries that are not valid addresses.
+        not_addresses: usize,
+        /// The lines of the first of them.
+        lines: Vec<usize>,
+    },
     /// An OFAC file that is malformed, truncated, incomplete or of the
     /// wrong kind.
     #[error("OFAC file: {0}")]
@@ -209,6 +273,14 @@ pub enum LoadError {
         /// What is wrong.
         reason: String,
     },
+}
+
+/// `line 3` / `lines 3, 4, …`.
+fn lines_list(lines: &[usize], total: usize) -> String {
+    let list: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    let more = if total > lines.len() { ", …" } else { "" };
+    let word = if total == 1 { "line" } else { "lines" };
+    format!("{word} {}{more}", list.join(", "))
 }
 
 /// Why a screener could not be compiled.

@@ -308,6 +308,19 @@ mod seeds {
             "address-only.csv",
             b"Address\nx\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\n",
         );
+        // User exports (issue 13): every shape of tests/fixtures/exports.
+        let exports = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports");
+        for path in crate::files(&exports) {
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if name.ends_with(".py") || name.ends_with(".md") || name == "expected.json" {
+                continue;
+            }
+            let data = std::fs::read(&path).unwrap();
+            put("list_csv", &format!("export-{name}"), &data);
+            if name.ends_with(".txt") {
+                put("list_text", &format!("export-{name}"), &data);
+            }
+        }
         for (name, data) in text_files() {
             put("list_text", &name, &data);
         }

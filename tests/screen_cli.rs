@@ -558,3 +558,137 @@ fn control_characters_do_not_break_text_columns() {
     assert_eq!(cols.len(), 4, "{cols:?}");
     assert_eq!(cols[2], "a\\tb\\rc");
 }
+
+// ------------------------------------------------- user lists (issue 13)
+
+fn export(name: &str) -> String {
+    format!("{MANIFEST_DIR}/tests/fixtures/exports/{name}")
+}
+
+#[test]
+fn export_lists_print_their_report_and_hit() {
+    // (fixture, an address it plants, the report's start)
+    let cases = [
+        (
+            "wallet_column.csv",
+            "0xbb7d025a1534c52c19fd87d58f345f2d8da455e1",
+            "3 entries, 3 addresses (",
+        ),
+        ("utf16le.txt", "", "2 entries, 2 addresses ("),
+        ("objects.json", "", "2 entries, 2 addresses ("),
+        ("notes.txt", "", "3 entries, 3 addresses ("),
+    ];
+    for (file, planted, report) in cases {
+        let path = export(file);
+        // The first entry of the list, whatever the file: the test's own
+        // loader says which it is.
+        let first = walletscreen::List::from_path(&path).unwrap().entries()[0]
+            .address
+            .clone();
+        if !planted.is_empty() {
+            assert_eq!(first, planted);
+        }
+        let r = run(&["--no-bundled", "--list", &path], first.as_bytes());
+        assert_eq!(r.code, 1, "{file}: {}", r.stderr);
+        assert!(r.stdout.starts_with("1\tHIT\t"), "{file}: {}", r.stdout);
+        let line = format!("screen: {path}: {report}");
+        assert!(r.stderr.contains(&line), "{file}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn refused_lists_exit_two_naming_file_and_reason() {
+    let dir = TempDir::new("refused");
+    let html = write_file(
+        &dir,
+        "page.csv",
+        b"<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n",
+    );
+    let cases = [
+        (export("empty.txt"), "no entries: the file is empty"),
+        (export("comments_only.txt"), "no entries: 3 lines"),
+        (
+            export("names.csv"),
+            "most entries are not addresses: 3 of 3 (lines 2, 3, 4)",
+        ),
+        (html, "HTML"),
+    ];
+    for (path, reason) in cases {
+        let r = run(&["--no-bundled", "--list", &path], GENESIS.as_bytes());
+        assert_eq!(r.code, 2, "{path}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "nothing is screened: {}", r.stdout);
+        assert!(
+            r.stderr.starts_with(&format!("screen: --list {path}: ")),
+            "{path}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(reason), "{path}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn allow_non_addresses_accepts_a_list_of_names() {
+    let names = export("names.csv");
+    let r = run(
+        &["--no-bundled", "--allow-non-addresses", "--list", &names],
+        b"Jane Doe\nJohn Smith\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.contains("\tHIT\t")).count(),
+        2
+    );
+    assert!(
+        r.stderr
+            .contains("3 entries, 0 addresses, 3 not addresses (kept, lines 2, 3, 4)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn list_column_by_name_and_by_index() {
+    let dir = TempDir::new("listcol");
+    let list = write_file(
+        &dir,
+        "transfers.csv",
+        format!("sender,recipient\n{GENESIS},{P2SH}\n").as_bytes(),
+    );
+    let input = format!("{GENESIS}\n{P2SH}\n");
+    for column in ["recipient", "Recipient", "2"] {
+        let r = run(
+            &["--no-bundled", "--list-column", column, "--list", &list],
+            input.as_bytes(),
+        );
+        assert_eq!(r.code, 1, "{column}: {}", r.stderr);
+        let verdicts: Vec<&str> = r
+            .stdout
+            .lines()
+            .map(|l| l.split('\t').nth(1).unwrap())
+            .collect();
+        assert_eq!(verdicts, ["CLEAR", "HIT"], "{column}");
+        assert!(r.stderr.contains("(as asked)"), "{column}: {}", r.stderr);
+    }
+    // Detection alone takes the first column.
+    let r = run(&["--no-bundled", "--list", &list], input.as_bytes());
+    assert!(r.stdout.starts_with("1\tHIT\t"), "{}", r.stdout);
+    // A column that is not there, and the flag without a list.
+    let r = run(
+        &["--no-bundled", "--list-column", "receiver", "--list", &list],
+        b"",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("transfers.csv") && r.stderr.contains("no column \"receiver\""),
+        "{}",
+        r.stderr
+    );
+    for args in [&["--list-column", "2"][..], &["--allow-non-addresses"][..]] {
+        let r = run(args, b"");
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains("need --list"), "{}", r.stderr);
+    }
+    let r = run(&["--list-column", "0", "--list", &list], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("columns count from 1"), "{}", r.stderr);
+}

@@ -1120,3 +1120,58 @@ fn signature_locations() {
         assert_eq!(Location::parse(loc).signature().to_string(), want, "{loc}");
     }
 }
+
+/// Captures what the crate logs (one logger per test binary).
+struct Capture(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(record.args().to_string());
+        }
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURE: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
+#[test]
+fn a_fetched_user_export_is_read_and_its_load_report_logged() {
+    let _ = log::set_logger(&CAPTURE);
+    log::set_max_level(log::LevelFilter::Info);
+    let server = Server::start();
+    // A semicolon export with a `wallet` column, not the first.
+    let body = format!(
+        "Owner;Wallet;Reason\r\nMule ring;{};mule account\r\nMule ring;{};cash-out\r\n",
+        addr(3),
+        addr(4)
+    );
+    server.route("/feed", Reply::ok(body));
+    let live = builder(&server).build().unwrap();
+    live.refresh().unwrap();
+    let v = live.check(&addr(4)).unwrap();
+    let hit = v.verdict.hit().expect("a hit");
+    assert_eq!(hit.matches()[0].entry.entity.as_deref(), Some("Mule ring"));
+    assert_eq!(hit.matches()[0].entry.programs, ["cash-out"]);
+    let logged = CAPTURE.0.lock().unwrap().clone();
+    assert!(
+        logged
+            .iter()
+            .any(|l| l.contains("/feed: 2 entries, 2 addresses (")
+                && l.contains("semicolon-separated with header, column 2 \"Wallet\" (by name)")),
+        "{logged:#?}"
+    );
+    // A feed of names is refused: the last good list keeps serving.
+    server.route("/feed", Reply::ok("Jane Doe\nJohn Smith\n"));
+    assert!(matches!(
+        live.refresh(),
+        Err(UpdateError::Parse {
+            source: walletscreen::LoadError::MostlyNotAddresses { .. },
+            ..
+        })
+    ));
+    assert!(live.check(&addr(4)).unwrap().verdict.is_hit());
+}

@@ -9,13 +9,21 @@
 //! * **plain text**, one address per line, `#` comments, for internal
 //!   blocklists. It may carry the same metadata lines on top.
 //!
-//! and OFAC's own files (`SDN.XML`, `SDN_ADVANCED.XML`, `SDN_ENHANCED.XML`,
-//! `sdn.csv` with `sdn_comments.csv`), read by [`ofac`].
+//! OFAC's own files (`SDN.XML`, `SDN_ADVANCED.XML`, `SDN_ENHANCED.XML`,
+//! `sdn.csv` with `sdn_comments.csv`), read by [`ofac`]; and what people
+//! export from spreadsheets and databases (detected, see
+//! [`List::from_bytes`]): CSV, TSV and semicolon-separated tables with any
+//! header (the address column found by name or by content), UTF-8 with or
+//! without BOM, UTF-16, JSON arrays and JSON lines, text with notes after
+//! the addresses.
 //!
-//! Loading is all or nothing: a structural problem (bad UTF-8, broken CSV,
-//! no `address` column) is a [`LoadError`] naming the line, and no list comes
-//! out. An entry whose address does not validate is *not* an error: it is
-//! kept, still matched exactly, and flagged with [`Entry::issue`].
+//! Loading is all or nothing: a structural problem (bad UTF-8, broken CSV
+//! or JSON, a named column that is not there) is a [`LoadError`] naming the
+//! line, and no list comes out; so is a list that is almost certainly
+//! wrong (no entries; more than half of them not addresses, see
+//! [`MAX_NOT_ADDRESSES`]). An entry whose address does not validate is
+//! otherwise *not* an error: it is kept, still matched exactly, and flagged
+//! with [`Entry::issue`]. Every loaded list carries a [`LoadReport`].
 
 use std::path::Path;
 
@@ -26,8 +34,24 @@ use crate::address::{self, Address};
 use crate::error::{LoadError, ParseError};
 
 pub(crate) mod csv;
+mod decode;
+mod json;
+mod lines;
+mod names;
 pub mod ofac;
+mod report;
+mod table;
 mod text;
+
+pub use report::{
+    ChosenBy, ColumnChoice, DetectedFormat, Encoding, LoadReport, REPORT_LINES, SkipReason,
+};
+
+/// A user list is refused when more than this share of its entries are
+/// not valid addresses (a list of names, the wrong column), unless
+/// [`LoadOptions::allow_non_addresses`]. Half: `not_addresses * 2 >
+/// entries`. OFAC files keep their own rules.
+pub const MAX_NOT_ADDRESSES: f64 = 0.5;
 
 /// What a list asserts about its addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -97,7 +121,9 @@ pub struct Entry {
     pub entity: Option<String>,
     /// The publisher's identifier of the entity.
     pub entity_id: Option<String>,
-    /// Sanctions programs.
+    /// Sanctions programs; for a user list, also its reason / note /
+    /// comment columns and the note after an address in a text list (one
+    /// value each): why the address is listed.
     pub programs: Vec<String>,
     /// Date listed (`YYYY-MM-DD`).
     pub listed: Option<String>,
@@ -132,6 +158,24 @@ impl Entry {
         e
     }
 
+    /// An entry not validated yet: [`List`]'s loaders validate every entry
+    /// before they return.
+    pub(crate) fn unvalidated(address: String, line: usize) -> Self {
+        Entry {
+            address,
+            chain: None,
+            tickers: Vec::new(),
+            entity: None,
+            entity_id: None,
+            programs: Vec::new(),
+            listed: None,
+            source: None,
+            line,
+            issue: None,
+            parsed: None,
+        }
+    }
+
     /// The decoded address, when it validated.
     pub fn parsed(&self) -> Option<&Address> {
         self.parsed.as_ref()
@@ -153,13 +197,115 @@ impl Entry {
 
 /// The format of a list file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
-    /// walletscreen list v1 (CSV with header).
+    /// A delimited table: walletscreen list v1, or any CSV / TSV /
+    /// semicolon- or pipe-separated export (delimiter sniffed, header and
+    /// address column detected).
     Csv,
-    /// One address per line.
+    /// One address per line, optionally followed by a note.
     Text,
+    /// A JSON array (of strings or objects) or JSON lines.
+    Json,
     /// An OFAC file (see [`ofac`]).
     Ofac(ofac::OfacFormat),
+}
+
+/// Which column (or JSON field) holds the addresses, for the files whose
+/// column detection cannot decide (see [`LoadOptions::column`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// A header (or JSON field) name: exact, else trimmed, else compared
+    /// with case, spaces and punctuation ignored (`Wallet Address` names
+    /// `wallet_address`).
+    Name(String),
+    /// A 1-based column number, as `cut -f`.
+    Number(usize),
+}
+
+impl std::fmt::Display for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Column::Name(n) => write!(f, "{n:?}"),
+            Column::Number(k) => write!(f, "#{k}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Column {
+    type Err = String;
+    /// Digits are a column number (from 1), anything else a name.
+    fn from_str(s: &str) -> Result<Column, String> {
+        if s.is_empty() {
+            return Err("empty column name".to_owned());
+        }
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            return match s.parse::<usize>() {
+                Ok(k) if k >= 1 => Ok(Column::Number(k)),
+                _ => Err(format!("column number {s:?}: columns count from 1")),
+            };
+        }
+        Ok(Column::Name(s.to_owned()))
+    }
+}
+
+/// How to load a user list: the defaults detect everything and refuse a
+/// list that is empty or mostly not addresses.
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::{Category, List, ListMeta, list::{Column, LoadOptions}};
+///
+/// let csv = "id,owner,wallet_2\n7,Ronin thief,0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n";
+/// let opts = LoadOptions::new().column(Column::Name("wallet_2".into()));
+/// let list = List::from_bytes_with(csv.as_bytes(), ListMeta::new("x", Category::Custom), &opts)?;
+/// assert_eq!(list.entries()[0].entity.as_deref(), Some("Ronin thief"));
+/// # Ok::<(), walletscreen::LoadError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    format: Option<Format>,
+    column: Option<Column>,
+    allow_non_addresses: bool,
+    allow_empty: bool,
+}
+
+impl LoadOptions {
+    /// Detect the format and the column; refuse an empty list and one
+    /// mostly of non-addresses.
+    pub fn new() -> LoadOptions {
+        LoadOptions::default()
+    }
+
+    /// Read the file in this format instead of detecting it.
+    pub fn format(mut self, format: Format) -> LoadOptions {
+        self.format = Some(format);
+        self
+    }
+
+    /// Take the addresses from this column (tables) or field (JSON
+    /// objects). A name that no header has, or a number beyond the first
+    /// row, is a [`LoadError::ColumnNotFound`]; a plain-text list has one
+    /// column.
+    pub fn column(mut self, column: Column) -> LoadOptions {
+        self.column = Some(column);
+        self
+    }
+
+    /// Accept a list where more than [`MAX_NOT_ADDRESSES`] of the entries
+    /// are not addresses (they are kept as opaque keys, matched exactly).
+    pub fn allow_non_addresses(mut self, yes: bool) -> LoadOptions {
+        self.allow_non_addresses = yes;
+        self
+    }
+
+    /// Accept a list with no entries (e.g. a feed that may be empty).
+    pub fn allow_empty(mut self, yes: bool) -> LoadOptions {
+        self.allow_empty = yes;
+        self
+    }
 }
 
 /// A loaded, validated list, ready to be compiled into a screener.
@@ -171,63 +317,155 @@ pub struct List {
     warnings: Vec<ofac::OfacWarning>,
     /// The OFAC publication it was loaded from, if any.
     ofac: Option<(ofac::OfacFormat, ofac::OfacList)>,
+    report: LoadReport,
 }
 
 impl List {
-    /// Loads a list from bytes, detecting the format: an OFAC file
-    /// ([`ofac::detect`]; `sdn.csv` needs its comments, see
-    /// [`List::from_ofac_csv`]); any other markup (an HTML error page, some
-    /// other XML) and `sdn_comments.csv` alone are refused; CSV when the
-    /// first line after the leading `#` lines is a header with an `address`
-    /// column; plain text otherwise. `defaults` gives metadata the file does
+    /// Loads a list from bytes, detecting the format (the defaults of
+    /// [`List::from_bytes_with`]). `defaults` gives metadata the file does
     /// not set itself. An OFAC publication sets its own id, from its content
     /// ([`ofac::OfacList::id`]: `ofac-sdn` for the SDN list, whatever the
     /// file's name or URL, so that it replaces the bundled one), and its
     /// category (sanctioned); `defaults`' name and source are kept only when
     /// `defaults.id` is that id.
     pub fn from_bytes(bytes: &[u8], defaults: ListMeta) -> Result<List, LoadError> {
-        if ofac::claims(bytes) {
-            return ofac::load(bytes, None, defaults);
-        }
-        let text = decode_utf8(bytes)?;
-        let format = detect(text);
-        Self::from_str_as(text, bytes, format, defaults)
+        List::from_bytes_with(bytes, defaults, &LoadOptions::default())
     }
 
-    /// Loads a list in a given format.
+    /// Loads a list in a given format (columns still detected).
     pub fn from_bytes_as(
         bytes: &[u8],
         format: Format,
         defaults: ListMeta,
     ) -> Result<List, LoadError> {
-        if let Format::Ofac(f) = format {
-            return ofac::load(bytes, Some(f), defaults);
-        }
-        let text = decode_utf8(bytes)?;
-        Self::from_str_as(text, bytes, format, defaults)
+        List::from_bytes_with(bytes, defaults, &LoadOptions::new().format(format))
     }
 
-    fn from_str_as(
-        text: &str,
+    /// Loads a list from bytes with options.
+    ///
+    /// Detection, unless [`LoadOptions::format`] says:
+    ///
+    /// 1. an OFAC file ([`ofac::detect`]; `sdn.csv` needs its comments,
+    ///    see [`List::from_ofac_csv`]); any other markup (an HTML error
+    ///    page, some other XML) and `sdn_comments.csv` alone are refused;
+    /// 2. the text: UTF-8 with or without a byte order mark, UTF-16 LE or
+    ///    BE (with a BOM, or an ASCII first character); then the leading
+    ///    `# key: value` metadata lines and comments;
+    /// 3. JSON when the body opens with `[` (an array of strings or of
+    ///    objects) or `{` (JSON lines);
+    /// 4. a table when `,`, tab, `;` or `|` (tried in that order) splits
+    ///    the first 200 records into the same number of fields, at least
+    ///    two, and a column holds addresses (by name or content) or no
+    ///    line starts with an address;
+    /// 5. plain text otherwise (the first whitespace-separated token of a
+    ///    line is the address, the rest a note).
+    ///
+    /// The address column (or object field) is the caller's
+    /// ([`LoadOptions::column`]), else the first whose header names one
+    /// (`address`, `wallet`, `Wallet Address`, `addr`, `public_key`, ...,
+    /// case, spaces and punctuation ignored; of several, the one with the
+    /// most addresses), else the one with the most values that are
+    /// addresses in the first 200 records. Without a header naming a
+    /// column, the first row is a header when its cell there is not an
+    /// address while later ones are (or it names other known columns).
+    /// Other columns with known names fill the provenance: `entity` (entity,
+    /// name, owner, ...), `programs` (programs; reason, note, comment, ...
+    /// as one value each), `listed` (listed, date, added, ...), `source`
+    /// (source, url, ...), `chain` (chain, network, ...), `tickers`
+    /// (tickers, currency, ...), `entity_id` (id, reference, ...).
+    ///
+    /// Refused, besides malformed files: a list with no entries
+    /// ([`LoadError::NoEntries`], unless [`LoadOptions::allow_empty`]) and
+    /// one where more than half of the entries are not addresses
+    /// ([`LoadError::MostlyNotAddresses`], unless
+    /// [`LoadOptions::allow_non_addresses`]). OFAC files keep their own
+    /// rules. What was read is in [`List::report`].
+    pub fn from_bytes_with(
         bytes: &[u8],
-        format: Format,
         defaults: ListMeta,
+        options: &LoadOptions,
     ) -> Result<List, LoadError> {
-        if let Format::Ofac(f) = format {
+        if let Some(Format::Ofac(f)) = options.format {
             return ofac::load(bytes, Some(f), defaults);
         }
-        let (meta, body_line) = header::parse(text, defaults)?;
-        let body = header::body(text, body_line);
+        if options.format.is_none() && ofac::claims(bytes) {
+            return ofac::load(bytes, None, defaults);
+        }
+        let (text, encoding) = decode::decode(bytes)?;
+        if matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+            && options.format.is_none()
+            && ofac::claims(text.as_bytes())
+        {
+            return ofac::load(text.as_bytes(), None, defaults);
+        }
+        let (meta, body_line) = header::parse(&text, defaults)?;
+        let mut report = LoadReport::new(DetectedFormat::Text, encoding);
+        for (i, l) in text.lines().take(body_line - 1).enumerate() {
+            let why = if l.trim().is_empty() {
+                SkipReason::Blank
+            } else {
+                SkipReason::Comment
+            };
+            report.skip(i + 1, why);
+        }
+        let body = header::body(&text, body_line);
+        let column = options.column.as_ref();
+        let format = options
+            .format
+            .unwrap_or_else(|| detect(body, column.is_some()));
         let mut entries = match format {
-            Format::Csv => csv::parse(body, body_line)?,
-            Format::Text => text::parse(body, body_line),
-            // Handled above.
-            Format::Ofac(_) => Vec::new(),
-        };
-        for e in &mut entries {
-            if e.source.is_none() {
-                e.source.clone_from(&meta.source);
+            Format::Json => {
+                let mut entries = json::parse(body, body_line, column, &mut report)?;
+                validate_all(&mut entries);
+                entries
             }
+            Format::Text => {
+                report.format = DetectedFormat::Text;
+                match column {
+                    None | Some(Column::Number(1)) => {}
+                    Some(c) => {
+                        return Err(LoadError::ColumnNotFound {
+                            column: c.to_string(),
+                            line: body_line,
+                        });
+                    }
+                }
+                text::parse(body, body_line, &mut report)
+            }
+            // (An OFAC format asked for returned above; detection gives
+            // none.)
+            Format::Csv | Format::Ofac(_) => {
+                let delimiter = table::sniff(body).map_or(b',', |(d, _)| d);
+                let (entries, header) =
+                    table::parse(body, body_line, delimiter, column, &mut report)?;
+                report.format = DetectedFormat::Table {
+                    delimiter: char::from(delimiter),
+                    header,
+                };
+                entries
+            }
+        };
+        if meta.source.is_some() {
+            for e in &mut entries {
+                if e.source.is_none() {
+                    e.source.clone_from(&meta.source);
+                }
+            }
+        }
+        report.count(&entries);
+        if entries.is_empty() && !options.allow_empty {
+            return Err(LoadError::NoEntries {
+                lines: text.lines().count(),
+            });
+        }
+        if report.not_addresses as f64 > MAX_NOT_ADDRESSES * report.entries as f64
+            && !options.allow_non_addresses
+        {
+            return Err(LoadError::MostlyNotAddresses {
+                entries: report.entries,
+                not_addresses: report.not_addresses,
+                lines: report.not_address_lines.clone(),
+            });
         }
         Ok(List {
             meta,
@@ -235,12 +473,24 @@ impl List {
             sha256: Sha256::digest(bytes).into(),
             warnings: Vec::new(),
             ofac: None,
+            report,
         })
     }
 
-    /// Reads and loads a file; the id defaults to the file stem, the
+    /// Reads and loads a file with the defaults of
+    /// [`List::from_bytes_with`]; the id defaults to the file stem, the
     /// category to [`Category::Custom`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<List, LoadError> {
+        List::from_path_with(path, &LoadOptions::default())
+    }
+
+    /// Reads and loads a file with options (see
+    /// [`List::from_bytes_with`]); the id defaults to the file stem, the
+    /// category to [`Category::Custom`].
+    pub fn from_path_with(
+        path: impl AsRef<Path>,
+        options: &LoadOptions,
+    ) -> Result<List, LoadError> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
             path: path.display().to_string(),
@@ -250,7 +500,7 @@ impl List {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "list".to_owned());
-        List::from_bytes(&bytes, ListMeta::new(id, Category::Custom))
+        List::from_bytes_with(&bytes, ListMeta::new(id, Category::Custom), options)
     }
 
     /// Builds a list from entries made in code.
@@ -261,12 +511,14 @@ impl List {
             h.update(e.address.as_bytes());
             h.update(b"\n");
         }
+        let report = LoadReport::of_entries(DetectedFormat::Entries, &entries);
         List {
             meta,
             entries,
             sha256: h.finalize().into(),
             warnings: Vec::new(),
             ofac: None,
+            report,
         }
     }
 
@@ -313,42 +565,68 @@ impl List {
     /// Reassembles a list from its parts (used by [`crate::snapshot`]; the
     /// entries are expected to have been validated by [`Entry::new`]).
     pub(crate) fn from_parts(meta: ListMeta, entries: Vec<Entry>, sha256: [u8; 32]) -> List {
+        let report = LoadReport::of_entries(DetectedFormat::Entries, &entries);
         List {
             meta,
             entries,
             sha256,
             warnings: Vec::new(),
             ofac: None,
+            report,
         }
+    }
+
+    /// What loading found: the format and column detected, entries by
+    /// address family, entries kept as opaque keys, lines skipped.
+    pub fn report(&self) -> &LoadReport {
+        &self.report
     }
 }
 
-fn decode_utf8(bytes: &[u8]) -> Result<&str, LoadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let byte = e.valid_up_to();
-        let line = 1 + bytes[..byte].iter().filter(|&&b| b == b'\n').count();
-        LoadError::Utf8 { line, byte }
-    })
+/// Validates every entry, on every core for a large list.
+fn validate_all(entries: &mut [Entry]) {
+    const MIN_PARALLEL: usize = 16 * 1024;
+    let threads = if entries.len() < MIN_PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    if threads == 1 {
+        entries.iter_mut().for_each(Entry::validate);
+        return;
+    }
+    let chunk = entries.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        for c in entries.chunks_mut(chunk) {
+            s.spawn(move || c.iter_mut().for_each(Entry::validate));
+        }
+    });
 }
 
-/// CSV when the first non-comment, non-blank line is a header naming an
-/// `address` column.
-fn detect(text: &str) -> Format {
-    let first = text
-        .lines()
+/// The format of a body, see [`List::from_bytes_with`].
+fn detect(body: &str, column_given: bool) -> Format {
+    if json::claims(body) {
+        return Format::Json;
+    }
+    match table::sniff(body) {
+        Some((_, true)) => Format::Csv,
+        Some((_, false)) if !text_has_addresses(body) => Format::Csv,
+        Some(_) => Format::Text,
+        None if column_given => Format::Csv,
+        None => Format::Text,
+    }
+}
+
+/// Whether a line among the first 200 starts with an address.
+fn text_has_addresses(body: &str) -> bool {
+    body.lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'));
-    match first {
-        Some(l)
-            if l.contains(',')
-                && l.split(',')
-                    .any(|c| c.trim().trim_matches('"').eq_ignore_ascii_case("address")) =>
-        {
-            Format::Csv
-        }
-        _ => Format::Text,
-    }
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take(200)
+        .any(|l| {
+            let token = l.split([' ', '\t']).next().unwrap_or(l);
+            address::parse(token).is_ok()
+        })
 }
 
 /// Splits a multi-valued cell on `;`.

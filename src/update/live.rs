@@ -20,7 +20,7 @@ use crate::address::AddressKind;
 use crate::date::Date;
 use crate::error::BuildError;
 use crate::history::{Delisting, History, HistoryRecord};
-use crate::list::{Category, Entry, List};
+use crate::list::{Category, Entry, List, LoadOptions};
 use crate::screener::{CheckOptions, Screener, ScreenerBuilder, Verdict, Version};
 use crate::snapshot::{Snapshot, SnapshotError};
 
@@ -281,7 +281,9 @@ impl LiveScreenerBuilder {
         self
     }
 
-    /// Accept empty and shrunken lists (default false).
+    /// Accept empty and shrunken lists, and user lists where most entries
+    /// are not addresses (see [`LoadOptions::allow_non_addresses`]); default
+    /// false.
     pub fn force(&mut self, yes: bool) -> &mut Self {
         self.force = yes;
         self
@@ -909,11 +911,18 @@ impl LiveScreener {
     ) -> Result<List, UpdateError> {
         let shared = &*self.inner;
         let loc = || location.to_string();
-        let list =
-            List::from_bytes(bytes, source.meta().clone()).map_err(|e| UpdateError::Parse {
+        // Emptiness is this guard's to judge (`force` accepts it); with
+        // `force`, a list mostly of non-addresses is accepted too.
+        let options = LoadOptions::new()
+            .allow_empty(true)
+            .allow_non_addresses(shared.force);
+        let list = List::from_bytes_with(bytes, source.meta().clone(), &options).map_err(|e| {
+            UpdateError::Parse {
                 location: loc(),
                 source: e,
-            })?;
+            }
+        })?;
+        log::info!("walletscreen: {}: {}", loc(), list.report());
         for w in list.warnings() {
             log::warn!("walletscreen: {}: {w}", loc());
         }

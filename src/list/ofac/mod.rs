@@ -712,13 +712,15 @@ fn list_from(file: &OfacFile, defaults: ListMeta, sha256: [u8; 32]) -> Result<Li
             e.source.clone_from(&meta.source);
             e
         })
-        .collect();
+        .collect::<Vec<Entry>>();
+    let report = super::LoadReport::of_entries(super::DetectedFormat::Ofac(file.format), &entries);
     Ok(List {
         meta,
         entries,
         sha256,
         warnings: file.warnings.clone(),
         ofac: Some((file.format, file.list)),
+        report,
     })
 }
 
