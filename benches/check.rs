@@ -260,7 +260,7 @@ fn bench_families(c: &mut Criterion) {
     let mut listed: Vec<String> = walletscreen::bundled::lists()
         .unwrap()
         .iter()
-        .flat_map(|l| l.entries().iter().map(|e| e.address.clone()))
+        .flat_map(|l| l.entries().map(|e| e.address.clone()))
         .collect();
     let sets = sets(&listed);
     // The spellings that are hits without being listed as such (the

@@ -124,10 +124,11 @@ fn scale(c: &mut Criterion) {
             s.index_bytes() as f64 / 1e6,
             s.compiled_bytes().len() as f64 / 1e6
         );
+        let addresses: Vec<String> = list.entries().map(|e| e.address).collect();
         let mut floor: hashbrown::HashSet<&str, FixedState> =
             hashbrown::HashSet::with_capacity_and_hasher(n as usize, FixedState::with_seed(7));
-        for e in list.entries() {
-            floor.insert(e.address.as_str());
+        for a in &addresses {
+            floor.insert(a.as_str());
         }
 
         let mut mixed: Vec<String> = Vec::new();

@@ -277,8 +277,6 @@ fn with_overrides(p: List, args: &Args) -> List {
     }
     let entries: Vec<Entry> = p
         .entries()
-        .iter()
-        .cloned()
         .map(|mut e| {
             if e.source == old_source {
                 e.source.clone_from(&meta.source);
@@ -537,7 +535,7 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
             }
         }
     }
-    let old = previous.entries();
+    let old: Vec<Entry> = previous.entries().collect();
     let find_old = |key: &str, pred: &dyn Fn(&Entry) -> bool| {
         old.iter()
             .position(|e| addr_key(&e.address) == key && pred(e))

@@ -306,8 +306,8 @@ fn csv_round_trip(list: &List) {
     expected.id = expected.id.replace(['\r', '\n'], " ");
     assert_eq!(back.meta(), &expected, "metadata after write_csv");
     let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-    let kept: Vec<&walletscreen::Entry> = list
-        .entries()
+    let all: Vec<walletscreen::Entry> = list.entries().collect();
+    let kept: Vec<&walletscreen::Entry> = all
         .iter()
         .filter(|e| {
             !(e.address.trim().is_empty()
@@ -321,7 +321,7 @@ fn csv_round_trip(list: &List) {
         })
         .collect();
     assert_eq!(back.entries().len(), kept.len(), "entry count");
-    for (b, a) in back.entries().iter().zip(kept) {
+    for (b, a) in back.entries().zip(kept) {
         let mut b = b.clone();
         b.line = a.line;
         // An entry whose source is the list's is written without one and
@@ -441,8 +441,8 @@ fn ofac_file_ok(f: &OfacFile, format: OfacFormat) {
     match List::from_ofac(f, meta()) {
         Ok(list) => {
             assert!(f.check_complete().is_ok());
-            let a: Vec<&str> = list.entries().iter().map(|e| e.address.as_str()).collect();
-            let b: Vec<&str> = f.entries.iter().map(|e| e.address.as_str()).collect();
+            let a: Vec<String> = list.entries().map(|e| e.address).collect();
+            let b: Vec<String> = f.entries.iter().map(|e| e.address.clone()).collect();
             assert_eq!(a, b, "list vs file addresses");
             list_ok(&list);
         }

@@ -272,8 +272,8 @@ impl History {
                 .position(|h| h.trim().eq_ignore_ascii_case(name))
         };
         let cols = HISTORY_COLUMNS.map(col);
-        let mut records = Vec::with_capacity(list.entries().len());
-        let mut entries = list.entries().iter();
+        let mut records = Vec::with_capacity(list.len());
+        let mut entries = list.entries();
         let mut row = ::csv::StringRecord::new();
         while rdr
             .read_record(&mut row)

@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::error::{BuildError, ParseError};
 use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
-use crate::list::{Category, Entry, List, ListMeta};
+use crate::list::{Category, Entry, EntryRef, List, ListMeta, Provenance, Store};
 use crate::snapshot::{Decoder, Encoder, SnapshotError};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
@@ -643,7 +643,7 @@ impl std::hash::Hash for MetaRef<'_> {
     }
 }
 
-fn meta_ref(list: u32, e: &Entry) -> MetaRef<'_> {
+fn meta_ref(list: u32, e: &Provenance) -> MetaRef<'_> {
     MetaRef(
         list,
         e.chain.as_deref(),
@@ -654,6 +654,42 @@ fn meta_ref(list: u32, e: &Entry) -> MetaRef<'_> {
         e.listed.as_deref(),
         e.source.as_deref(),
     )
+}
+
+/// Every list's entries, numbered across the lists in order.
+struct All<'a> {
+    stores: Vec<&'a Store>,
+    /// The number of the first entry of each list.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl<'a> All<'a> {
+    fn new(lists: &[&'a List]) -> All<'a> {
+        let mut starts = Vec::with_capacity(lists.len());
+        let mut len = 0;
+        for l in lists {
+            starts.push(len);
+            len += l.len();
+        }
+        All {
+            stores: lists.iter().map(|l| l.store()).collect(),
+            starts,
+            len,
+        }
+    }
+
+    /// Entry `i` and its list's number.
+    fn get(&self, i: usize) -> (u32, EntryRef<'a>) {
+        let li = self.starts.partition_point(|&s| s <= i) - 1;
+        let e = self.stores[li].get(i - self.starts[li]).expect("in range");
+        (li as u32, e)
+    }
+
+    /// The entries of a range, with their lists' numbers.
+    fn range(&self, r: std::ops::Range<usize>) -> impl Iterator<Item = (u32, EntryRef<'a>)> + '_ {
+        r.map(|i| self.get(i))
+    }
 }
 
 struct Inner {
@@ -1489,7 +1525,7 @@ fn destination_tag(input: &str) -> Option<u32> {
 /// The keys of an entry: its own spelling, then the equivalent spellings
 /// in other encodings (at most [`alias_bound`] of them: the table is sized
 /// by that bound).
-fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
+fn entry_keys(entry: &EntryRef<'_>, parsed: Option<&crate::address::Address>, mut out: impl FnMut(u8, &[u8], Via)) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
     let mut scratch = Scratch::new();
@@ -1498,9 +1534,9 @@ fn entry_keys(entry: &Entry, mut out: impl FnMut(u8, &[u8], Via)) {
             out(k.tag, k.payload, via);
         }
     };
-    push(&entry.address, Via::Listed);
-    let Some(a) = &entry.parsed else {
-        if let Some(fixed) = corrected_spelling(&entry.address) {
+    push(entry.address, Via::Listed);
+    let Some(a) = parsed else {
+        if let Some(fixed) = corrected_spelling(entry.address) {
             push(&fixed, Via::CorrectedSpelling);
         }
         return;
@@ -1707,15 +1743,16 @@ fn build_bloom(
 /// Also interns the entries' metadata locally: per entry the index of its
 /// metadata among the run's distinct ones, and per distinct metadata the
 /// run position of its first entry.
-fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
+fn key_entries(all: &All<'_>, run: std::ops::Range<usize>) -> RunKeys {
+    let entries: Vec<(u32, EntryRef<'_>)> = all.range(run).collect();
     let mut out = Vec::with_capacity(entries.len() * 64);
     let mut metas: std::collections::HashMap<MetaRef<'_>, u32, foldhash::fast::FixedState> =
         std::collections::HashMap::with_hasher(foldhash::fast::FixedState::with_seed(index::SEED));
     let mut meta_ids = Vec::with_capacity(entries.len());
     let mut firsts = Vec::new();
     let mut last: Option<(MetaRef<'_>, u32)> = None;
-    for (pos, &(li, e)) in entries.iter().enumerate() {
-        let r = meta_ref(li, e);
+    for (pos, &(li, ref e)) in entries.iter().enumerate() {
+        let r = meta_ref(li, e.provenance);
         let id = match last {
             Some((prev, id)) if prev == r => id,
             _ => {
@@ -1731,17 +1768,21 @@ fn key_entries(entries: &[(u32, &Entry)]) -> RunKeys {
         meta_ids.push(id);
         let head = out.len();
         out.extend_from_slice(&[0, Form::Other as u8]);
-        let eip55 = e
-            .parsed
+        // Decoded again: the list keeps only the family (memory).
+        let parsed = match e.class.family {
+            Some(_) => address::parse(e.address).ok(),
+            None => None,
+        };
+        let eip55 = parsed
             .as_ref()
             .is_some_and(|a| a.checksum == Checksum::Valid);
-        entry_keys(e, |t, p, via| {
+        entry_keys(e, parsed.as_ref(), |t, p, via| {
             // Keys are at most `address::MAX_INPUT` bytes.
             let Ok(len) = u16::try_from(p.len()) else {
                 return;
             };
             if via == Via::Listed {
-                out[head + 1] = index::form_of(t, p, &e.address, eip55) as u8;
+                out[head + 1] = index::form_of(t, p, e.address, eip55) as u8;
             }
             out[head] += 1;
             out.push(t);
@@ -1785,13 +1826,13 @@ struct RunKeys {
 /// spelling's key and at most [`alias_bound`] equivalent spellings'. A key
 /// is never longer than the text it comes from plus one byte (CashAddr's
 /// prefix id); a record adds at most 8 bytes.
-fn key_bounds(entries: &[(u32, &Entry)]) -> (usize, usize) {
+fn key_bounds(all: &All<'_>, run: std::ops::Range<usize>) -> (usize, usize) {
     let mut keys = 0usize;
     let mut bytes = 0usize;
-    for &(_, e) in entries {
+    for (_, e) in all.range(run) {
         keys += 1;
         bytes += 9 + e.address.len();
-        let aliases = alias_bound(e);
+        let aliases = alias_bound(&e);
         keys += aliases;
         bytes += aliases * (8 + ALIAS_KEY_MAX.max(e.address.len() + 1));
     }
@@ -1805,27 +1846,12 @@ const ALIAS_KEY_MAX: usize = 64;
 /// How many keys besides its own [`entry_keys`] may give `entry`: one per
 /// other encoding of its kind, or a corrected spelling when the entry does
 /// not parse.
-fn alias_bound(entry: &Entry) -> usize {
-    match &entry.parsed {
-        None => usize::from(correctable(&entry.address).is_some()),
-        Some(a) => match a.kind {
-            // The CashAddr, BitPay and Litecoin `M…` spellings of a `3…`.
-            AddressKind::P2sh { version: 5 } => 3,
-            // The CashAddr and BitPay spellings of a `1…`, the legacy and
-            // BitPay ones of a CashAddr, the legacy and CashAddr ones of a
-            // BitPay address.
-            AddressKind::P2pkh { version: 0 | 0x1c }
-            | AddressKind::P2sh { version: 0x28 }
-            | AddressKind::CashAddr { .. } => 2,
-            AddressKind::Tron
-            | AddressKind::TronHex
-            | AddressKind::P2sh {
-                version: LITECOIN_P2SH_U16,
-            }
-            | AddressKind::P2pkh { version: 0x1cb8 }
-            | AddressKind::ZcashTex => 1,
-            _ => 0,
-        },
+fn alias_bound(entry: &EntryRef<'_>) -> usize {
+    match entry.class.family {
+        None => usize::from(correctable(entry.address).is_some()),
+        // Per kind, computed when the list was loaded
+        // (`list::store::alias_bound`).
+        Some(_) => usize::from(entry.class.aliases),
     }
 }
 
@@ -1850,17 +1876,18 @@ impl<'a> Gathered<'a> {
     fn insert_run(
         &mut self,
         b: &mut IndexBuilder,
-        all: &[(u32, &'a Entry)],
+        all: &All<'a>,
         run_start: usize,
         k: &RunKeys,
     ) -> Result<(), BuildError> {
-        let too_many = || BuildError::TooManyKeys { count: all.len() };
+        let too_many = || BuildError::TooManyKeys { count: all.len };
         // The run's distinct metadata, interned globally (few per run).
         let remap: Vec<u32> = k
             .firsts
             .iter()
             .map(|&pos| {
-                let (li, entry) = all[run_start + pos];
+                let (li, e) = all.get(run_start + pos);
+                let entry = e.provenance;
                 let next = self.metas.len() as u32;
                 let id = *self.meta_ids.entry(meta_ref(li, entry)).or_insert(next);
                 if id == next {
@@ -1913,7 +1940,7 @@ impl<'a> Gathered<'a> {
                 next_hash = 0;
                 ahead_end = hash_batch(b, batch_end, &mut ahead);
             }
-            let (li, entry) = all[ei];
+            let (li, entry) = all.get(ei);
             let n = buf[o] as usize;
             let form = buf[o + 1];
             o += 2;
@@ -1921,7 +1948,7 @@ impl<'a> Gathered<'a> {
             info.flagged += usize::from(form & index::FLAGGED != 0);
             info.unmatchable += usize::from(n == 0);
             if form & !index::FLAGGED == Form::Other as u8 {
-                self.odd.push((ei as u32, entry.address.as_str().into()));
+                self.odd.push((ei as u32, entry.address.into()));
             }
             let mut own_key = index::NO_KEY;
             for _ in 0..n {
@@ -1942,7 +1969,7 @@ impl<'a> Gathered<'a> {
             let pushed = b.push_entry(EntryRec {
                 key: own_key,
                 meta: remap[k.meta_ids[ei - run_start] as usize],
-                line: u32::try_from(entry.line).unwrap_or(u32::MAX),
+                line: entry.line,
                 form,
             });
             if !pushed {
@@ -1965,20 +1992,16 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             });
         }
         infos.push(ListInfo {
-            entries: list.entries().len(),
+            entries: list.len(),
             flagged: 0,
             unmatchable: 0,
             sha256: hex(&list.sha256()),
             meta: meta.clone(),
         });
     }
-    let all: Vec<(u32, &Entry)> = lists
-        .iter()
-        .enumerate()
-        .flat_map(|(li, l)| l.entries().iter().map(move |e| (li as u32, e)))
-        .collect();
-    if all.len() > index::MAX_ENTRIES || lists.len() > u32::MAX as usize {
-        return Err(BuildError::TooManyKeys { count: all.len() });
+    let all = All::new(lists);
+    if all.len > index::MAX_ENTRIES || lists.len() > u32::MAX as usize {
+        return Err(BuildError::TooManyKeys { count: all.len });
     }
     let mut g = Gathered {
         infos,
@@ -1991,10 +2014,10 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
     // A small set is keyed on this thread: spawning costs more than it
     // saves (and `available_parallelism` reads cgroup files).
     const MIN_PARALLEL: usize = 4096;
-    let b = if all.len() <= MIN_PARALLEL {
-        let (max_keys, arena) = key_bounds(&all);
-        let mut b = IndexBuilder::new(max_keys, arena, all.len());
-        g.insert_run(&mut b, &all, 0, &key_entries(&all))?;
+    let b = if all.len <= MIN_PARALLEL {
+        let (max_keys, arena) = key_bounds(&all, 0..all.len);
+        let mut b = IndexBuilder::new(max_keys, arena, all.len);
+        g.insert_run(&mut b, &all, 0, &key_entries(&all, 0..all.len))?;
         b
     } else {
         // Keys on every core, a run at a time (the expensive part:
@@ -2005,16 +2028,17 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8);
-        let runs = all.len().div_ceil(RUN);
+        let runs = all.len.div_ceil(RUN);
         let next = std::sync::atomic::AtomicUsize::new(0);
         let all = &all;
         let g = &mut g;
         std::thread::scope(|s| -> Result<IndexBuilder, BuildError> {
             // The bounds first, on every core: the inserts wait for them
             // (reading 10 M entries takes ~0.4 s on one shared core).
-            let (max_keys, arena) = all
-                .chunks(all.len().div_ceil(threads))
-                .map(|c| s.spawn(move || key_bounds(c)))
+            let chunk = all.len.div_ceil(threads);
+            let (max_keys, arena) = (0..all.len)
+                .step_by(chunk)
+                .map(|start| s.spawn(move || key_bounds(all, start..(start + chunk).min(all.len))))
                 .collect::<Vec<_>>()
                 .into_iter()
                 .map(|h| h.join().expect("bounds do not panic"))
@@ -2026,18 +2050,19 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
                 s.spawn(move || {
                     loop {
                         let r = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(run) = all.chunks(RUN).nth(r) else {
+                        if r >= runs {
                             break;
-                        };
+                        }
+                        let run = r * RUN..((r + 1) * RUN).min(all.len);
                         // A closed channel: the build stopped on an error.
-                        if tx.send((r, key_entries(run))).is_err() {
+                        if tx.send((r, key_entries(all, run))).is_err() {
                             break;
                         }
                     }
                 });
             }
             drop(tx);
-            let mut b = IndexBuilder::new(max_keys, arena, all.len());
+            let mut b = IndexBuilder::new(max_keys, arena, all.len);
             let mut pending: Vec<Option<RunKeys>> = (0..runs).map(|_| None).collect();
             for want in 0..runs {
                 while pending[want].is_none() {

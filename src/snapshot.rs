@@ -59,7 +59,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use crate::list::{Category, Entry, List, ListMeta};
+use crate::list::{Category, List, ListMeta, Provenance, Store};
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"\x89WSNAP\r\n";
@@ -158,17 +158,18 @@ impl Snapshot {
         for list in &self.lists {
             e.list_meta(list.meta());
             e.0.extend_from_slice(&list.sha256());
-            e.len(list.entries().len());
-            for entry in list.entries() {
-                e.str(&entry.address);
-                e.opt(&entry.chain);
-                e.strs(&entry.tickers);
-                e.opt(&entry.entity);
-                e.opt(&entry.entity_id);
-                e.strs(&entry.programs);
-                e.opt(&entry.listed);
-                e.opt(&entry.source);
-                e.len(entry.line);
+            e.len(list.len());
+            for entry in list.store().iter() {
+                let p = entry.provenance;
+                e.str(entry.address);
+                e.opt(&p.chain);
+                e.strs(&p.tickers);
+                e.opt(&p.entity);
+                e.opt(&p.entity_id);
+                e.strs(&p.programs);
+                e.opt(&p.listed);
+                e.opt(&p.source);
+                e.len(entry.line as usize);
             }
         }
         let mut out = e.0;
@@ -549,7 +550,7 @@ impl<'a> Decoder<'a> {
         let sha256: [u8; 32] = self.take(32)?.try_into().expect("32");
         // Smallest entry: address length, 6 option tags, 2 list counts, line.
         let n = self.count(1 + 6 + 2 + 1)?;
-        let mut entries = Vec::with_capacity(n);
+        let mut entries = Store::with_capacity(n, 0);
         for _ in 0..n {
             let address = self.string()?;
             let chain = self.opt()?;
@@ -561,15 +562,16 @@ impl<'a> Decoder<'a> {
             let source = self.opt()?;
             let line = self.varint()?;
             // Validated again here, as when the list was first loaded.
-            let mut e = Entry::new(address, line);
-            e.chain = chain;
-            e.tickers = tickers;
-            e.entity = entity;
-            e.entity_id = entity_id;
-            e.programs = programs;
-            e.listed = listed;
-            e.source = source;
-            entries.push(e);
+            let provenance = Provenance {
+                chain,
+                tickers,
+                entity,
+                entity_id,
+                programs,
+                listed,
+                source,
+            };
+            entries.push_parts(&address, line, provenance);
         }
         Ok(List::from_parts(meta, entries, sha256))
     }

@@ -76,14 +76,14 @@ fn build(lists: &[List], bundled: bool) -> Screener {
 /// Every entry of every list, as `Screener::entries` materializes it.
 fn assert_entries_as_listed(s: &Screener, lists: &[List]) {
     let got: Vec<(&str, Entry)> = s.entries().collect();
-    let want: Vec<(&str, &Entry)> = lists
+    let want: Vec<(&str, Entry)> = lists
         .iter()
-        .flat_map(|l| l.entries().iter().map(move |e| (l.meta().id.as_str(), e)))
+        .flat_map(|l| l.entries().map(move |e| (l.meta().id.as_str(), e)))
         .collect();
     assert_eq!(got.len(), want.len());
     for ((gl, ge), (wl, we)) in got.iter().zip(&want) {
         assert_eq!(gl, wl);
-        assert_eq!(ge, *we, "entry of {wl} line {}", we.line);
+        assert_eq!(ge, we, "entry of {wl} line {}", we.line);
     }
     let flagged: Vec<String> = s.flagged().map(|(_, e)| e.address).collect();
     let want_flagged: Vec<String> = want
@@ -115,7 +115,7 @@ fn compiling_is_deterministic() {
 fn queries(lists: &[List]) -> Vec<String> {
     let mut q: Vec<String> = lists
         .iter()
-        .flat_map(|l| l.entries().iter().map(|e| e.address.clone()))
+        .flat_map(|l| l.entries().map(|e| e.address.clone()))
         .collect();
     let more: Vec<String> = q
         .iter()

@@ -779,7 +779,7 @@ fn tron_base58_found_from_hex() {
     let mut n = 0;
     for list in walletscreen::bundled::lists().unwrap() {
         for e in list.entries() {
-            if e.parsed().map(|p| &p.kind) == Some(&walletscreen::AddressKind::Tron) {
+            if e.parsed().map(|p| p.kind) == Some(walletscreen::AddressKind::Tron) {
                 assert_hits(
                     bundled(),
                     &tron_hex(&e.address),
@@ -906,7 +906,6 @@ fn all_bundled_addresses() -> Vec<(String, String)> {
         .iter()
         .flat_map(|l| {
             l.entries()
-                .iter()
                 .map(|e| (l.meta().id.clone(), e.address.clone()))
                 .collect::<Vec<_>>()
         })

@@ -265,7 +265,7 @@ mod seeds {
             let l = List::from_bytes(data, ListMeta::default()).unwrap();
             let mut seen_tickers: Vec<String> = Vec::new();
             for e in l.entries() {
-                let key = format!("{:?}{:?}", e.tickers, e.parsed().map(|a| &a.kind));
+                let key = format!("{:?}{:?}", e.tickers, e.parsed().map(|a| a.kind));
                 if !seen_tickers.contains(&key) {
                     seen_tickers.push(key);
                     addrs.push(e.address.clone());

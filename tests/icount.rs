@@ -26,7 +26,7 @@ fn icount() {
     let listed: Vec<String> = walletscreen::bundled::lists()
         .unwrap()
         .iter()
-        .flat_map(|l| l.entries().iter().map(|e| e.address.clone()))
+        .flat_map(|l| l.entries().map(|e| e.address.clone()))
         .collect();
     let mut rng = Rng(7);
     let with = |p: &dyn Fn(&str) -> bool| -> Vec<String> {

@@ -214,21 +214,20 @@ fn every_export_shape_screens_its_addresses_with_provenance() {
 #[test]
 fn other_provenance_columns_land() {
     let list = List::from_path(fixture("wallet_address_header.csv")).unwrap();
-    let e = &list.entries()[0];
+    let e = &list.entry(0).unwrap();
     assert_eq!(e.entity_id.as_deref(), Some("C-100"));
     assert_eq!(e.source.as_deref(), Some("https://example.org/case/0"));
     let list = List::from_path(fixture("addr_column.csv")).unwrap();
-    assert_eq!(list.entries()[0].chain.as_deref(), Some("bitcoin"));
+    assert_eq!(list.entry(0).unwrap().chain.as_deref(), Some("bitcoin"));
     let list = List::from_path(fixture("objects.json")).unwrap();
-    assert_eq!(list.entries()[0].chain.as_deref(), Some("ethereum"));
-    assert_eq!(list.entries()[0].entity_id.as_deref(), Some("0"));
+    assert_eq!(list.entry(0).unwrap().chain.as_deref(), Some("ethereum"));
+    assert_eq!(list.entry(0).unwrap().entity_id.as_deref(), Some("0"));
     // Lines are the file's: after the header, after the JSON array's
     // opening bracket.
     let lines = |f: &str| -> Vec<usize> {
         List::from_path(fixture(f))
             .unwrap()
             .entries()
-            .iter()
             .map(|e| e.line)
             .collect()
     };
@@ -323,11 +322,11 @@ fn the_column_can_be_named_by_name_or_number() {
     let csv = format!("sender,recipient\n{a},{b}\n");
     let load = |c: Column| {
         List::from_bytes_with(csv.as_bytes(), meta(), &LoadOptions::new().column(c))
-            .map(|l| l.entries()[0].address.clone())
+            .map(|l| l.entry(0).unwrap().address.clone())
     };
     // Detection takes the first of two equally good columns.
     let detected = List::from_bytes(csv.as_bytes(), meta()).unwrap();
-    assert_eq!(detected.entries()[0].address, a);
+    assert_eq!(detected.entry(0).unwrap().address, a);
     assert_eq!(load(Column::Name("recipient".into())).unwrap(), b);
     assert_eq!(load(Column::Name("RECIPIENT".into())).unwrap(), b);
     assert_eq!(load(Column::Number(2)).unwrap(), b);
@@ -344,7 +343,7 @@ fn the_column_can_be_named_by_name_or_number() {
     let json = format!("[{{\"from\": \"{a}\", \"to\": \"{b}\"}}]");
     let opts = LoadOptions::new().column(Column::Name("to".into()));
     let l = List::from_bytes_with(json.as_bytes(), meta(), &opts).unwrap();
-    assert_eq!(l.entries()[0].address, b);
+    assert_eq!(l.entry(0).unwrap().address, b);
     // Parsed from the command line's spelling.
     assert_eq!("2".parse::<Column>(), Ok(Column::Number(2)));
     assert_eq!(
@@ -429,7 +428,7 @@ fn large_tables_read_the_same_on_the_parallel_and_the_csv_path() {
             ]
         );
         assert_eq!(r.not_address_lines, [60_005]);
-        let e = &a.entries()[59_999];
+        let e = &a.entry(59_999).unwrap();
         assert_eq!(
             (e.line, e.entity.as_deref(), e.programs.as_slice()),
             (60_004, Some("Owner 2"), &["note 59999".to_owned()][..])
@@ -449,12 +448,12 @@ fn large_text_lists_keep_every_line() {
     }
     let list = List::from_bytes(text.as_bytes(), meta()).unwrap();
     assert_eq!(list.entries().len(), 150_000);
-    for (i, e) in list.entries().iter().enumerate() {
+    for (i, e) in list.entries().enumerate() {
         assert_eq!(e.address, format!("0x{i:040x}"));
         assert_eq!(e.programs, [format!("note {i}")]);
     }
-    assert_eq!(list.entries()[0].line, 4);
-    assert_eq!(list.entries()[149_999].line, 4 + 149_999 + 2 * 3);
+    assert_eq!(list.entry(0).unwrap().line, 4);
+    assert_eq!(list.entry(149_999).unwrap().line, 4 + 149_999 + 2 * 3);
     let r = list.report();
     assert_eq!(
         r.skipped,
@@ -559,7 +558,7 @@ mod shapes {
             let col = r.column.as_ref().unwrap();
             prop_assert_eq!((col.number, col.by), (s.position + 1, ChosenBy::Name));
             prop_assert_eq!(list.entries().len(), rows.len());
-            for ((e, a), (_, entity)) in list.entries().iter().zip(&addresses).zip(&rows) {
+            for ((e, a), (_, entity)) in list.entries().zip(&addresses).zip(&rows) {
                 prop_assert_eq!(&e.address, a);
                 prop_assert_eq!(e.entity.as_deref(), Some(entity.as_str()));
                 prop_assert!(e.issue.is_none());

@@ -245,8 +245,8 @@ fn all_parsers_agree_on_the_bundled_addresses() {
         "{ROOT}tests/fixtures/lists/ofac_sdn_2026-08-08.csv"
     ))
     .unwrap();
-    let addresses: BTreeSet<&str> = bundled
-        .entries()
+    let bundled_entries: Vec<walletscreen::Entry> = bundled.entries().collect();
+    let addresses: BTreeSet<&str> = bundled_entries
         .iter()
         .map(|e| e.address.as_str())
         .collect();
@@ -339,7 +339,8 @@ fn lists_from_every_format() {
         assert_eq!(list.entries().len(), 962, "{name}");
         // Validated, flagged, never dropped: the 64-hex XMR "address" and
         // the synthetic one are kept with their issue.
-        let flagged: BTreeSet<&str> = list.flagged().map(|e| e.address.as_str()).collect();
+        let flagged: Vec<String> = list.flagged().map(|e| e.address).collect();
+        let flagged: BTreeSet<&str> = flagged.iter().map(String::as_str).collect();
         assert!(flagged.contains(NEW_ADDRESS), "{name}");
         assert!(
             flagged.contains("5be5543ff73456ab9f2d207887e2af87322c651ea1a873c5b25b7ffae456c320"),
@@ -1210,10 +1211,10 @@ fn refresh_reproduces_the_bundled_list_from_every_format() {
         // What is written loads back to the same entries.
         let back = List::from_bytes(&out, meta()).unwrap();
         assert_eq!(back.meta(), r.list.meta(), "{name}");
-        for (a, b) in back.entries().iter().zip(r.list.entries()) {
+        for (a, b) in back.entries().zip(r.list.entries()) {
             let mut b = b.clone();
             b.line = a.line;
-            assert_eq!(a, &b, "{name}");
+            assert_eq!(a, b, "{name}");
         }
     }
 }

@@ -207,7 +207,7 @@ fn real_consolidated_2020_file_is_an_empty_parse_and_refused_as_a_source() {
         list.meta().name.as_deref(),
         Some("OFAC consolidated non-SDN list (SDN_ADVANCED.XML)")
     );
-    assert!(list.entries().is_empty());
+    assert!(list.is_empty());
     assert_eq!(
         list.ofac_origin(),
         Some((OfacFormat::AdvancedXml, OfacList::Consolidated))

@@ -48,7 +48,7 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
         assert!(x.compiled_bytes().len() > 2 << 20, "the mapped path");
         assert!(x.compiled_bytes() == y.compiled_bytes(), "builds differ");
         let back = Screener::from_compiled_bytes(x.compiled_bytes().to_vec()).unwrap();
-        let first = &list.entries()[0].address;
+        let first = &list.entry(0).unwrap().address;
         assert_eq!(back.check(first).hit().unwrap().matches().len(), 2);
     }
     // Opaque internal ids are kept and flagged (no known format); the rest
@@ -57,7 +57,7 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
     assert_eq!(s.lists()[0].flagged, opaque);
 
     let t = Instant::now();
-    for (i, e) in list.entries().iter().enumerate() {
+    for (i, e) in list.entries().enumerate() {
         let v = s.check(&e.address);
         let hit = v
             .hit()
@@ -83,12 +83,12 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
     }
 
     // check_many (keyed in groups, looked up together) answers as check.
-    let mut sample: Vec<&str> = list
+    let sampled: Vec<String> = list
         .entries()
-        .iter()
         .step_by((n as usize / 50_000).max(1))
-        .map(|e| e.address.as_str())
+        .map(|e| e.address)
         .collect();
+    let mut sample: Vec<&str> = sampled.iter().map(String::as_str).collect();
     sample.extend(clears.iter().map(String::as_str));
     sample.extend(["", "hello", " 0x52908400098527886e0f7030069857d2e4169ee7 "]);
     let one_by_one: Vec<_> = sample.iter().map(|q| s.check(q)).collect();
@@ -108,7 +108,7 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
     );
     assert_eq!(back.version(), s.version());
     let step = (n as usize / 20_000).max(1);
-    for e in list.entries().iter().step_by(step) {
+    for e in list.entries().step_by(step) {
         assert_eq!(
             back.check(&e.address),
             s.check(&e.address),

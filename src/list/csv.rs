@@ -120,11 +120,11 @@ mod write_tests {
         want.name = Some("A, \"quoted\" name".to_owned());
         assert_eq!(back.meta(), &want);
         assert_eq!(back.entries().len(), 2);
-        for (x, y) in back.entries().iter().zip(list.entries()) {
+        for (x, y) in back.entries().zip(list.entries()) {
             let mut y = y.clone();
             y.line = x.line;
-            assert_eq!(x, &y);
+            assert_eq!(x, y);
         }
-        assert!(back.entries()[1].issue.is_some());
+        assert!(back.entry(1).unwrap().issue.is_some());
     }
 }

@@ -1,10 +1,11 @@
 //! Line-oriented bodies (text lists; tables without quotes) parsed on
-//! every core, into one vector sized up front: no growth, no copy of the
-//! entries, each validated where it is made.
+//! every core, a piece of about 1 MiB at a time into a compact store of
+//! its own (each entry validated where it is made), the stores joined in
+//! file order.
 
 use std::sync::Mutex;
 
-use super::Entry;
+use super::Store;
 use super::report::SkipReason;
 
 /// Bytes per piece of work.
@@ -15,11 +16,11 @@ const MIN_PARALLEL: usize = 2 * PIECE;
 /// Lines that gave no entry, in file order.
 pub(super) type Skips = Vec<(usize, SkipReason)>;
 
-/// What parsing a piece gave: the slots filled and the lines skipped.
-type Parsed<E> = Result<(usize, Skips), E>;
+/// What parsing a piece gave: its entries and the lines skipped.
+type Parsed<E> = Result<(Store, Skips), E>;
 
-/// What a piece parser writes: entries into `out` (one slot per line at
-/// most), skipped lines into `skips`; returns how many slots it filled.
+/// A piece of the body: the parser pushes its entries into a store and its
+/// skipped lines into `skips`.
 pub(super) struct Piece<'a> {
     /// The text, whole lines.
     pub text: &'a str,
@@ -57,41 +58,36 @@ fn pieces(body: &str, first_line: usize) -> Vec<Piece<'_>> {
 }
 
 /// Runs `parse` over the pieces of `body` on every core (one thread for a
-/// small body); the entries in file order, and the skipped lines. Each
-/// call gets as many slots as its piece has lines.
-pub(super) fn parse<E, F>(body: &str, first_line: usize, parse: F) -> Result<(Vec<Entry>, Skips), E>
+/// small body): each piece's entries go into a store of their own, and the
+/// stores are joined in file order with the skipped lines.
+pub(super) fn parse<E, F>(body: &str, first_line: usize, parse: F) -> Result<(Store, Skips), E>
 where
     E: Send,
-    F: Fn(&Piece<'_>, &mut [Entry], &mut Skips) -> Result<usize, E> + Sync,
+    F: Fn(&Piece<'_>, &mut Store, &mut Skips) -> Result<(), E> + Sync,
 {
     let pieces = pieces(body, first_line);
-    let slots: Vec<usize> = pieces.iter().map(|p| line_slots(p.text)).collect();
-    let total: usize = slots.iter().sum();
-    let mut entries: Vec<Entry> = Vec::new();
-    entries.resize_with(total, || Entry::unvalidated(String::new(), 0));
-    let mut jobs = Vec::with_capacity(pieces.len());
-    let mut rest = entries.as_mut_slice();
-    for (k, (piece, n)) in pieces.iter().zip(&slots).enumerate() {
-        let (slice, tail) = rest.split_at_mut(*n);
-        jobs.push((k, piece, slice));
-        rest = tail;
-    }
-    let threads = if jobs.len() < 2 {
+    let run = |piece: &Piece<'_>| -> Parsed<E> {
+        let slots = line_slots(piece.text);
+        let mut store = Store::with_capacity(slots, piece.text.len());
+        let mut skips = Vec::new();
+        parse(piece, &mut store, &mut skips)?;
+        Ok((store, skips))
+    };
+    let threads = if pieces.len() < 2 {
         1
     } else {
         std::thread::available_parallelism()
             .map_or(1, |n| n.get().min(8))
-            .min(jobs.len())
+            .min(pieces.len())
     };
-    let mut results: Vec<Option<Parsed<E>>> = (0..jobs.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Parsed<E>>> = (0..pieces.len()).map(|_| None).collect();
     if threads == 1 {
-        for (k, piece, slice) in jobs {
-            let mut skips = Vec::new();
-            results[k] = Some(parse(piece, slice, &mut skips).map(|n| (n, skips)));
+        for (k, piece) in pieces.iter().enumerate() {
+            results[k] = Some(run(piece));
         }
     } else {
-        let queue = Mutex::new(jobs.into_iter());
-        let parse = &parse;
+        let queue = Mutex::new(pieces.iter().enumerate());
+        let run = &run;
         let done: Vec<Vec<(usize, Parsed<E>)>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
@@ -100,11 +96,10 @@ where
                         let mut mine = Vec::new();
                         loop {
                             let job = queue.lock().map(|mut q| q.next());
-                            let Ok(Some((k, piece, slice))) = job else {
+                            let Ok(Some((k, piece))) = job else {
                                 break;
                             };
-                            let mut skips = Vec::new();
-                            mine.push((k, parse(piece, slice, &mut skips).map(|n| (n, skips))));
+                            mine.push((k, run(piece)));
                         }
                         mine
                     })
@@ -119,26 +114,15 @@ where
             results[k] = Some(r);
         }
     }
-    // In file order: the first error wins; the filled slots are closed up.
+    // In file order: the first error wins.
     let mut all_skips = Vec::new();
-    let mut filled = Vec::with_capacity(results.len());
+    let mut stores = Vec::with_capacity(results.len());
     for r in results {
-        let (n, skips) = r.expect("every piece was parsed")?;
-        filled.push(n);
+        let (store, skips) = r.expect("every piece was parsed")?;
+        stores.push(store);
         all_skips.extend(skips);
     }
-    let (mut dst, mut base) = (0, 0);
-    for (n, cap) in filled.iter().zip(&slots) {
-        if dst != base {
-            for i in 0..*n {
-                entries.swap(dst + i, base + i);
-            }
-        }
-        dst += n;
-        base += cap;
-    }
-    entries.truncate(dst);
-    Ok((entries, all_skips))
+    Ok((Store::concat(stores), all_skips))
 }
 
 #[cfg(test)]
@@ -171,22 +155,20 @@ mod tests {
             })
             .collect();
         let (entries, skips) = parse::<(), _>(&body, 1, |piece, out, skips| {
-            let mut n = 0;
             for (i, l) in piece.text.lines().enumerate() {
                 if l.is_empty() {
                     skips.push((piece.first_line + i, SkipReason::Blank));
                     continue;
                 }
-                out[n] = Entry::unvalidated(l.to_owned(), piece.first_line + i);
-                n += 1;
+                out.push_parts(l, piece.first_line + i, Default::default());
             }
-            Ok(n)
+            Ok(())
         })
         .unwrap();
         let want: Vec<usize> = (0..300_000).filter(|i| i % 7 != 0).collect();
         assert_eq!(entries.len(), want.len());
         for (e, i) in entries.iter().zip(want) {
-            assert_eq!((e.address.parse::<usize>().unwrap(), e.line), (i, i + 1));
+            assert_eq!((e.address.parse::<usize>().unwrap(), e.line), (i, i as u32 + 1));
         }
         assert_eq!(skips.len(), 300_000 / 7 + 1);
         assert!(skips.windows(2).all(|w| w[0].0 < w[1].0));

@@ -31,6 +31,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::address::{self, Address};
+pub(crate) use store::{EntryRef, Provenance, Store};
 use crate::error::{LoadError, ParseError};
 
 pub(crate) mod csv;
@@ -40,6 +41,7 @@ mod lines;
 mod names;
 pub mod ofac;
 mod report;
+mod store;
 mod table;
 mod text;
 
@@ -134,8 +136,6 @@ pub struct Entry {
     /// Why the address does not validate, if it does not. Such entries are
     /// kept and matched exactly (after normalization); never dropped.
     pub issue: Option<ParseError>,
-    #[serde(skip)]
-    pub(crate) parsed: Option<Address>,
 }
 
 impl Entry {
@@ -152,9 +152,8 @@ impl Entry {
             source: None,
             line,
             issue: None,
-            parsed: None,
         };
-        e.validate();
+        e.issue = address::parse(&e.address).err();
         e
     }
 
@@ -172,26 +171,13 @@ impl Entry {
             source: None,
             line,
             issue: None,
-            parsed: None,
         }
     }
 
-    /// The decoded address, when it validated.
-    pub fn parsed(&self) -> Option<&Address> {
-        self.parsed.as_ref()
-    }
-
-    fn validate(&mut self) {
-        match address::parse(&self.address) {
-            Ok(a) => {
-                self.parsed = Some(a);
-                self.issue = None;
-            }
-            Err(e) => {
-                self.parsed = None;
-                self.issue = Some(e);
-            }
-        }
+    /// The decoded address, when it validates (decoded again on every
+    /// call).
+    pub fn parsed(&self) -> Option<Address> {
+        address::parse(&self.address).ok()
     }
 }
 
@@ -260,7 +246,7 @@ impl std::str::FromStr for Column {
 /// let csv = "id,owner,wallet_2\n7,Ronin thief,0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n";
 /// let opts = LoadOptions::new().column(Column::Name("wallet_2".into()));
 /// let list = List::from_bytes_with(csv.as_bytes(), ListMeta::new("x", Category::Custom), &opts)?;
-/// assert_eq!(list.entries()[0].entity.as_deref(), Some("Ronin thief"));
+/// assert_eq!(list.entry(0).unwrap().entity.as_deref(), Some("Ronin thief"));
 /// # Ok::<(), walletscreen::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -312,7 +298,7 @@ impl LoadOptions {
 #[derive(Debug, Clone)]
 pub struct List {
     meta: ListMeta,
-    entries: Vec<Entry>,
+    entries: Store,
     sha256: [u8; 32],
     warnings: Vec<ofac::OfacWarning>,
     /// The OFAC publication it was loaded from, if any.
@@ -415,9 +401,7 @@ impl List {
             .unwrap_or_else(|| detect(body, column.is_some()));
         let mut entries = match format {
             Format::Json => {
-                let mut entries = json::parse(body, body_line, column, &mut report)?;
-                validate_all(&mut entries);
-                entries
+                store::store_all(json::parse(body, body_line, column, &mut report)?)
             }
             Format::Text => {
                 report.format = DetectedFormat::Text;
@@ -445,15 +429,11 @@ impl List {
                 entries
             }
         };
-        if meta.source.is_some() {
-            for e in &mut entries {
-                if e.source.is_none() {
-                    e.source.clone_from(&meta.source);
-                }
-            }
+        if let Some(source) = &meta.source {
+            entries.default_source(source);
         }
         report.count(&entries);
-        if entries.is_empty() && !options.allow_empty {
+        if entries.len() == 0 && !options.allow_empty {
             return Err(LoadError::NoEntries {
                 lines: text.lines().count(),
             });
@@ -504,10 +484,11 @@ impl List {
     }
 
     /// Builds a list from entries made in code.
+    /// Each entry is validated again (its `issue` recomputed).
     pub fn from_entries(meta: ListMeta, entries: impl IntoIterator<Item = Entry>) -> List {
-        let entries: Vec<Entry> = entries.into_iter().collect();
+        let entries = Store::from_entries(entries);
         let mut h = Sha256::new();
-        for e in &entries {
+        for e in entries.iter() {
             h.update(e.address.as_bytes());
             h.update(b"\n");
         }
@@ -533,13 +514,39 @@ impl List {
     }
 
     /// Every entry, in file order; flagged ones included.
-    pub fn entries(&self) -> &[Entry] {
+    ///
+    /// Each [`Entry`] is made on access (the list keeps its entries
+    /// compactly): prefer [`List::len`] to counting them.
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            store: &self.entries,
+            range: 0..self.entries.len(),
+        }
+    }
+
+    /// Entry `i` (0-based, file order), made on access.
+    pub fn entry(&self, i: usize) -> Option<Entry> {
+        self.entries.get(i).map(EntryRef::to_entry)
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the list has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.len() == 0
+    }
+
+    /// The entries, borrowed.
+    pub(crate) fn store(&self) -> &Store {
         &self.entries
     }
 
     /// Entries whose address did not validate.
-    pub fn flagged(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().filter(|e| e.issue.is_some())
+    pub fn flagged(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.entries.flagged().map(EntryRef::to_entry)
     }
 
     /// What the loader noticed without refusing the file: for OFAC files,
@@ -563,8 +570,8 @@ impl List {
     }
 
     /// Reassembles a list from its parts (used by [`crate::snapshot`]; the
-    /// entries are expected to have been validated by [`Entry::new`]).
-    pub(crate) fn from_parts(meta: ListMeta, entries: Vec<Entry>, sha256: [u8; 32]) -> List {
+    /// entries are validated again).
+    pub(crate) fn from_parts(meta: ListMeta, entries: Store, sha256: [u8; 32]) -> List {
         let report = LoadReport::of_entries(DetectedFormat::Entries, &entries);
         List {
             meta,
@@ -583,25 +590,52 @@ impl List {
     }
 }
 
-/// Validates every entry, on every core for a large list.
-fn validate_all(entries: &mut [Entry]) {
-    const MIN_PARALLEL: usize = 16 * 1024;
-    let threads = if entries.len() < MIN_PARALLEL {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    };
-    if threads == 1 {
-        entries.iter_mut().for_each(Entry::validate);
-        return;
-    }
-    let chunk = entries.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        for c in entries.chunks_mut(chunk) {
-            s.spawn(move || c.iter_mut().for_each(Entry::validate));
-        }
-    });
+/// The entries of a [`List`], made on access, in file order. Two compare
+/// equal when they yield equal entries.
+#[derive(Clone)]
+pub struct Entries<'a> {
+    store: &'a Store,
+    range: std::ops::Range<usize>,
 }
+
+impl std::fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+impl PartialEq for Entries<'_> {
+    fn eq(&self, other: &Entries<'_>) -> bool {
+        self.len() == other.len() && self.clone().eq(other.clone())
+    }
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        let i = self.range.next()?;
+        self.store.get(i).map(EntryRef::to_entry)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.range.size_hint()
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Entry> {
+        let i = self.range.nth(n)?;
+        self.store.get(i).map(EntryRef::to_entry)
+    }
+}
+
+impl DoubleEndedIterator for Entries<'_> {
+    fn next_back(&mut self) -> Option<Entry> {
+        let i = self.range.next_back()?;
+        self.store.get(i).map(EntryRef::to_entry)
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
 
 /// The format of a body, see [`List::from_bytes_with`].
 fn detect(body: &str, column_given: bool) -> Format {

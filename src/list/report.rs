@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{Entry, ofac::OfacFormat};
+use super::{Store, ofac::OfacFormat};
 use crate::address::Family;
 
 /// How many line numbers a report keeps per kind (entries kept as opaque
@@ -225,7 +225,7 @@ impl LoadReport {
     }
 
     /// A report over entries that came from no file.
-    pub(crate) fn of_entries(format: DetectedFormat, entries: &[Entry]) -> LoadReport {
+    pub(crate) fn of_entries(format: DetectedFormat, entries: &Store) -> LoadReport {
         let mut r = LoadReport::new(format, Encoding::Utf8);
         r.count(entries);
         r
@@ -248,21 +248,21 @@ impl LoadReport {
     }
 
     /// Fills the entry counts from the (validated) entries.
-    pub(crate) fn count(&mut self, entries: &[Entry]) {
+    pub(crate) fn count(&mut self, entries: &Store) {
         let mut addresses: Vec<(Family, usize)> = Vec::new();
         self.entries = entries.len();
         self.not_addresses = 0;
         self.not_address_lines.clear();
-        for e in entries {
-            match e.parsed() {
-                Some(a) => match addresses.iter_mut().find(|(f, _)| *f == a.family) {
+        for e in entries.iter() {
+            match e.class.family {
+                Some(family) => match addresses.iter_mut().find(|(f, _)| *f == family) {
                     Some((_, n)) => *n += 1,
-                    None => addresses.push((a.family, 1)),
+                    None => addresses.push((family, 1)),
                 },
                 None => {
                     self.not_addresses += 1;
                     if self.not_address_lines.len() < REPORT_LINES {
-                        self.not_address_lines.push(e.line);
+                        self.not_address_lines.push(e.line as usize);
                     }
                 }
             }

@@ -6,7 +6,7 @@ use ::csv::{ReaderBuilder, StringRecord};
 use super::lines::{self, Skips};
 use super::names::{Role, fold, role};
 use super::report::{ChosenBy, ColumnChoice, LoadReport, SkipReason};
-use super::{Column, Entry, non_empty, split_multi};
+use super::{Column, Entry, Store, non_empty, split_multi};
 use crate::address;
 use crate::error::LoadError;
 
@@ -141,7 +141,7 @@ pub(super) fn parse(
     delimiter: u8,
     column: Option<&Column>,
     report: &mut LoadReport,
-) -> Result<(Vec<Entry>, bool), LoadError> {
+) -> Result<(Store, bool), LoadError> {
     let head = records(body, delimiter);
     let (col, header) = choose(&head, column, first_line)?;
     let width = head.first().map_or(1, StringRecord::len);
@@ -242,8 +242,7 @@ pub(super) fn parse(
         }
         out.push(map.entry(|j| record.get(j), line));
     }
-    super::validate_all(&mut out);
-    Ok((out, header))
+    Ok((super::store::store_all(out), header))
 }
 
 /// Which column fills which field.
@@ -292,7 +291,7 @@ fn parse_plain(
     width: usize,
     header: bool,
     map: &Mapping,
-) -> Option<(Vec<Entry>, Skips)> {
+) -> Option<(Store, Skips)> {
     let bytes = body.as_bytes();
     if memchr::memchr(b'"', bytes).is_some()
         || memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
@@ -325,7 +324,6 @@ fn parse_plain(
         }
     }
     let parsed = lines::parse::<(), _>(body, first_line, |piece, out, skips| {
-        let mut n = 0;
         let mut fields: Vec<&str> = Vec::with_capacity(width);
         for (i, l) in piece.text.lines().enumerate() {
             let line = piece.first_line + i;
@@ -342,12 +340,9 @@ fn parse_plain(
                 skips.push((line, SkipReason::EmptyRow));
                 continue;
             }
-            let mut e = map.entry(|j| fields.get(j).copied(), line);
-            e.validate();
-            out[n] = e;
-            n += 1;
+            out.push(map.entry(|j| fields.get(j).copied(), line));
         }
-        Ok(n)
+        Ok(())
     });
     let (entries, skips) = parsed.ok()?;
     head.extend(skips);
@@ -379,7 +374,7 @@ mod tests {
     fn run(body: &str, first: usize) -> Result<Vec<Entry>, LoadError> {
         let mut r = LoadReport::new(DetectedFormat::Text, Encoding::Utf8);
         let d = sniff(body).map_or(b',', |(d, _)| d);
-        parse(body, first, d, None, &mut r).map(|(e, _)| e)
+        parse(body, first, d, None, &mut r).map(|(e, _)| e.iter().map(|e| e.to_entry()).collect())
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! that is only the name of an address column (`address`, `wallet`, ...)
 //! is a header.
 
-use super::Entry;
+use super::{Provenance, Store};
 use super::lines::{self, Piece, Skips};
 use super::names::{Role, role};
 use super::report::{LoadReport, SkipReason};
@@ -16,7 +16,7 @@ use crate::address::{self, Family, Scratch};
 /// `first_line` of the file, on every core for a large one. Never fails:
 /// every non-comment line is an entry (or the header). Entries come out
 /// validated.
-pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> Vec<Entry> {
+pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> Store {
     // The header, if any, is cut off first: a gap at the start of the
     // entries would move every entry after it.
     let (body, first_line) = match header(body) {
@@ -31,7 +31,8 @@ pub(super) fn parse(body: &str, first_line: usize, report: &mut LoadReport) -> V
     };
     let parsed =
         lines::parse::<std::convert::Infallible, _>(body, first_line, |piece, out, skips| {
-            Ok(parse_piece(piece, out, skips))
+            parse_piece(piece, out, skips);
+            Ok(())
         });
     let (entries, skips) = match parsed {
         Ok(x) => x,
@@ -76,8 +77,7 @@ fn header(body: &str) -> Option<(Vec<SkipReason>, &str)> {
     }
 }
 
-fn parse_piece(piece: &Piece<'_>, out: &mut [Entry], skips: &mut Skips) -> usize {
-    let mut n = 0;
+fn parse_piece(piece: &Piece<'_>, out: &mut Store, skips: &mut Skips) {
     let mut scratch = Scratch::new();
     for (i, line) in piece.text.lines().enumerate() {
         let line_no = piece.first_line + i;
@@ -109,15 +109,12 @@ fn parse_piece(piece: &Piece<'_>, out: &mut [Entry], skips: &mut Skips) -> usize
                 _ => (l, ""),
             }
         };
-        let mut e = Entry::unvalidated(address.to_owned(), line_no);
+        let mut provenance = Provenance::default();
         if !note.is_empty() {
-            e.programs.push(note.to_owned());
+            provenance.programs.push(note.to_owned());
         }
-        e.validate();
-        out[n] = e;
-        n += 1;
+        out.push_parts(address, line_no, provenance);
     }
-    n
 }
 
 /// Whether `token` has the shape of an address of a known family, at least
@@ -142,7 +139,7 @@ mod tests {
         );
         let got: Vec<_> = e
             .iter()
-            .map(|e| (e.address.as_str(), e.line, e.programs.clone()))
+            .map(|e| (e.address, e.line as usize, e.provenance.programs.clone()))
             .collect();
         assert_eq!(
             got,

@@ -850,7 +850,9 @@ impl LiveScreener {
         let list = self.load_and_guard(location, source, &bytes, before, previous)?;
         let mut r = report(FetchStatus::Fetched, &list, &sha, n);
         let old = replaced(before, previous, &list.meta().id);
-        (r.added, r.removed) = diff(old.map(|l| l.entries()).unwrap_or(&[]), list.entries());
+        let old: Vec<Entry> = old.map(|l| l.entries().collect()).unwrap_or_default();
+        let new: Vec<Entry> = list.entries().collect();
+        (r.added, r.removed) = diff(&old, &new);
         Ok(Outcome {
             report: r,
             validators: Some(validators),
@@ -1070,8 +1072,9 @@ fn joined(base: &History, recorded: &History) -> History {
 /// entity), delisted by today's refresh, after the day the old list was
 /// last confirmed (`verified`, else its `as_of`).
 fn record_removals(history: &mut History, old: &List, new: &List, verified: Option<SystemTime>) {
-    let kept: HashSet<(DiffKey, Option<&str>)> = new
-        .entries()
+    let new_entries: Vec<Entry> = new.entries().collect();
+    let old_entries: Vec<Entry> = old.entries().collect();
+    let kept: HashSet<(DiffKey, Option<&str>)> = new_entries
         .iter()
         .map(|e| (diff_key(e), crate::history::party(e)))
         .collect();
@@ -1086,8 +1089,7 @@ fn record_removals(history: &mut History, old: &List, new: &List, verified: Opti
                 .and_then(|d| Date::parse(d).ok())
         })
         .filter(|a| *a <= today);
-    let candidates: Vec<&Entry> = old
-        .entries()
+    let candidates: Vec<&Entry> = old_entries
         .iter()
         .filter(|e| !kept.contains(&(diff_key(e), crate::history::party(e))))
         .collect();
@@ -1108,7 +1110,7 @@ fn record_removals(history: &mut History, old: &List, new: &List, verified: Opti
         }),
     );
     if let Ok(s) = ScreenerBuilder::new().list(old_side).build() {
-        for n in new.entries() {
+        for n in &new_entries {
             let Some(hit) = s.check(&n.address).hit().cloned() else {
                 continue;
             };

@@ -260,7 +260,7 @@ pub fn addresses() -> Vec<String> {
         walletscreen::ListMeta::new("fbi-dprk", walletscreen::Category::Attributed),
     )
     .unwrap();
-    list.entries().iter().map(|e| e.address.clone()).collect()
+    list.entries().map(|e| e.address.clone()).collect()
 }
 
 /// A walletscreen CSV list with id `id`: each address with entity

@@ -248,10 +248,9 @@ pub fn clear_queries(fam: Fam, n: u64) -> Vec<String> {
 /// `step`-th of the family, in a shuffled order so that consecutive
 /// queries touch unrelated memory).
 pub fn hit_queries(list: &List, fam: Fam, n: usize) -> Vec<String> {
-    let of_fam: Vec<&str> = list
+    let of_fam: Vec<String> = list
         .entries()
-        .iter()
-        .map(|e| e.address.as_str())
+        .map(|e| e.address)
         .filter(|a| family_of(a) == fam)
         .collect();
     let step = (of_fam.len() / n.max(1)).max(1);

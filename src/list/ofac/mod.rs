@@ -48,7 +48,7 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Category, Entry, List, ListMeta};
+use super::{Category, List, ListMeta};
 use crate::error::LoadError;
 
 mod advanced;
@@ -702,17 +702,19 @@ fn list_from(file: &OfacFile, defaults: ListMeta, sha256: [u8; 32]) -> Result<Li
     let entries = file
         .entries
         .iter()
-        .map(|o| {
-            let mut e = Entry::new(o.address.as_str(), o.position.line);
-            e.tickers.clone_from(&o.tickers);
-            e.entity.clone_from(&o.entity);
-            e.entity_id = Some(o.entity_id.clone()).filter(|s| !s.is_empty());
-            e.programs.clone_from(&o.programs);
-            e.listed.clone_from(&o.listed);
-            e.source.clone_from(&meta.source);
-            e
-        })
-        .collect::<Vec<Entry>>();
+        .fold(super::Store::default(), |mut store, o| {
+            let provenance = super::Provenance {
+                chain: None,
+                tickers: o.tickers.clone(),
+                entity: o.entity.clone(),
+                entity_id: Some(o.entity_id.clone()).filter(|s| !s.is_empty()),
+                programs: o.programs.clone(),
+                listed: o.listed.clone(),
+                source: meta.source.clone(),
+            };
+            store.push_parts(&o.address, o.position.line, provenance);
+            store
+        });
     let report = super::LoadReport::of_entries(super::DetectedFormat::Ofac(file.format), &entries);
     Ok(List {
         meta,

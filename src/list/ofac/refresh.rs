@@ -62,14 +62,16 @@ pub fn refresh(
     };
     let key = |e: &Entry| (e.address.clone(), e.entity_id.clone().unwrap_or_default());
     let mut new_by_key: HashMap<(String, String), usize> = HashMap::new();
-    for (i, e) in fresh.entries().iter().enumerate() {
+    let fresh_entries: Vec<Entry> = fresh.entries().collect();
+    for (i, e) in fresh_entries.iter().enumerate() {
         new_by_key.entry(key(e)).or_insert(i);
     }
-    let mut taken = vec![false; fresh.entries().len()];
-    let mut entries = Vec::with_capacity(fresh.entries().len());
+    let mut taken = vec![false; fresh_entries.len()];
+    let mut entries = Vec::with_capacity(fresh_entries.len());
     let mut removed = Vec::new();
     let mut changed = Vec::new();
-    for old in previous.map(List::entries).unwrap_or_default() {
+    let old_entries: Vec<Entry> = previous.map(|p| p.entries().collect()).unwrap_or_default();
+    for old in &old_entries {
         let Some(&i) = new_by_key.get(&key(old)) else {
             removed.push(old.clone());
             continue;
@@ -78,7 +80,7 @@ pub fn refresh(
             continue; // a duplicate row in `previous`
         }
         taken[i] = true;
-        let new = &fresh.entries()[i];
+        let new = &fresh_entries[i];
         let mut e = Entry::new(new.address.as_str(), 0);
         e.chain.clone_from(&old.chain);
         e.tickers.clone_from(&new.tickers);
@@ -104,7 +106,7 @@ pub fn refresh(
         entries.push(e);
     }
     let mut added = Vec::new();
-    for (i, new) in fresh.entries().iter().enumerate() {
+    for (i, new) in fresh_entries.iter().enumerate() {
         if taken[i] || new_by_key.get(&key(new)) != Some(&i) {
             continue;
         }

@@ -1,0 +1,365 @@
+//! A list's entries, kept compactly: the addresses in one arena, each
+//! entry's provenance interned (a list has few distinct ones), the
+//! validation result as two bytes, the rare issues apart. An [`Entry`] is
+//! materialized on access.
+//!
+//! A 2 M-entry list of EVM addresses is ~110 MB here, against ~1 GB as a
+//! vector of `Entry` (BENCHMARKS.md, "Loading a user list of 2 M entries").
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Entry;
+use crate::address::{self, Address, AddressKind, Family};
+use crate::error::ParseError;
+
+/// The seven provenance fields of an entry, as published.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Provenance {
+    pub chain: Option<String>,
+    pub tickers: Vec<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub programs: Vec<String>,
+    pub listed: Option<String>,
+    pub source: Option<String>,
+}
+
+impl Provenance {
+    /// Takes the provenance out of an entry, leaving it empty.
+    fn take(e: &mut Entry) -> Provenance {
+        Provenance {
+            chain: e.chain.take(),
+            tickers: std::mem::take(&mut e.tickers),
+            entity: e.entity.take(),
+            entity_id: e.entity_id.take(),
+            programs: std::mem::take(&mut e.programs),
+            listed: e.listed.take(),
+            source: e.source.take(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Provenance::default()
+    }
+}
+
+/// What validating an entry's address found: its family (`None`: not an
+/// address, see the store's issues) and how many equivalent spellings its
+/// kind has in other encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Class {
+    pub family: Option<Family>,
+    pub aliases: u8,
+}
+
+/// How many keys besides its own an address of this kind may give: one
+/// per other encoding of its kind (the screener's compile phase sizes its
+/// table by it and checks it, see `screener::entry_keys`).
+fn alias_bound(a: &Address) -> u8 {
+    match a.kind {
+        // The CashAddr, BitPay and Litecoin `M…` spellings of a `3…`.
+        AddressKind::P2sh { version: 5 } => 3,
+        // The CashAddr and BitPay spellings of a `1…`, the legacy and
+        // BitPay ones of a CashAddr, the legacy and CashAddr ones of a
+        // BitPay address.
+        AddressKind::P2pkh { version: 0 | 0x1c }
+        | AddressKind::P2sh { version: 0x28 }
+        | AddressKind::CashAddr { .. } => 2,
+        AddressKind::Tron
+        | AddressKind::TronHex
+        | AddressKind::P2sh {
+            version: LITECOIN_P2SH,
+        }
+        | AddressKind::P2pkh { version: 0x1cb8 }
+        | AddressKind::ZcashTex => 1,
+        _ => 0,
+    }
+}
+
+/// Litecoin's `M…` P2SH version byte.
+const LITECOIN_P2SH: u16 = 0x32;
+
+/// One entry, borrowed from a [`Store`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntryRef<'a> {
+    pub address: &'a str,
+    pub provenance: &'a Provenance,
+    pub line: u32,
+    pub class: Class,
+    pub issue: Option<&'a ParseError>,
+}
+
+impl EntryRef<'_> {
+    /// The owned entry.
+    pub fn to_entry(self) -> Entry {
+        let p = self.provenance.clone();
+        Entry {
+            address: self.address.to_owned(),
+            chain: p.chain,
+            tickers: p.tickers,
+            entity: p.entity,
+            entity_id: p.entity_id,
+            programs: p.programs,
+            listed: p.listed,
+            source: p.source,
+            line: self.line as usize,
+            issue: self.issue.cloned(),
+        }
+    }
+}
+
+/// The entries of a list, in file order.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    text: String,
+    ends: Vec<usize>,
+    lines: Vec<u32>,
+    provenance: Vec<u32>,
+    distinct: Vec<Arc<Provenance>>,
+    interned: HashMap<Arc<Provenance>, u32, foldhash::fast::RandomState>,
+    class: Vec<Class>,
+    /// (entry, why its address does not validate), by entry.
+    issues: Vec<(u32, ParseError)>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        let empty = Arc::new(Provenance::default());
+        let mut interned = HashMap::default();
+        interned.insert(empty.clone(), 0);
+        Store {
+            text: String::new(),
+            ends: Vec::new(),
+            lines: Vec::new(),
+            provenance: Vec::new(),
+            distinct: vec![empty],
+            interned,
+            class: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a.same(&b))
+    }
+}
+
+impl EntryRef<'_> {
+    fn same(&self, o: &EntryRef<'_>) -> bool {
+        self.address == o.address
+            && self.provenance == o.provenance
+            && self.line == o.line
+            && self.issue == o.issue
+    }
+}
+
+impl Store {
+    /// An empty store with room for about `n` entries of `bytes` address
+    /// bytes.
+    pub fn with_capacity(n: usize, bytes: usize) -> Store {
+        let mut s = Store::default();
+        s.text.reserve(bytes);
+        s.ends.reserve(n);
+        s.lines.reserve(n);
+        s.provenance.reserve(n);
+        s.class.reserve(n);
+        s
+    }
+
+    /// The entries made in code or by a parser, validated here.
+    pub fn from_entries(entries: impl IntoIterator<Item = Entry>) -> Store {
+        let mut s = Store::default();
+        for e in entries {
+            s.push(e);
+        }
+        s
+    }
+
+    /// Validates and appends an entry (its `issue` is recomputed).
+    pub fn push(&mut self, mut e: Entry) {
+        let p = Provenance::take(&mut e);
+        self.push_parts(&e.address, e.line, p);
+    }
+
+    /// Validates and appends an entry given by its parts.
+    pub fn push_parts(&mut self, address: &str, line: usize, provenance: Provenance) {
+        let i = self.ends.len() as u32;
+        let class = match address::parse(address) {
+            Ok(a) => Class {
+                family: Some(a.family),
+                aliases: alias_bound(&a),
+            },
+            Err(why) => {
+                self.issues.push((i, why));
+                Class {
+                    family: None,
+                    aliases: 0,
+                }
+            }
+        };
+        self.text.push_str(address);
+        self.ends.push(self.text.len());
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        let id = self.intern(provenance);
+        self.provenance.push(id);
+        self.class.push(class);
+    }
+
+    fn intern(&mut self, p: Provenance) -> u32 {
+        if p.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.interned.get(&p) {
+            return id;
+        }
+        let id = self.distinct.len() as u32;
+        let p = Arc::new(p);
+        self.distinct.push(p.clone());
+        self.interned.insert(p, id);
+        id
+    }
+
+    /// Appends another store's entries (a piece parsed apart).
+    pub fn append(&mut self, other: Store) {
+        let remap: Vec<u32> = other
+            .distinct
+            .iter()
+            .map(|p| self.intern(Provenance::clone(p)))
+            .collect();
+        let (n, base) = (self.ends.len() as u32, self.text.len());
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+        self.lines.extend_from_slice(&other.lines);
+        self.provenance
+            .extend(other.provenance.iter().map(|&p| remap[p as usize]));
+        self.class.extend_from_slice(&other.class);
+        self.issues
+            .extend(other.issues.into_iter().map(|(i, e)| (i + n, e)));
+    }
+
+    /// Concatenates stores, in order.
+    pub fn concat(parts: Vec<Store>) -> Store {
+        let n = parts.iter().map(Store::len).sum();
+        let bytes = parts.iter().map(|p| p.text.len()).sum();
+        let mut s = Store::with_capacity(n, bytes);
+        for p in parts {
+            s.append(p);
+        }
+        s
+    }
+
+    /// Sets the source of every entry that has none.
+    pub fn default_source(&mut self, source: &str) {
+        let old = std::mem::take(&mut self.distinct);
+        self.interned.clear();
+        let remap: Vec<u32> = old
+            .into_iter()
+            .map(|p| {
+                let mut p = Arc::unwrap_or_clone(p);
+                if p.source.is_none() {
+                    p.source = Some(source.to_owned());
+                }
+                let id = self.distinct.len() as u32;
+                let p = Arc::new(p);
+                self.distinct.push(p.clone());
+                self.interned.insert(p, id);
+                id
+            })
+            .collect();
+        for p in &mut self.provenance {
+            *p = remap[*p as usize];
+        }
+        // Entry 0 of `distinct` is no longer the empty provenance: keep
+        // one for `intern`.
+        let empty = Arc::new(Provenance::default());
+        if !self.interned.contains_key(&empty) {
+            let id = self.distinct.len() as u32;
+            self.distinct.push(empty.clone());
+            self.interned.insert(empty, id);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Entry `i`, borrowed.
+    pub fn get(&self, i: usize) -> Option<EntryRef<'_>> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let class = self.class[i];
+        let issue = if class.family.is_none() {
+            self.issues
+                .binary_search_by_key(&(i as u32), |(k, _)| *k)
+                .ok()
+                .map(|k| &self.issues[k].1)
+        } else {
+            None
+        };
+        Some(EntryRef {
+            address: &self.text[start..end],
+            provenance: &self.distinct[self.provenance[i] as usize],
+            line: self.lines[i],
+            class,
+            issue,
+        })
+    }
+
+    /// The entries, borrowed.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = EntryRef<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i).expect("in range"))
+    }
+
+    /// The entries whose address does not validate.
+    pub fn flagged(&self) -> impl Iterator<Item = EntryRef<'_>> + '_ {
+        self.issues
+            .iter()
+            .filter_map(|(i, _)| self.get(*i as usize))
+    }
+
+    /// Bytes held, about.
+    #[allow(dead_code)]
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * 8
+            + self.lines.capacity() * 4
+            + self.provenance.capacity() * 4
+            + self.class.capacity() * 2
+    }
+}
+
+/// Validates and stores entries, on every core for many.
+pub(crate) fn store_all(entries: Vec<Entry>) -> Store {
+    const MIN_PARALLEL: usize = 16 * 1024;
+    let threads = if entries.len() < MIN_PARALLEL {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    if threads == 1 {
+        return Store::from_entries(entries);
+    }
+    let chunk = entries.len().div_ceil(threads);
+    let mut parts: Vec<Vec<Entry>> = Vec::new();
+    let mut rest = entries;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    let stores = std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|p| s.spawn(move || Store::from_entries(p)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("validation does not panic"))
+            .collect::<Vec<_>>()
+    });
+    Store::concat(stores)
+}
