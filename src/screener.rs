@@ -1535,6 +1535,10 @@ fn entry_keys(entry: &EntryRef<'_>, parsed: Option<&crate::address::Address>, mu
         }
     };
     push(entry.address, Via::Listed);
+    if entry.class.family.is_some() && entry.class.aliases == 0 {
+        // A valid address without other spellings.
+        return;
+    }
     let Some(a) = parsed else {
         if let Some(fixed) = corrected_spelling(entry.address) {
             push(&fixed, Via::CorrectedSpelling);
@@ -1768,14 +1772,13 @@ fn key_entries(all: &All<'_>, run: std::ops::Range<usize>) -> RunKeys {
         meta_ids.push(id);
         let head = out.len();
         out.extend_from_slice(&[0, Form::Other as u8]);
-        // Decoded again: the list keeps only the family (memory).
+        // Decoded again when it has other spellings: the list keeps only
+        // what validating it found (memory).
         let parsed = match e.class.family {
-            Some(_) => address::parse(e.address).ok(),
-            None => None,
+            Some(_) if e.class.aliases > 0 => address::parse(e.address).ok(),
+            _ => None,
         };
-        let eip55 = parsed
-            .as_ref()
-            .is_some_and(|a| a.checksum == Checksum::Valid);
+        let eip55 = e.class.checksum_valid;
         entry_keys(e, parsed.as_ref(), |t, p, via| {
             // Keys are at most `address::MAX_INPUT` bytes.
             let Ok(len) = u16::try_from(p.len()) else {

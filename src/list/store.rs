@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Entry;
-use crate::address::{self, Address, AddressKind, Family};
+use crate::address::{self, Address, AddressKind, Checksum, Family};
 use crate::error::ParseError;
 
 /// The seven provenance fields of an entry, as published.
@@ -27,7 +27,7 @@ pub(crate) struct Provenance {
 
 impl Provenance {
     /// Takes the provenance out of an entry, leaving it empty.
-    fn take(e: &mut Entry) -> Provenance {
+    pub fn take(e: &mut Entry) -> Provenance {
         Provenance {
             chain: e.chain.take(),
             tickers: std::mem::take(&mut e.tickers),
@@ -51,6 +51,9 @@ impl Provenance {
 pub(crate) struct Class {
     pub family: Option<Family>,
     pub aliases: u8,
+    /// The address carries a checksum that verified (EIP-55 mixed case,
+    /// ...): [`crate::address::Checksum::Valid`].
+    pub checksum_valid: bool,
 }
 
 /// How many keys besides its own an address of this kind may give: one
@@ -186,29 +189,38 @@ impl Store {
 
     /// Validates and appends an entry given by its parts.
     pub fn push_parts(&mut self, address: &str, line: usize, provenance: Provenance) {
+        let id = self.intern(provenance);
+        self.push_interned(address, line, id);
+    }
+
+    /// Validates and appends an entry whose provenance is
+    /// [`Store::intern`]'s `id`.
+    pub fn push_interned(&mut self, address: &str, line: usize, id: u32) {
         let i = self.ends.len() as u32;
         let class = match address::parse(address) {
             Ok(a) => Class {
                 family: Some(a.family),
                 aliases: alias_bound(&a),
+                checksum_valid: a.checksum == Checksum::Valid,
             },
             Err(why) => {
                 self.issues.push((i, why));
                 Class {
                     family: None,
                     aliases: 0,
+                    checksum_valid: false,
                 }
             }
         };
         self.text.push_str(address);
         self.ends.push(self.text.len());
         self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-        let id = self.intern(provenance);
         self.provenance.push(id);
         self.class.push(class);
     }
 
-    fn intern(&mut self, p: Provenance) -> u32 {
+    /// The number of a provenance in this store, added if new.
+    pub fn intern(&mut self, p: Provenance) -> u32 {
         if p.is_empty() {
             return 0;
         }
@@ -318,16 +330,6 @@ impl Store {
         self.issues
             .iter()
             .filter_map(|(i, _)| self.get(*i as usize))
-    }
-
-    /// Bytes held, about.
-    #[allow(dead_code)]
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity()
-            + self.ends.capacity() * 8
-            + self.lines.capacity() * 4
-            + self.provenance.capacity() * 4
-            + self.class.capacity() * 2
     }
 }
 

@@ -6,7 +6,9 @@ use ::csv::{ReaderBuilder, StringRecord};
 use super::lines::{self, Skips};
 use super::names::{Role, fold, role};
 use super::report::{ChosenBy, ColumnChoice, LoadReport, SkipReason};
-use super::{Column, Entry, Store, non_empty, split_multi};
+use std::collections::HashMap;
+
+use super::{Column, Entry, Provenance, Store, non_empty, split_multi};
 use crate::address;
 use crate::error::LoadError;
 
@@ -259,6 +261,25 @@ struct Mapping {
 }
 
 impl Mapping {
+    /// The provenance columns' cells of a record, joined (a key for the
+    /// records with the same provenance).
+    fn provenance_cells(&self, fields: &[&str], out: &mut String) {
+        out.clear();
+        let cols = [
+            self.chain,
+            self.tickers,
+            self.entity,
+            self.entity_id,
+            self.programs,
+            self.listed,
+            self.source,
+        ];
+        for j in cols.into_iter().flatten().chain(self.notes.iter().copied()) {
+            out.push_str(fields.get(j).copied().unwrap_or(""));
+            out.push('\u{1f}');
+        }
+    }
+
     /// The entry of one record (`field(j)`: its field `j`), not validated.
     fn entry<'r>(&self, field: impl Fn(usize) -> Option<&'r str>, line: usize) -> Entry {
         let get = |c: Option<usize>| c.and_then(&field).unwrap_or("");
@@ -325,6 +346,10 @@ fn parse_plain(
     }
     let parsed = lines::parse::<(), _>(body, first_line, |piece, out, skips| {
         let mut fields: Vec<&str> = Vec::with_capacity(width);
+        // Rows share few distinct provenances: each is made and interned
+        // once per piece, found again by its cells.
+        let mut cells = String::new();
+        let mut seen: HashMap<Box<str>, u32, foldhash::fast::RandomState> = HashMap::default();
         for (i, l) in piece.text.lines().enumerate() {
             let line = piece.first_line + i;
             if l.is_empty() {
@@ -340,7 +365,17 @@ fn parse_plain(
                 skips.push((line, SkipReason::EmptyRow));
                 continue;
             }
-            out.push(map.entry(|j| fields.get(j).copied(), line));
+            map.provenance_cells(&fields, &mut cells);
+            let id = match seen.get(cells.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let mut e = map.entry(|j| fields.get(j).copied(), line);
+                    let id = out.intern(Provenance::take(&mut e));
+                    seen.insert(cells.as_str().into(), id);
+                    id
+                }
+            };
+            out.push_interned(fields.get(map.col).copied().unwrap_or(""), line, id);
         }
         Ok(())
     });
