@@ -291,9 +291,7 @@ fn bench_families(c: &mut Criterion) {
         on.index_bytes()
     );
 
-    let verify = CheckOptions {
-        verify_checksum: true,
-    };
+    let verify = CheckOptions::new().verify_checksum(true);
     for set in &sets {
         // The sets are what they claim to be.
         for s in &set.hit {

@@ -94,7 +94,7 @@
 //!   excludes `--list`, `--fetch`, `--cache`, `--no-bundled` and
 //!   `--write-compiled`.
 //! * **Checks.** Checksums are verified by default
-//!   (`CheckOptions { verify_checksum: true }`), so a mistyped address is
+//!   (`CheckOptions::new().verify_checksum(true)`), so a mistyped address is
 //!   `invalid`; `--fast` checks the shape only (a mistyped address is
 //!   `clear`). Hits are the same either way.
 //! * **Output** (stdout, buffered), one record per input, or per hit only
@@ -693,9 +693,7 @@ fn run(args: Args) -> u8 {
     };
     let ctx = Arc::new(Ctx {
         screener,
-        opts: CheckOptions {
-            verify_checksum: !args.fast,
-        },
+        opts: CheckOptions::new().verify_checksum(!args.fast),
         format: args.format,
         hits_only: args.hits_only || args.scan,
         field: args.field.clone(),
@@ -1923,7 +1921,12 @@ impl Work<'_> {
     fn screen_at(&mut self, line: u64, input: &str, date: Date) {
         // As in `screen`: with --hits-only, the rest are counted by kind.
         if self.ctx.hits_only {
-            match self.ctx.screener.check_at_kind(input, date, self.ctx.opts) {
+            match self
+                .ctx
+                .screener
+                .check_at_kind(input, date, self.ctx.opts)
+                .as_str()
+            {
                 "clear" => {
                     self.tally.lines += 1;
                     self.tally.clear += 1;
@@ -1967,7 +1970,7 @@ impl Work<'_> {
         // Printing hits only, the rest are counted: their kind is enough
         // (no verdict built, no reason computed for invalid lines).
         if self.ctx.hits_only {
-            match self.ctx.screener.check_kind(input, self.ctx.opts) {
+            match self.ctx.screener.check_kind(input, self.ctx.opts).as_str() {
                 "clear" => {
                     self.tally.lines += 1;
                     self.tally.clear += 1;
@@ -2164,7 +2167,7 @@ impl<'a> JsonRecord<'a> {
         match &r.outcome {
             Outcome::Dated(v, date) => {
                 j.as_of = Some(*date);
-                j.verdict = v.kind();
+                j.verdict = v.kind().as_str();
                 match v {
                     VerdictAt::Hit(hit) => {
                         j.matches = Matches::Dated(hit.matches.clone());

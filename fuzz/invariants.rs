@@ -121,12 +121,7 @@ pub fn address(data: &[u8]) {
     let screener = small_screener();
     let listed = screener.is_listed(s);
     let fast = screener.check(s);
-    let verified = screener.check_with(
-        s,
-        CheckOptions {
-            verify_checksum: true,
-        },
-    );
+    let verified = screener.check_with(s, CheckOptions::new().verify_checksum(true));
     assert_eq!(fast.is_hit(), listed, "check vs is_listed: {s:?}");
     assert_eq!(verified.is_hit(), listed, "check_with vs is_listed: {s:?}");
     if let Verdict::Hit(h) = &fast {
@@ -628,12 +623,7 @@ pub fn compiled(data: &[u8]) {
         if let Verdict::Hit(h) = &v {
             let _ = h.matches();
         }
-        let _ = s.check_with(
-            &q,
-            CheckOptions {
-                verify_checksum: true,
-            },
-        );
+        let _ = s.check_with(&q, CheckOptions::new().verify_checksum(true));
         assert_eq!(again.check(&q), v, "{q:?}");
     }
     let _ = s

@@ -569,12 +569,13 @@ impl VerdictAt {
         }
     }
 
-    /// `"hit"`, `"clear"` or `"invalid"`.
-    pub fn kind(&self) -> &'static str {
+    /// Which kind of answer this is.
+    pub fn kind(&self) -> crate::screener::VerdictKind {
+        use crate::screener::VerdictKind;
         match self {
-            VerdictAt::Clear { .. } => "clear",
-            VerdictAt::Hit(_) => "hit",
-            VerdictAt::Invalid { .. } => "invalid",
+            VerdictAt::Clear { .. } => VerdictKind::Clear,
+            VerdictAt::Hit(_) => VerdictKind::Hit,
+            VerdictAt::Invalid { .. } => VerdictKind::Invalid,
         }
     }
 }

@@ -74,7 +74,7 @@ pub use list::{Category, Entry, List, ListMeta};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
-    Verdict, Version, Via,
+    Verdict, VerdictKind, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use update::{

@@ -48,8 +48,25 @@ pub const AUTO_BLOOM_MIN_KEYS: usize = usize::MAX;
 /// Seed of the bloom filter's hashes (fixed, for reproducible builds).
 const BLOOM_SEED: [u8; 32] = *b"walletscreen bloom filter seed!!";
 
-/// Per-call options of [`Screener::check_with`].
+/// Per-call options of [`Screener::check_with`]: made with
+/// [`CheckOptions::new`] and its setters (new options can be added without
+/// breaking callers).
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::{CheckOptions, Screener, Verdict};
+/// let s = Screener::bundled()?;
+/// let verify = CheckOptions::new().verify_checksum(true);
+/// // The shape of an address, with a wrong checksum: clear by shape,
+/// // invalid once verified.
+/// let typo = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
+/// assert!(matches!(s.check(typo), Verdict::Clear { .. }));
+/// assert!(matches!(s.check_with(typo, verify), Verdict::Invalid { .. }));
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// Verify checksums (base58check, bech32, CashAddr, Monero, EIP-55 for
     /// mixed-case EVM): a mistyped unlisted address becomes
@@ -59,6 +76,50 @@ pub struct CheckOptions {
     /// check looks at shape only and answers in nanoseconds. Never turns a
     /// hit away: a listed address is a hit however it is spelled.
     pub verify_checksum: bool,
+}
+
+impl CheckOptions {
+    /// The defaults: shape only, no checksum verification.
+    pub const fn new() -> CheckOptions {
+        CheckOptions {
+            verify_checksum: false,
+        }
+    }
+
+    /// Sets [`CheckOptions::verify_checksum`](struct@CheckOptions#structfield.verify_checksum).
+    pub const fn verify_checksum(mut self, yes: bool) -> CheckOptions {
+        self.verify_checksum = yes;
+        self
+    }
+}
+
+/// What kind of answer a [`Verdict`] is, without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// [`Verdict::Hit`]: listed.
+    Hit,
+    /// [`Verdict::Clear`]: well-formed and not listed.
+    Clear,
+    /// [`Verdict::Invalid`]: not listed and no valid address.
+    Invalid,
+}
+
+impl VerdictKind {
+    /// `"hit"`, `"clear"` or `"invalid"`, as serialized.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VerdictKind::Hit => "hit",
+            VerdictKind::Clear => "clear",
+            VerdictKind::Invalid => "invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for VerdictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// How a query reached a listed entry.
@@ -373,12 +434,12 @@ impl Verdict {
         }
     }
 
-    /// `"hit"`, `"clear"` or `"invalid"`.
-    pub fn kind(&self) -> &'static str {
+    /// Which kind of answer this is.
+    pub fn kind(&self) -> VerdictKind {
         match self {
-            Verdict::Clear { .. } => "clear",
-            Verdict::Hit(_) => "hit",
-            Verdict::Invalid { .. } => "invalid",
+            Verdict::Clear { .. } => VerdictKind::Clear,
+            Verdict::Hit(_) => VerdictKind::Hit,
+            Verdict::Invalid { .. } => VerdictKind::Invalid,
         }
     }
 }
@@ -870,18 +931,19 @@ impl Screener {
     /// [`Screener::check_kind`] does for [`Screener::check_with`]).
     ///
     /// ```
-    /// use walletscreen::{CheckOptions, Date, Screener};
+    /// use walletscreen::{CheckOptions, Date, Screener, VerdictKind};
     /// let s = Screener::bundled()?;
     /// let (o, d) = (CheckOptions::default(), Date::new(2024, 1, 1).unwrap());
-    /// assert_eq!(s.check_at_kind("0x8589427373D6D84E98730D7795D8f6f8731FDA16", d, o), "hit");
-    /// assert_eq!(s.check_at_kind("not an address", d, o), "invalid");
+    /// let hit = s.check_at_kind("0x8589427373D6D84E98730D7795D8f6f8731FDA16", d, o);
+    /// assert_eq!(hit, VerdictKind::Hit);
+    /// assert_eq!(s.check_at_kind("not an address", d, o), VerdictKind::Invalid);
     /// # Ok::<(), walletscreen::BuildError>(())
     /// ```
-    pub fn check_at_kind(&self, input: &str, date: Date, opts: CheckOptions) -> &'static str {
+    pub fn check_at_kind(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictKind {
         match self.check_at_raw(input, date, opts) {
-            AtRaw::Clear(..) => "clear",
-            AtRaw::Hit(..) => "hit",
-            AtRaw::Invalid => "invalid",
+            AtRaw::Clear(..) => VerdictKind::Clear,
+            AtRaw::Hit(..) => VerdictKind::Hit,
+            AtRaw::Invalid => VerdictKind::Invalid,
         }
     }
 
@@ -1040,25 +1102,26 @@ impl Screener {
     }
 
     /// The [`Verdict::kind`] that [`Screener::check_with`] would answer
-    /// (`"hit"`, `"clear"` or `"invalid"`), without building the verdict:
+    /// ([`VerdictKind::Hit`], `Clear` or `Invalid`), without building the verdict:
     /// no [`Hit`], and no [`ParseError`] for an invalid input (which
     /// `check_with` computes in a second pass). For triage at volume, e.g.
     /// a batch that prints only hits and counts the rest.
     ///
     /// ```
-    /// use walletscreen::{CheckOptions, Screener};
+    /// use walletscreen::{CheckOptions, Screener, VerdictKind};
     /// let s = Screener::bundled()?;
     /// let o = CheckOptions::default();
-    /// assert_eq!(s.check_kind("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", o), "hit");
-    /// assert_eq!(s.check_kind("not an address", o), "invalid");
+    /// let hit = s.check_kind("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", o);
+    /// assert_eq!(hit, VerdictKind::Hit);
+    /// assert_eq!(s.check_kind("not an address", o), VerdictKind::Invalid);
     /// # Ok::<(), walletscreen::BuildError>(())
     /// ```
     #[inline]
-    pub fn check_kind(&self, input: &str, opts: CheckOptions) -> &'static str {
+    pub fn check_kind(&self, input: &str, opts: CheckOptions) -> VerdictKind {
         match self.check_raw(input, opts) {
-            Raw::Clear(..) => "clear",
-            Raw::Hit(..) => "hit",
-            Raw::Invalid => "invalid",
+            Raw::Clear(..) => VerdictKind::Clear,
+            Raw::Hit(..) => VerdictKind::Hit,
+            Raw::Invalid => VerdictKind::Invalid,
         }
     }
 
@@ -1153,21 +1216,38 @@ impl Screener {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
+        self.check_many_with(inputs, CheckOptions::default())
+    }
+
+    /// [`Screener::check_many`] with options: each answer is what
+    /// [`Screener::check_with`] answers for that string.
+    pub fn check_many_with<I>(&self, inputs: I, opts: CheckOptions) -> Vec<Verdict>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
         // Batching pays only when the table is out of cache: below that,
         // one `check` after the other.
         if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
-            return inputs.into_iter().map(|i| self.check(i.as_ref())).collect();
+            return inputs
+                .into_iter()
+                .map(|i| self.check_with(i.as_ref(), opts))
+                .collect();
         }
         let inputs: Vec<I::Item> = inputs.into_iter().collect();
-        self.check_batches(&inputs, true)
+        self.check_batches(&inputs, true, opts)
     }
 
     /// [`Screener::check_many`], reading each batch's groups ahead or not.
-    fn check_batches(&self, inputs: &[impl AsRef<str>], warm: bool) -> Vec<Verdict> {
+    fn check_batches(
+        &self,
+        inputs: &[impl AsRef<str>],
+        warm: bool,
+        opts: CheckOptions,
+    ) -> Vec<Verdict> {
         let mut out = Vec::with_capacity(inputs.len());
         let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
         let index = &self.inner.index;
-        let opts = CheckOptions::default();
         for group in inputs.chunks(Self::BATCH) {
             // Keyed strings with their hashes; `None`: the input can match
             // nothing (its reason is recomputed by `expand`).
@@ -1525,7 +1605,11 @@ fn destination_tag(input: &str) -> Option<u32> {
 /// The keys of an entry: its own spelling, then the equivalent spellings
 /// in other encodings (at most [`alias_bound`] of them: the table is sized
 /// by that bound).
-fn entry_keys(entry: &EntryRef<'_>, parsed: Option<&crate::address::Address>, mut out: impl FnMut(u8, &[u8], Via)) {
+fn entry_keys(
+    entry: &EntryRef<'_>,
+    parsed: Option<&crate::address::Address>,
+    mut out: impl FnMut(u8, &[u8], Via),
+) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
     let mut scratch = Scratch::new();
@@ -2181,7 +2265,7 @@ mod tests {
         let one_by_one: Vec<String> = inputs.iter().map(|i| format!("{:?}", s.check(i))).collect();
         for warm in [false, true] {
             let many: Vec<String> = s
-                .check_batches(&inputs, warm)
+                .check_batches(&inputs, warm, CheckOptions::default())
                 .iter()
                 .map(|v| format!("{v:?}"))
                 .collect();

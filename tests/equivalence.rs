@@ -133,9 +133,7 @@ fn verified_checksum(s: &Screener, query: &str) -> Checksum {
     h.checksum
 }
 
-const VERIFY: CheckOptions = CheckOptions {
-    verify_checksum: true,
-};
+const VERIFY: CheckOptions = CheckOptions::new().verify_checksum(true);
 
 #[track_caller]
 fn assert_not_hit(s: &Screener, query: &str) {
@@ -452,12 +450,7 @@ fn cashaddr_mixed_case_still_hits() {
             ..
         }
     ));
-    let verified = bundled().check_with(
-        &other_mixed,
-        CheckOptions {
-            verify_checksum: true,
-        },
-    );
+    let verified = bundled().check_with(&other_mixed, CheckOptions::new().verify_checksum(true));
     assert!(matches!(verified, Verdict::Invalid { .. }), "{verified:?}");
 }
 
@@ -1007,12 +1000,7 @@ fn clear_addresses_have_the_right_family() {
             "{q}"
         );
         // Valid checksums verify.
-        match bundled().check_with(
-            q,
-            CheckOptions {
-                verify_checksum: true,
-            },
-        ) {
+        match bundled().check_with(q, CheckOptions::new().verify_checksum(true)) {
             Verdict::Clear {
                 family: f,
                 checksum,
@@ -1073,9 +1061,7 @@ fn invalid_inputs_give_a_reason() {
 
 #[test]
 fn verify_checksum_turns_bad_checksums_invalid() {
-    let verify = CheckOptions {
-        verify_checksum: true,
-    };
+    let verify = CheckOptions::new().verify_checksum(true);
     // Unlisted, well-shaped, wrong checksum.
     let bad_eip55 = {
         let good = "0x52908400098527886E0F7030069857D2E4169EE7";
@@ -1115,9 +1101,7 @@ fn verify_checksum_turns_bad_checksums_invalid() {
 
 #[test]
 fn listed_addresses_hit_in_both_modes() {
-    let verify = CheckOptions {
-        verify_checksum: true,
-    };
+    let verify = CheckOptions::new().verify_checksum(true);
     let wrong_eip55 = format!("0x{}", FBI_EVM[2..].replacen('E', "e", 1));
     let mut queries: Vec<String> = SPREAD.iter().map(|(a, _)| a.to_string()).collect();
     queries.push(wrong_eip55.clone());

@@ -381,7 +381,7 @@ fn current_lists_and_history_combine_by_rule() {
     // check() reads the current lists only.
     assert!(old_list.check(A).is_hit());
     assert!(!bounded.check(B).is_hit());
-    assert!(bounded.check_at(OPAQUE, d("2025-09-02")).kind() == "invalid");
+    assert!(bounded.check_at(OPAQUE, d("2025-09-02")).kind() == walletscreen::VerdictKind::Invalid);
 }
 
 #[test]

@@ -246,10 +246,7 @@ fn all_parsers_agree_on_the_bundled_addresses() {
     ))
     .unwrap();
     let bundled_entries: Vec<walletscreen::Entry> = bundled.entries().collect();
-    let addresses: BTreeSet<&str> = bundled_entries
-        .iter()
-        .map(|e| e.address.as_str())
-        .collect();
+    let addresses: BTreeSet<&str> = bundled_entries.iter().map(|e| e.address.as_str()).collect();
     let parsed: BTreeSet<&str> = files[0]
         .1
         .entries

@@ -13,9 +13,7 @@ use walletscreen::{
     Category, CheckOptions, Entry, Family, List, ListMeta, Screener, ScreenerBuilder, Verdict, Via,
 };
 
-const VERIFY: CheckOptions = CheckOptions {
-    verify_checksum: true,
-};
+const VERIFY: CheckOptions = CheckOptions::new().verify_checksum(true);
 
 fn bundled() -> &'static Screener {
     static S: OnceLock<Screener> = OnceLock::new();
@@ -644,11 +642,16 @@ fn check_kind_agrees_on_every_listed_address() {
         for opts in [CheckOptions::default(), VERIFY] {
             assert_eq!(
                 b.check_with(&e.address, opts).kind(),
-                "hit",
+                walletscreen::VerdictKind::Hit,
                 "{}",
                 e.address
             );
-            assert_eq!(b.check_kind(&e.address, opts), "hit", "{}", e.address);
+            assert_eq!(
+                b.check_kind(&e.address, opts),
+                walletscreen::VerdictKind::Hit,
+                "{}",
+                e.address
+            );
         }
         n += 1;
     }

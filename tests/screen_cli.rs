@@ -582,7 +582,10 @@ fn export_lists_print_their_report_and_hit() {
         let path = export(file);
         // The first entry of the list, whatever the file: the test's own
         // loader says which it is.
-        let first = walletscreen::List::from_path(&path).unwrap().entry(0).unwrap()
+        let first = walletscreen::List::from_path(&path)
+            .unwrap()
+            .entry(0)
+            .unwrap()
             .address
             .clone();
         if !planted.is_empty() {

@@ -37,9 +37,7 @@ const FBI_P2SH: &str = "3MSbCJCYtx5sj1nkzD4AMEhhvvviXBc8XJ";
 /// ofac_sdn.csv line 540 (SOUTHFRONT), CashAddr listed without prefix.
 const OFAC_CASHADDR: &str = "qpf2cphc5dkuclkqur7lhj2yuqq9pk3hmukle77vhq";
 
-const VERIFY: CheckOptions = CheckOptions {
-    verify_checksum: true,
-};
+const VERIFY: CheckOptions = CheckOptions::new().verify_checksum(true);
 
 fn bundled() -> &'static Screener {
     static S: OnceLock<Screener> = OnceLock::new();

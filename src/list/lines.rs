@@ -168,7 +168,10 @@ mod tests {
         let want: Vec<usize> = (0..300_000).filter(|i| i % 7 != 0).collect();
         assert_eq!(entries.len(), want.len());
         for (e, i) in entries.iter().zip(want) {
-            assert_eq!((e.address.parse::<usize>().unwrap(), e.line), (i, i as u32 + 1));
+            assert_eq!(
+                (e.address.parse::<usize>().unwrap(), e.line),
+                (i, i as u32 + 1)
+            );
         }
         assert_eq!(skips.len(), 300_000 / 7 + 1);
         assert!(skips.windows(2).all(|w| w[0].0 < w[1].0));

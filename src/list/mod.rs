@@ -31,8 +31,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::address::{self, Address};
-pub(crate) use store::{EntryRef, Provenance, Store};
 use crate::error::{LoadError, ParseError};
+pub(crate) use store::{EntryRef, Provenance, Store};
 
 pub(crate) mod csv;
 mod decode;
@@ -400,9 +400,7 @@ impl List {
             .format
             .unwrap_or_else(|| detect(body, column.is_some()));
         let mut entries = match format {
-            Format::Json => {
-                store::store_all(json::parse(body, body_line, column, &mut report)?)
-            }
+            Format::Json => store::store_all(json::parse(body, body_line, column, &mut report)?),
             Format::Text => {
                 report.format = DetectedFormat::Text;
                 match column {

@@ -6,10 +6,10 @@
 //! that is only the name of an address column (`address`, `wallet`, ...)
 //! is a header.
 
-use super::{Provenance, Store};
 use super::lines::{self, Piece, Skips};
 use super::names::{Role, role};
 use super::report::{LoadReport, SkipReason};
+use super::{Provenance, Store};
 use crate::address::{self, Family, Scratch};
 
 /// Parses the body (after the metadata block), whose first line is line
