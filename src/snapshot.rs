@@ -32,7 +32,7 @@
 //! ([`SnapshotError::Truncated`], or [`SnapshotError::Corrupt`] for bytes
 //! after the checksum), checksum ([`SnapshotError::Checksum`]), then the
 //! payload's structure ([`SnapshotError::Corrupt`] with the byte offset).
-//! Every entry's address is validated again on load (as [`Entry::new`]
+//! Every entry's address is validated again on load (as [`Entry::new`](crate::list::Entry::new)
 //! does), so a snapshot carries data, never trusted derived state.
 //!
 //! Files are written atomically ([`Snapshot::write_file`]: a temporary file

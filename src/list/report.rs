@@ -196,7 +196,7 @@ pub struct LoadReport {
     /// Entries that are valid addresses, by family, most first.
     pub addresses: Vec<(Family, usize)>,
     /// Entries that are not valid addresses: kept as opaque keys, matched
-    /// exactly (see [`Entry::issue`]).
+    /// exactly (see [`Entry::issue`](super::Entry::issue)).
     pub not_addresses: usize,
     /// The lines of the first [`REPORT_LINES`] of them.
     pub not_address_lines: Vec<usize>,

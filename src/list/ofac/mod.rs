@@ -654,7 +654,7 @@ impl List {
     /// [`Category::Sanctioned`]; `as_of` the publish date (else the
     /// default's); `source` and `name` the default's, else OFAC's URL for
     /// the format and "OFAC SDN list (FORMAT)". Each entry is validated with
-    /// [`Entry::new`] (flagged, never dropped), its line that of
+    /// [`Entry::new`](crate::list::Entry::new) (flagged, never dropped), its line that of
     /// [`OfacEntry::position`], `chain` empty (OFAC publishes none). The
     /// SHA-256 is computed over the addresses, as for
     /// [`List::from_entries`].
