@@ -29,21 +29,58 @@ pub struct Record<'a> {
     pub outcome: Outcome,
 }
 
-impl Record<'_> {
-    /// Appends the record to `out` in `format` (CSV with the date columns
+/// Where one chunk's records are formatted: its output buffer, behind one
+/// CSV writer for `--format csv`.
+pub enum Sink {
+    Text(Vec<u8>),
+    Jsonl(Vec<u8>),
+    Csv {
+        w: Box<csv::Writer<Vec<u8>>>,
+        /// With the date columns.
+        dated: bool,
+    },
+}
+
+impl Sink {
+    /// A sink appending to `buf` in `format` (CSV with the date columns
     /// when `dated`).
-    pub fn write(&self, out: &mut Vec<u8>, format: Format, dated: bool) {
+    pub fn new(format: Format, dated: bool, buf: Vec<u8>) -> Sink {
         match format {
-            Format::Jsonl => {
-                // Serializing to a Vec fails only on a map with non-string
-                // keys, which a record has not.
-                let _ = serde_json::to_writer(&mut *out, &JsonRecord::new(self));
+            Format::Text => Sink::Text(buf),
+            Format::Jsonl => Sink::Jsonl(buf),
+            Format::Csv => Sink::Csv {
+                w: Box::new(
+                    csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(buf),
+                ),
+                dated,
+            },
+        }
+    }
+
+    /// Appends one record.
+    pub fn write(&mut self, r: &Record<'_>) {
+        // Writing to a Vec cannot fail (nor can serializing a record: no
+        // map with non-string keys).
+        match self {
+            Sink::Text(out) => {
+                let _ = writeln!(out, "{}", text_line(r));
+            }
+            Sink::Jsonl(out) => {
+                let _ = serde_json::to_writer(&mut *out, &JsonRecord::new(r));
                 out.push(b'\n');
             }
-            Format::Text => {
-                let _ = writeln!(out, "{}", text_line(self));
-            }
-            Format::Csv => csv_rows(out, self, dated),
+            Sink::Csv { w, dated } => csv_rows(w, r, *dated),
+        }
+    }
+
+    /// The buffer, with every record written.
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            Sink::Text(out) | Sink::Jsonl(out) => out,
+            // Flushing into a Vec cannot fail.
+            Sink::Csv { w, .. } => w.into_inner().unwrap_or_default(),
         }
     }
 }
@@ -361,13 +398,13 @@ impl<'a> CsvRow<'a> {
 
 /// One CSV row per input, or per match of a hit (with the date columns,
 /// empty where there is no date, when `dated`).
-fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>, dated: bool) {
+fn csv_rows(w: &mut csv::Writer<Vec<u8>>, r: &Record<'_>, dated: bool) {
     let rows: Vec<CsvRow<'_>> = match &r.outcome {
         Outcome::Verdict(Verdict::Hit(hit)) => {
             let (family, checksum) = (hit.family, hit.checksum);
             let matches = hit.matches();
             return write_csv(
-                out,
+                w,
                 r,
                 dated,
                 matches.iter().map(|m| CsvRow::hit(m, family, checksum)),
@@ -390,19 +427,16 @@ fn csv_rows(out: &mut Vec<u8>, r: &Record<'_>, dated: bool) {
             vec![CsvRow::invalid(reason.to_string()).dated(*date, None)]
         }
     };
-    write_csv(out, r, dated, rows.into_iter());
+    write_csv(w, r, dated, rows.into_iter());
 }
 
 /// Writes `rows` after the record's `file,line,column,input`.
 fn write_csv<'a>(
-    out: &mut Vec<u8>,
+    w: &mut csv::Writer<Vec<u8>>,
     r: &Record<'_>,
     dated: bool,
     rows: impl Iterator<Item = CsvRow<'a>>,
 ) {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
     let line = r.line.to_string();
     let column = r
         .column
@@ -437,5 +471,4 @@ fn write_csv<'a>(
         // Writing to a Vec cannot fail.
         let _ = w.write_record(fields.into_iter().chain(dates.iter().map(String::as_str)));
     }
-    let _ = w.flush();
 }

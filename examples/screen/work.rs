@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use walletscreen::{Date, Match, Verdict, VerdictAt};
 
-use crate::output::{Outcome, Record};
+use crate::output::{Outcome, Record, Sink};
 use crate::pipeline::{Chunk, Ctx, Done, Mode, What};
 use crate::report::MAX_NOTES;
 
@@ -64,7 +64,7 @@ pub fn process(ctx: &Ctx, chunk: Chunk) -> Done {
     let mut w = Work {
         ctx,
         file: &file,
-        out: std::mem::take(&mut bufs.out),
+        out: Sink::new(ctx.format, ctx.dated, std::mem::take(&mut bufs.out)),
         tally: Tally::default(),
         notes: Vec::new(),
     };
@@ -117,7 +117,7 @@ pub fn process(ctx: &Ctx, chunk: Chunk) -> Done {
     let Work {
         out, tally, notes, ..
     } = w;
-    bufs.out = out;
+    bufs.out = out.finish();
     Done {
         file,
         bytes,
@@ -133,7 +133,7 @@ const NOT_UTF8: &str = "invalid UTF-8";
 struct Work<'a> {
     ctx: &'a Ctx,
     file: &'a str,
-    out: Vec<u8>,
+    out: Sink,
     tally: Tally,
     notes: Vec<(u64, String)>,
 }
@@ -309,7 +309,7 @@ impl Work<'_> {
     }
 
     fn write(&mut self, r: &Record<'_>) {
-        r.write(&mut self.out, self.ctx.format, self.ctx.dated);
+        self.out.write(r);
     }
 }
 
