@@ -161,11 +161,12 @@
 //!   stdout and exits 0.
 //!
 //! The program, one concern per module: [`args`] (the command line),
-//! [`lists`] (the screener and its lists), [`input`] (the reader thread),
+//! [`lists`] (the screener and its lists), [`input`] (the reader thread), [`csv_lines`] (CSV records' line numbers),
 //! [`pipeline`] (ordered parallel screening), [`work`] (one chunk's
 //! screening), [`output`] (the formats), [`report`] (stderr).
 
 mod args;
+mod csv_lines;
 mod input;
 mod lists;
 mod output;
