@@ -1,4 +1,4 @@
-//! End-to-end tests of the batch binary `examples/screen.rs`: they run the
+//! End-to-end tests of the batch binary `examples/screen/`: they run the
 //! real executable and check its output, stderr and exit status.
 //! The binary is built once per run if needed (`common::example`).
 
