@@ -12,10 +12,15 @@ use crate::address::{
 };
 use crate::date::Date;
 use crate::error::{BuildError, ParseError};
-use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
+use crate::history::{self, History};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, List, ListMeta};
 use crate::snapshot::{Decoder, Encoder, SnapshotError};
+
+mod at;
+
+pub(crate) use at::HistoryIndex;
+pub use at::{DatedMatch, HitAt, VerdictAt};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
 /// key set.
@@ -666,7 +671,7 @@ struct Inner {
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
     /// The automatons of `Screener::scan`, built on its first call.
-    scan: std::sync::OnceLock<crate::scan::ScanIndex>,
+    scan: std::sync::OnceLock<crate::index::ScanIndex>,
 }
 
 impl Inner {
@@ -1280,11 +1285,11 @@ impl Screener {
 
     /// The automatons of [`Screener::scan`](crate::scan), built on first
     /// use from every indexed key.
-    pub(crate) fn scan_index(&self) -> &crate::scan::ScanIndex {
+    pub(crate) fn scan_index(&self) -> &crate::index::ScanIndex {
         let inner = &*self.inner;
         inner
             .scan
-            .get_or_init(|| crate::scan::ScanIndex::build(inner.index.keys()))
+            .get_or_init(|| crate::index::ScanIndex::build(inner.index.keys()))
     }
 
     /// Approximate heap bytes: the compiled image (table, keys, entry

@@ -5,8 +5,8 @@
 //! classification of a string never depends on its case (an unknown-hrp
 //! string might otherwise be base58 in upper case and bech32 in lower case).
 
+use super::error::{Bech32Error, ParseError};
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::{Bech32Error, ParseError};
 
 /// Segwit human-readable parts and the chain each names.
 const SEGWIT: &[(&str, &[&str])] = &[

@@ -36,11 +36,10 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::error::ParseError;
-
 pub(crate) mod base58check;
 pub(crate) mod bech32;
 pub mod cashaddr;
+mod error;
 pub(crate) mod evm;
 pub(crate) mod icap;
 pub mod monero;
@@ -48,6 +47,7 @@ pub(crate) mod opaque;
 pub(crate) mod solana;
 pub(crate) mod xrp;
 
+pub use error::{Bech32Error, ParseError};
 pub use evm::to_checksum;
 
 /// Longest address text (after normalization) that is classified; longer

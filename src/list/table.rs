@@ -8,7 +8,7 @@ use super::names::{Role, fold, role};
 use super::report::{ChosenBy, ColumnChoice, LoadReport, SkipReason};
 use super::{Column, Entry, non_empty, split_multi};
 use crate::address;
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 /// The delimiters tried, in order of preference.
 const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];

@@ -49,7 +49,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Category, Entry, List, ListMeta};
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 mod advanced;
 mod enhanced;
