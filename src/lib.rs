@@ -64,6 +64,7 @@ pub mod scan;
 mod screener;
 pub mod snapshot;
 pub mod update;
+pub mod wire;
 
 pub use address::{Address, AddressKind, Checksum, Family, Network};
 pub use date::{Date, DateError};
@@ -81,6 +82,7 @@ pub use update::{
     ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict, RefreshReport, Source, StaleError,
     UpdateError,
 };
+pub use wire::WireError;
 
 /// The README's code, compiled (and run, but for the `no_run` blocks) as
 /// doctests so that it cannot rot.

@@ -106,17 +106,19 @@ pub(super) fn record(arena: &[u8], o: usize) -> Option<(u8, &[u8], usize)> {
 /// Length byte that announces a `u16` length.
 pub(super) const LONG: usize = 255;
 
-pub(super) fn corrupt(at: usize, reason: &str) -> SnapshotError {
-    SnapshotError::Corrupt {
+pub(super) fn corrupt(at: usize, reason: &str) -> WireError {
+    WireError::Corrupt {
+        file: WireFile::Compiled,
         at,
         reason: reason.to_owned(),
     }
 }
 
 /// Checks magic, version, length and checksum (the framing of
-/// [`crate::snapshot`], with an XXH3-64 trailer); returns the payload.
-pub(super) fn check_frame(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
+/// [`crate::wire`], with an XXH3-64 trailer); returns the payload.
+pub(super) fn check_frame(bytes: &[u8]) -> Result<&[u8], WireError> {
     let frame = Frame {
+        file: WireFile::Compiled,
         magic: &MAGIC,
         version: FORMAT_VERSION,
         trailer_len: TRAILER_LEN,

@@ -44,7 +44,7 @@
 //!   interned entry metadata (list, chain, tickers, entity, entity id,
 //!   programs, listing date, source) and the listed spellings that cannot
 //!   be rendered from their key; strings and counts as in
-//!   [`crate::snapshot`].
+//!   [`crate::wire`].
 //!
 //! Version 3 moved the entry records before the arena (version 2 had them
 //! last), so that the builder writes the image in place (see
@@ -66,7 +66,7 @@ use std::ops::Range;
 use foldhash::fast::FixedState;
 
 use crate::address::{self, evm::Hex, tag};
-use crate::snapshot::{Decoder, Frame, HEADER_LEN, SnapshotError};
+use crate::wire::{Decoder, Frame, HEADER_LEN, WireError, WireFile};
 
 mod automaton;
 mod build;

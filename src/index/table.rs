@@ -241,9 +241,9 @@ impl Index {
 
     /// Reads an image: frame (magic, version, length, checksum), then the
     /// fixed fields and section bounds. The image is kept as is.
-    pub(crate) fn from_image(image: Image) -> Result<Index, SnapshotError> {
+    pub(crate) fn from_image(image: Image) -> Result<Index, WireError> {
         let payload = check_frame(&image)?;
-        let mut d = Decoder::new(payload, HEADER_LEN);
+        let mut d = Decoder::new(WireFile::Compiled, payload, HEADER_LEN);
         let seed = d.u64()?;
         let groups_n = d.u64()?;
         let keys = d.u64()?;
@@ -320,7 +320,7 @@ impl Index {
 
     /// Every entry's key offset points at a record inside the arena and
     /// its form is known (meta indices are checked with the metadata).
-    pub(super) fn validate_entries(&self) -> Result<(), SnapshotError> {
+    pub(super) fn validate_entries(&self) -> Result<(), WireError> {
         let recs = &self.image[self.entry_recs.clone()];
         for (i, r) in recs.chunks_exact(ENTRY_LEN).enumerate() {
             let key = read_u32(r, 0).unwrap_or(NO_KEY);
