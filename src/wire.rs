@@ -39,6 +39,20 @@ impl std::fmt::Display for WireFile {
 /// Why a binary file (a snapshot or a compiled screener) could not be read
 /// or written. Checked in this order: magic, version, length, checksum,
 /// then the payload's structure.
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::wire::WireFile;
+/// use walletscreen::{Screener, WireError};
+///
+/// let mut bytes = Screener::bundled()?.compiled_bytes().to_vec();
+/// bytes[0] ^= 1;
+/// let err = Screener::from_compiled_bytes(bytes).unwrap_err();
+/// assert!(matches!(err, WireError::BadMagic { file: WireFile::Compiled }));
+/// assert_eq!(err.to_string(), "not a walletscreen compiled screener (bad magic bytes)");
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WireError {
