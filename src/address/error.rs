@@ -9,7 +9,7 @@ use super::Family;
 ///
 /// Positions (`index`) are byte offsets into the address text *after*
 /// normalization (whitespace and invisible characters removed, URI scheme
-/// stripped), which is what [`crate::address::normalize`] returns.
+/// stripped), which is what [`normalize`](fn@crate::address::normalize) returns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {

@@ -1,7 +1,11 @@
 //! Keying: the one pass from a query's text to its key (tag and
 //! payload), in a caller's scratch buffer, without allocating.
 
-use super::*;
+use super::error::ParseError;
+use super::normalize::{clean, is_ignorable};
+use super::types::{Family, MAX_INPUT, MAX_LEN};
+use super::uri::{CASHADDR_DEFAULT_PREFIX, split_uri, strip_uri};
+use super::{base58check, bech32, cashaddr, evm, icap, monero, xrp};
 
 /// Key tags: the first byte of every key, one per key space.
 pub(crate) mod tag {
@@ -54,7 +58,7 @@ impl Keyed<'_> {
             return ParseError::TooLong { len, max: MAX_LEN };
         }
         let (prefix, text) = strip_uri(self.text);
-        opaque::reason(prefix, text)
+        super::opaque::reason(prefix, text)
     }
 }
 
@@ -342,11 +346,11 @@ pub(crate) fn lower_into(b: &[u8], out: &mut [u8]) -> u8 {
 pub(super) const MIXED_CASE: u8 = HAS_LOWER | HAS_UPPER;
 
 /// Writes the CashAddr key: the index of the prefix in
-/// [`CASHADDR_PREFIXES`] (one byte, so that the prefix costs nothing to
+/// [`CASHADDR_PREFIXES`](super::uri::CASHADDR_PREFIXES) (one byte, so that the prefix costs nothing to
 /// hash), then the payload lower-cased; returns its length.
 ///
 /// The payload's shape is checked after lower-casing, so a mixed-case
-/// spelling (invalid per the spec, see [`parse`]) still finds its listed
+/// spelling (invalid per the spec, see [`parse`](fn@super::parse)) still finds its listed
 /// address. `None`: not CashAddr-shaped.
 #[inline]
 pub(super) fn cashaddr_key(

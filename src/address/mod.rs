@@ -31,7 +31,7 @@
 //! shapes are decoded (see `classify`).
 //!
 //! Full validation (base58check / bech32 / CashAddr / Monero checksums,
-//! EIP-55) is [`parse`]; it is what list loading uses to flag bad entries and
+//! EIP-55) is [`parse`](fn@parse); it is what list loading uses to flag bad entries and
 //! what [`CheckOptions::verify_checksum`](crate::CheckOptions) asks for.
 
 pub(crate) mod base58check;
@@ -54,16 +54,18 @@ mod parse;
 mod types;
 mod uri;
 
-pub(crate) use key::*;
+pub(crate) use key::{Keyed, Scratch, key, lower_into, or_bytes, tag};
 pub use normalize::normalize;
-pub(crate) use normalize::*;
 pub use parse::parse;
-pub(crate) use parse::*;
-pub use types::*;
-pub(crate) use uri::*;
+pub(crate) use parse::parse_keyed;
+pub use types::{Address, AddressKind, Checksum, Family, MAX_INPUT, MAX_LEN, Network};
+pub(crate) use uri::{CASHADDR_DEFAULT_PREFIX, cashaddr_prefix};
 
 #[cfg(test)]
 mod tests {
+    use super::key::{HAS_LOWER, HAS_UPPER, key_slow};
+    use super::normalize::{clean_ascii, clean_chars};
+    use super::uri::strip_uri;
     use super::*;
 
     fn k(s: &str) -> (Family, u8, Vec<u8>) {

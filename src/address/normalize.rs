@@ -1,7 +1,10 @@
 //! Normalization: whitespace, controls and invisible characters removed,
 //! full-width ASCII folded ([`normalize`] is the public face of keying).
 
-use super::*;
+use super::error::ParseError;
+use super::key::{Scratch, is_printable, key};
+use super::types::MAX_LEN;
+use super::uri::address_param;
 
 /// Normalizes `input` as the screener does before keying it, and returns
 /// the address text: the caller-facing view of step 1 of the module docs.
@@ -41,7 +44,7 @@ pub(crate) fn is_ignorable(c: char) -> bool {
 /// length: the caller bounds it), else a cleaned copy in `buf`. When the
 /// whole cleaned input would not fit in `buf`, only its part before the
 /// first `?` or `#` (a URI's query or fragment) and an EIP-681 `address`
-/// parameter are cleaned ([`long_parts`]), which is all [`strip_uri`] keeps
+/// parameter are cleaned ([`long_parts`]), which is all [`strip_uri`](super::uri::strip_uri) keeps
 /// of a URI; the caller must then check that a URI scheme was indeed
 /// stripped. `None`: that part does not fit either.
 pub(super) fn clean<'a>(input: &'a str, buf: &'a mut [u8; MAX_LEN]) -> (Option<&'a str>, usize) {
@@ -114,7 +117,7 @@ pub(super) fn clean_chars<'a>(
 /// What [`clean`] keeps of an input too long to clean whole: the part
 /// before the first `?` or `#`, and the query's EIP-681 `address`
 /// parameter (`address=VALUE`, written back after a `?`), which
-/// [`split_uri`] screens instead of a function call's target. A typical
+/// [`split_uri`](super::uri::split_uri) screens instead of a function call's target. A typical
 /// ERC-20 transfer URI is ~130 characters.
 pub(super) fn long_parts(input: &str) -> [&str; 2] {
     let Some(end) = input.find(['?', '#']) else {

@@ -1,7 +1,11 @@
 //! Dispatch: a keyed text parsed by its family's decoder into an
 //! [`Address`] (with checksum verification).
 
-use super::*;
+use super::error::ParseError;
+use super::key::{Keyed, Scratch, key};
+use super::types::{Address, AddressKind, Checksum, Family};
+use super::uri::CASHADDR_DEFAULT_PREFIX;
+use super::{base58check, bech32, cashaddr, evm, icap, monero, xrp};
 
 /// Fully decodes and validates an address: every checksum is verified.
 ///

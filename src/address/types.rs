@@ -3,13 +3,13 @@
 
 use serde::{Serialize, Serializer};
 
-use super::*;
+use super::{evm, monero};
 
 /// Longest address text (after normalization) that is classified; longer
 /// strings are keyed as opaque text.
 pub const MAX_LEN: usize = 128;
 
-/// Longest input examined at all. Longer inputs are [`ParseError::TooLong`]
+/// Longest input examined at all. Longer inputs are [`ParseError::TooLong`](super::ParseError::TooLong)
 /// and can match nothing.
 pub const MAX_INPUT: usize = 4096;
 

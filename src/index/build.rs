@@ -1,6 +1,17 @@
 //! Building an index in place ([`IndexBuilder`]).
 
-use super::*;
+use std::ops::Range;
+
+use foldhash::fast::FixedState;
+
+use super::format::{
+    ENTRY_LEN, EntryRec, FIXED_LEN, FORMAT_VERSION, GROUP, GROUP_BIT, GROUP_FILL, GROUP_SLOTS,
+    LONG, MAGIC, SECTIONS, SEED, SMALL_GROUP_FILL, SMALL_TABLE_KEYS, TRAILER_LEN, record,
+    record_is,
+};
+use super::image::Image;
+use super::table::{Index, h2, h3, hash_key, home, read_u32};
+use crate::wire::HEADER_LEN;
 
 /// Builds an index in place: the image is laid out when the builder is
 /// made (table, entry records, then the key arena growing into the room

@@ -2,7 +2,7 @@
 //! of its sections, entry records, key records in the arena and the frame
 //! check (see the module doc of [`crate::index`] for the byte layout).
 
-use super::*;
+use crate::wire::{Frame, HEADER_LEN, WireError, WireFile};
 
 /// The first eight bytes of every compiled snapshot.
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";

@@ -2,7 +2,7 @@
 //! anonymous mapping (huge pages where they pay), and reading a file into
 //! one.
 
-use super::*;
+use std::ops::Range;
 
 /// The bytes of an image: on the heap, or in an anonymous mapping (large
 /// images: a compiled file read from disk, or one the builder lays out in

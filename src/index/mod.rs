@@ -4,7 +4,7 @@
 //! Nothing is decoded into per-entry Rust values: lookups read
 //! little-endian integers out of the image, so loading a compiled snapshot
 //! is reading the file, checking its checksum and bounds, and decoding the
-//! small metadata section. Entries are materialized (as [`Entry`] values)
+//! small metadata section. Entries are materialized (as [`Entry`](crate::Entry) values)
 //! only when a caller asks for a hit's matches.
 //!
 //! # Image (format version 5)
@@ -61,13 +61,6 @@
 //! of a 10 M-entry screener. It does not authenticate a file; the lists'
 //! SHA-256 values inside it identify their content.
 
-use std::ops::Range;
-
-use foldhash::fast::FixedState;
-
-use crate::address::{self, evm::Hex, tag};
-use crate::wire::{Decoder, Frame, HEADER_LEN, WireError, WireFile};
-
 mod automaton;
 mod build;
 mod format;
@@ -76,17 +69,21 @@ mod spelling;
 mod table;
 
 pub(crate) use automaton::ScanIndex;
-pub(crate) use build::*;
-pub(crate) use format::*;
-pub(crate) use image::*;
-pub(crate) use spelling::*;
-pub(crate) use table::*;
+pub(crate) use build::IndexBuilder;
+pub(crate) use format::{EntryRec, FLAGGED, MAX_ENTRIES, NO_KEY, SEED, pack_ref};
+pub(crate) use image::Image;
+pub(crate) use spelling::{Form, form_of};
+pub(crate) use table::Index;
 
 pub use format::{FORMAT_VERSION, MAGIC};
 
 #[cfg(test)]
 mod tests {
+    use super::format::GROUP_SLOTS;
+    use super::spelling::render;
+    use super::table::hash_key;
     use super::*;
+    use crate::address::{self, tag};
 
     /// Compiled files depend on the key hash never changing: the XXH3
     /// implementation gives the reference value of the spec's sanity test

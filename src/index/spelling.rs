@@ -1,7 +1,9 @@
 //! The address spelling codec: how an entry's listed spelling is stored as
 //! a [`Form`] of its key and rebuilt from it.
 
-use super::*;
+use crate::address;
+use crate::address::evm::Hex;
+use crate::address::tag;
 
 /// How an entry's listed spelling is rebuilt from its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

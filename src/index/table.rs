@@ -1,7 +1,15 @@
 //! The hash table and the reader of an image: key hashing, group probing,
 //! [`Index`] (lookups, entries, validation on load).
 
-use super::*;
+use std::ops::Range;
+
+use super::format::{
+    ENTRY_LEN, EntryRec, FIXED_LEN, FLAGGED, GROUP, GROUP_BIT, GROUP_SLOTS, MAX_ENTRIES, NO_KEY,
+    SECTIONS, TRAILER_LEN, VIA_BITS, VIA_MASK, check_frame, corrupt, record, record_is,
+};
+use super::image::Image;
+use super::spelling::{Form, render};
+use crate::wire::{Decoder, HEADER_LEN, WireError, WireFile};
 
 /// The hash of a key: XXH3-64 of the payload, seeded with the image's
 /// seed and the key's tag.
