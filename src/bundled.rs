@@ -62,3 +62,12 @@ pub fn history() -> Result<History, BuildError> {
     }
     Ok(all)
 }
+
+impl History {
+    /// The history shipped with the crate (`lists/ofac_sdn_history.csv`;
+    /// see the [`crate::history`] module docs). Defined here, beside the
+    /// bundled files, so that [`crate::history`] does not depend on them.
+    pub fn bundled() -> Result<History, BuildError> {
+        history()
+    }
+}

@@ -64,23 +64,25 @@ pub mod scan;
 mod screener;
 pub mod snapshot;
 pub mod update;
+pub mod wire;
 
 pub use address::{Address, AddressKind, Checksum, Family, Network};
 pub use date::{Date, DateError};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
-pub use history::{DatedMatch, Delisting, History, HistoryRecord, HitAt, VerdictAt};
+pub use history::{Delisting, History, HistoryRecord};
 pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
 pub use list::{Category, Entry, List, ListMeta};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
-    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, Hit, ListInfo, Match, Screener, ScreenerBuilder,
-    Verdict, VerdictKind, Version, Via,
+    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match,
+    Screener, ScreenerBuilder, Verdict, VerdictAt, VerdictKind, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use update::{
     ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict, RefreshReport, Source, StaleError,
     UpdateError,
 };
+pub use wire::WireError;
 
 /// The README's code, compiled (and run, but for the `no_run` blocks) as
 /// doctests so that it cannot rot.

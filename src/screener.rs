@@ -12,10 +12,15 @@ use crate::address::{
 };
 use crate::date::Date;
 use crate::error::{BuildError, ParseError};
-use crate::history::{self, DatedMatch, History, HistoryIndex, HitAt, VerdictAt};
+use crate::history::{self, History};
 use crate::index::{self, EntryRec, Form, Image, Index, IndexBuilder};
 use crate::list::{Category, Entry, EntryRef, List, ListMeta, Provenance, Store};
-use crate::snapshot::{Decoder, Encoder, SnapshotError};
+use crate::wire::{Decoder, Encoder, WireError, WireFile};
+
+mod at;
+
+pub(crate) use at::HistoryIndex;
+pub use at::{DatedMatch, HitAt, VerdictAt};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
 /// key set.
@@ -763,7 +768,7 @@ struct Inner {
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
     /// The automatons of `Screener::scan`, built on its first call.
-    scan: std::sync::OnceLock<crate::scan::ScanIndex>,
+    scan: std::sync::OnceLock<crate::index::ScanIndex>,
 }
 
 impl Inner {
@@ -1396,11 +1401,11 @@ impl Screener {
 
     /// The automatons of [`Screener::scan`](crate::scan), built on first
     /// use from every indexed key.
-    pub(crate) fn scan_index(&self) -> &crate::scan::ScanIndex {
+    pub(crate) fn scan_index(&self) -> &crate::index::ScanIndex {
         let inner = &*self.inner;
         inner
             .scan
-            .get_or_init(|| crate::scan::ScanIndex::build(inner.index.keys()))
+            .get_or_init(|| crate::index::ScanIndex::build(inner.index.keys()))
     }
 
     /// Approximate heap bytes: the compiled image (table, keys, entry
@@ -1450,14 +1455,14 @@ impl Screener {
     /// assert!(back.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d").is_hit());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, SnapshotError> {
+    pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, WireError> {
         Screener::from_image(Image::Heap(image))
     }
 
-    fn from_image(image: Image) -> Result<Screener, SnapshotError> {
+    fn from_image(image: Image) -> Result<Screener, WireError> {
         let index = Index::from_image(image)?;
         let base = index.meta_offset();
-        let mut d = Decoder::new(index.meta(), base);
+        let mut d = Decoder::new(WireFile::Compiled, index.meta(), base);
         let list_count = d.count(6 + 32 + 3)?;
         let mut lists = Vec::with_capacity(list_count);
         for _ in 0..list_count {
@@ -1487,7 +1492,8 @@ impl Screener {
             let at = d.pos();
             let list = d.varint()?;
             if list >= lists.len() {
-                return Err(SnapshotError::Corrupt {
+                return Err(WireError::Corrupt {
+                    file: WireFile::Compiled,
                     at,
                     reason: format!("metadata of list {list}, there are {}", lists.len()),
                 });
@@ -1511,7 +1517,8 @@ impl Screener {
             let text = d.string()?;
             let ordered = odd.last().is_none_or(|(prev, _)| (*prev as usize) < e);
             if e >= index.entry_count() || !ordered {
-                return Err(SnapshotError::Corrupt {
+                return Err(WireError::Corrupt {
+                    file: WireFile::Compiled,
                     at,
                     reason: format!("spelling of entry {e}: out of range or order"),
                 });
@@ -1524,7 +1531,8 @@ impl Screener {
         if let Some(max) = index.max_meta()
             && max as usize >= metas.len()
         {
-            return Err(SnapshotError::Corrupt {
+            return Err(WireError::Corrupt {
+                file: WireFile::Compiled,
                 at: base,
                 reason: format!(
                     "an entry refers to metadata {max}, there are {}",
@@ -1534,7 +1542,8 @@ impl Screener {
         }
         let total: usize = lists.iter().map(|l| l.entries).sum();
         if total != index.entry_count() {
-            return Err(SnapshotError::Corrupt {
+            return Err(WireError::Corrupt {
+                file: WireFile::Compiled,
                 at: base,
                 reason: format!(
                     "lists count {total} entries, the index {}",
@@ -1546,11 +1555,11 @@ impl Screener {
             .iter()
             .map(|i| Arc::from(i.meta.id.as_str()))
             .collect();
-        let bloom =
-            build_bloom(&index, bloom_mode, fp_rate).map_err(|e| SnapshotError::Corrupt {
-                at: base,
-                reason: e.to_string(),
-            })?;
+        let bloom = build_bloom(&index, bloom_mode, fp_rate).map_err(|e| WireError::Corrupt {
+            file: WireFile::Compiled,
+            at: base,
+            reason: e.to_string(),
+        })?;
         let version = Arc::new(version_of(&lists));
         Ok(Screener {
             inner: Arc::new(Inner {
@@ -1569,14 +1578,14 @@ impl Screener {
 
     /// Writes the compiled image to `path` atomically (a temporary file in
     /// the same directory, synced, renamed over `path`).
-    pub fn write_compiled_file(&self, path: impl AsRef<Path>) -> Result<(), SnapshotError> {
-        crate::snapshot::write_atomic(path.as_ref(), self.compiled_bytes())
+    pub fn write_compiled_file(&self, path: impl AsRef<Path>) -> Result<(), WireError> {
+        crate::wire::write_atomic(WireFile::Compiled, path.as_ref(), self.compiled_bytes())
     }
 
     /// Reads a compiled image written by [`Screener::write_compiled_file`].
-    pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, SnapshotError> {
+    pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, WireError> {
         let path = path.as_ref();
-        let image = Image::read_file(path).map_err(|source| SnapshotError::Io {
+        let image = Image::read_file(path).map_err(|source| WireError::Io {
             path: path.display().to_string(),
             source,
         })?;

@@ -2,9 +2,10 @@
 //! compiled file loads into a screener that answers the same, and damage
 //! to a file is an error, never a panic.
 
+use walletscreen::wire::WireFile;
 use walletscreen::{
-    COMPILED_FORMAT_VERSION, Category, Entry, List, ListMeta, Screener, ScreenerBuilder,
-    SnapshotError, Verdict,
+    COMPILED_FORMAT_VERSION, Category, Entry, List, ListMeta, Screener, ScreenerBuilder, Verdict,
+    WireError,
 };
 
 mod common;
@@ -207,22 +208,23 @@ fn every_damaged_byte_is_an_error() {
         bad[i] ^= 0x41;
         let err = Screener::from_compiled_bytes(bad).unwrap_err();
         let expected = match i {
-            0..8 => matches!(err, SnapshotError::BadMagic),
-            8..12 => matches!(err, SnapshotError::UnsupportedVersion { .. }),
-            12..20 => matches!(
-                err,
-                SnapshotError::Truncated { .. } | SnapshotError::Corrupt { .. }
-            ),
-            _ => matches!(err, SnapshotError::Checksum),
+            0..8 => matches!(err, WireError::BadMagic { .. }),
+            8..12 => matches!(err, WireError::UnsupportedVersion { .. }),
+            12..20 => matches!(err, WireError::Truncated { .. } | WireError::Corrupt { .. }),
+            _ => matches!(err, WireError::Checksum { .. }),
         };
         assert!(expected, "byte {i}: {err:?}");
+        assert!(
+            !err.to_string().contains("snapshot"),
+            "byte {i}: a compiled file is not a snapshot: {err}"
+        );
     }
     for n in 0..good.len() {
         let err = Screener::from_compiled_bytes(good[..n].to_vec()).unwrap_err();
         assert!(
             matches!(
                 err,
-                SnapshotError::Truncated { .. } | SnapshotError::BadMagic
+                WireError::Truncated { .. } | WireError::BadMagic { .. }
             ),
             "cut at {n}: {err:?}"
         );
@@ -231,13 +233,13 @@ fn every_damaged_byte_is_an_error() {
     long.push(0);
     assert!(matches!(
         Screener::from_compiled_bytes(long),
-        Err(SnapshotError::Corrupt { .. })
+        Err(WireError::Corrupt { .. })
     ));
     // A lists snapshot is not a compiled one.
     let snap = walletscreen::Snapshot::new(tricky_lists()).to_bytes();
     assert!(matches!(
         Screener::from_compiled_bytes(snap),
-        Err(SnapshotError::BadMagic)
+        Err(WireError::BadMagic { .. })
     ));
 }
 
@@ -258,7 +260,7 @@ fn forged_files_never_panic() {
         }
         reseal(&mut bad);
         match Screener::from_compiled_bytes(bad) {
-            Err(SnapshotError::Corrupt { at, .. }) => {
+            Err(WireError::Corrupt { at, .. }) => {
                 assert!(at < good.len());
                 refused += 1;
             }
@@ -297,10 +299,38 @@ fn wrong_version_is_refused() {
         assert!(
             matches!(
                 err,
-                SnapshotError::UnsupportedVersion { found: f, supported }
+                WireError::UnsupportedVersion { found: f, supported, .. }
                     if f == found && supported == COMPILED_FORMAT_VERSION
             ),
             "{err}"
         );
     }
+}
+
+/// A damaged compiled file names itself: the codec shared with snapshots
+/// reports the kind of file it was reading.
+#[test]
+fn a_damaged_compiled_file_says_compiled_screener() {
+    let mut bad = small();
+    bad[0] ^= 0x41;
+    let err = Screener::from_compiled_bytes(bad).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WireError::BadMagic {
+                file: WireFile::Compiled
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "not a walletscreen compiled screener (bad magic bytes)"
+    );
+    let good = small();
+    let err = Screener::from_compiled_bytes(good[..good.len() - 1].to_vec()).unwrap_err();
+    assert!(
+        err.to_string().starts_with("compiled screener truncated"),
+        "{err}"
+    );
 }

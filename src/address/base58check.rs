@@ -6,8 +6,8 @@
 //! The hot path never decodes base58: [`looks_like`] checks length and
 //! alphabet, and the key is the text itself.
 
+use super::error::ParseError;
 use super::{Address, AddressKind, Checksum, Family, solana, xrp};
-use crate::error::ParseError;
 
 /// Length range of base58 address text classified as such.
 pub(crate) const LEN: std::ops::RangeInclusive<usize> = 25..=44;

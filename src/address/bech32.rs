@@ -5,8 +5,8 @@
 //! classification of a string never depends on its case (an unknown-hrp
 //! string might otherwise be base58 in upper case and bech32 in lower case).
 
+use super::error::{Bech32Error, ParseError};
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::{Bech32Error, ParseError};
 
 /// Segwit human-readable parts and the chain each names.
 const SEGWIT: &[(&str, &[&str])] = &[
@@ -69,7 +69,7 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
 /// If `b` is bech32-shaped (known hrp, separator, at least 6 data characters
 /// in the bech32 alphabet, at most 90 characters, either case), writes its
 /// lower-cased spelling to `out` and returns its length and case bits
-/// ([`super::HAS_LOWER`], [`super::HAS_UPPER`]).
+/// ([`HAS_LOWER`](super::key::HAS_LOWER), [`HAS_UPPER`](super::key::HAS_UPPER)).
 ///
 /// Every step is a branch-free pass over bytes so that it vectorizes; this
 /// runs on the query path.

@@ -5,8 +5,8 @@ use std::fmt;
 
 use tiny_keccak::{Hasher, Keccak};
 
+use super::error::ParseError;
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::ParseError;
 
 /// Decodes `2 * N` hex digits (either case) into `out`; false on a non-hex
 /// digit or a length mismatch.

@@ -8,8 +8,8 @@
 //! identifier resolved through a registry) name no address and are not
 //! recognized.
 
+use super::error::ParseError;
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::ParseError;
 
 /// Length of the shortest direct ICAP.
 pub(crate) const MIN_LEN: usize = 34;

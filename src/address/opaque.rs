@@ -3,8 +3,8 @@
 //! matched exactly; as queries they are [`crate::Verdict::Invalid`] unless a
 //! list holds them. This module explains *why* a string is no known format.
 
+use super::error::ParseError;
 use super::{Family, base58check, evm};
-use crate::error::ParseError;
 
 /// The most helpful reason `text` (URI scheme already stripped) is not an
 /// address.

@@ -9,8 +9,8 @@
 //! X-address shape (47 characters starting `X` or `T`), which no other
 //! family has.
 
+use super::error::ParseError;
 use super::{Address, AddressKind, Checksum, Family};
-use crate::error::ParseError;
 
 /// Decodes `text` as an XRP classic address.
 pub(crate) fn parse(text: &str) -> Option<Address> {

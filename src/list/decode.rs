@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::report::Encoding;
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 /// The text of `bytes` and the encoding it was read in. UTF-16 is
 /// recognised by its byte order mark, or, without one, by a first

@@ -8,7 +8,7 @@ use super::names::{Role, fold, role};
 use super::report::{ChosenBy, ColumnChoice, DetectedFormat, LoadReport, SkipReason};
 use super::{Column, Entry, split_multi};
 use crate::address;
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 /// Objects sampled to find the address field.
 const SAMPLE: usize = 200;

@@ -30,12 +30,13 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::address::ParseError;
 use crate::address::{self, Address};
-use crate::error::{LoadError, ParseError};
 pub(crate) use store::{EntryRef, Provenance, Store};
 
 pub(crate) mod csv;
 mod decode;
+mod error;
 mod json;
 mod lines;
 mod names;
@@ -45,6 +46,7 @@ mod store;
 mod table;
 mod text;
 
+pub use error::LoadError;
 pub use report::{
     ChosenBy, ColumnChoice, DetectedFormat, Encoding, LoadReport, REPORT_LINES, SkipReason,
 };
@@ -677,8 +679,8 @@ fn non_empty(cell: &str) -> Option<String> {
 
 /// The `# key: value` metadata block at the top of a list file.
 mod header {
+    use super::LoadError;
     use super::{Category, ListMeta};
-    use crate::error::LoadError;
 
     /// Parses leading `#` and blank lines; returns the metadata and the
     /// 1-based number of the first line after them.

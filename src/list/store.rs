@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Entry;
+use crate::address::ParseError;
 use crate::address::{self, Address, AddressKind, Checksum, Family};
-use crate::error::ParseError;
 
 /// The seven provenance fields of an entry, as published.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::{Column, Entry, Provenance, Store, non_empty, split_multi};
 use crate::address;
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 /// The delimiters tried, in order of preference.
 const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];

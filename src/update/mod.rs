@@ -143,13 +143,13 @@ pub use live::{
     RefreshStatus, RefresherHandle, StaleError,
 };
 
-/// OFAC's Sanctions List Service: the SDN list in the advanced XML format.
-pub const OFAC_SDN_ADVANCED_URL: &str =
-    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML";
+/// OFAC's Sanctions List Service: the SDN list in the advanced XML format
+/// (the URL is [`OfacFormat::url`](crate::list::ofac::OfacFormat::url)'s).
+pub const OFAC_SDN_ADVANCED_URL: &str = crate::list::ofac::OfacFormat::AdvancedXml.url();
 
-/// OFAC's Sanctions List Service: the SDN list in the legacy XML format.
-pub const OFAC_SDN_XML_URL: &str =
-    "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML";
+/// OFAC's Sanctions List Service: the SDN list in the legacy XML format
+/// (the URL is [`OfacFormat::url`](crate::list::ofac::OfacFormat::url)'s).
+pub const OFAC_SDN_XML_URL: &str = crate::list::ofac::OfacFormat::SdnXml.url();
 
 /// Where a list is fetched from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -49,7 +49,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Category, List, ListMeta};
-use crate::error::LoadError;
+use crate::list::LoadError;
 
 mod advanced;
 mod enhanced;
@@ -104,17 +104,24 @@ pub enum OfacFormat {
 }
 
 impl OfacFormat {
-    /// OFAC's download URL for the format.
-    pub fn url(self) -> &'static str {
+    /// OFAC's download URL for the format, on OFAC's Sanctions List
+    /// Service. The one source of these URLs: the updater's
+    /// [`OFAC_SDN_ADVANCED_URL`](crate::update::OFAC_SDN_ADVANCED_URL) and
+    /// [`OFAC_SDN_XML_URL`](crate::update::OFAC_SDN_XML_URL) are two of them.
+    pub const fn url(self) -> &'static str {
         match self {
-            OfacFormat::SdnXml => "https://www.treasury.gov/ofac/downloads/sdn.xml",
+            OfacFormat::SdnXml => {
+                "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML"
+            }
             OfacFormat::AdvancedXml => {
-                "https://www.treasury.gov/ofac/downloads/sanctions/1.0/sdn_advanced.xml"
+                "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML"
             }
             OfacFormat::EnhancedXml => {
                 "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ENHANCED.XML"
             }
-            OfacFormat::SdnCsv => "https://www.treasury.gov/ofac/downloads/sdn.csv",
+            OfacFormat::SdnCsv => {
+                "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.CSV"
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::OfacFile;
-use crate::error::LoadError;
+use crate::list::LoadError;
 use crate::list::{Category, Entry, List, ListMeta};
 
 /// An entry whose provenance changed (same address, same entity).
