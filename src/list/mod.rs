@@ -379,6 +379,31 @@ impl List {
         if options.format.is_none() && ofac::claims(bytes) {
             return ofac::load(bytes, None, defaults);
         }
+        // A large file is hashed on a thread of its own while it is parsed.
+        const HASH_APART: usize = 4 << 20;
+        if bytes.len() < HASH_APART {
+            let mut list = List::load_user(bytes, defaults, options)?;
+            list.sha256 = Sha256::digest(bytes).into();
+            return Ok(list);
+        }
+        std::thread::scope(|s| {
+            let sha = s.spawn(|| Sha256::digest(bytes));
+            let list = List::load_user(bytes, defaults, options);
+            let sha = sha.join().expect("hashing does not panic");
+            list.map(|mut l| {
+                l.sha256 = sha.into();
+                l
+            })
+        })
+    }
+
+    /// [`List::from_bytes_with`] past the OFAC formats; the SHA-256 is the
+    /// caller's to fill in (unless an OFAC file in UTF-16 is found).
+    fn load_user(
+        bytes: &[u8],
+        defaults: ListMeta,
+        options: &LoadOptions,
+    ) -> Result<List, LoadError> {
         let (text, encoding) = decode::decode(bytes)?;
         if matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be)
             && options.format.is_none()
@@ -450,7 +475,7 @@ impl List {
         Ok(List {
             meta,
             entries,
-            sha256: Sha256::digest(bytes).into(),
+            sha256: [0; 32],
             warnings: Vec::new(),
             ofac: None,
             report,
