@@ -752,9 +752,25 @@ impl<'a> All<'a> {
         (li as u32, e)
     }
 
-    /// The entries of a range, with their lists' numbers.
+    /// The entries of a range, with their lists' numbers: list by list,
+    /// without a search per entry.
     fn range(&self, r: std::ops::Range<usize>) -> impl Iterator<Item = (u32, EntryRef<'a>)> + '_ {
-        r.map(|i| self.get(i))
+        let first = if r.start < self.len {
+            self.starts.partition_point(|&s| s <= r.start) - 1
+        } else {
+            self.stores.len()
+        };
+        (first..self.stores.len())
+            .map_while(move |li| {
+                let start = self.starts[li];
+                (start < r.end).then(|| {
+                    let store = self.stores[li];
+                    let from = r.start.max(start) - start;
+                    let to = r.end.min(start + store.len()) - start;
+                    (from..to).map(move |i| (li as u32, store.get(i).expect("in range")))
+                })
+            })
+            .flatten()
     }
 }
 
