@@ -147,9 +147,10 @@ fn custom(id: &str, addrs: &[&str]) -> Screener {
     ScreenerBuilder::new().list(list).build().unwrap()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::hex;
 
 fn eip55(addr: &str) -> String {
     use tiny_keccak::{Hasher, Keccak};

@@ -106,9 +106,10 @@ fn b58check(version: u8, hash: &[u8]) -> String {
     bs58::encode(data).with_check().into_string()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::hex;
 
 fn arb_gen() -> impl Strategy<Value = Gen> {
     prop_oneof![
