@@ -18,6 +18,11 @@ use hex::hex;
 use tiny_keccak::{Hasher as _, Keccak};
 use walletscreen::{Category, Entry, List, ListMeta, address};
 
+/// Lower-case hex (the shared `tests/support/hex.rs`), under the name
+/// `benches/` import it by.
+#[allow(unused_imports)] // used by benches/, not by every test crate
+pub use hex::hex as hex_lower;
+
 /// splitmix64.
 pub struct Rng(pub u64);
 
