@@ -4,6 +4,9 @@
 //! The fixtures are in `tests/fixtures/exports/` (made by `gen.py` there;
 //! `expected.json` holds what each file plants).
 
+#[path = "support/hex.rs"]
+mod hex;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -11,6 +14,8 @@ use walletscreen::list::{
     ChosenBy, Column, DetectedFormat, Encoding, LoadOptions, MAX_NOT_ADDRESSES, SkipReason,
 };
 use walletscreen::{Category, List, ListMeta, LoadError, Screener};
+
+use hex::hex;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -545,7 +550,7 @@ mod shapes {
             let mut text = cols.join(&d.to_string()) + eol;
             let addresses: Vec<String> = rows
                 .iter()
-                .map(|(b, _)| format!("0x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
+                .map(|(b, _)| format!("0x{}", hex(b)))
                 .collect();
             for (i, ((_, entity), a)) in rows.iter().zip(&addresses).enumerate() {
                 let mut cells = vec![format!("{i}"), entity.clone()];

@@ -27,9 +27,10 @@ fn bundled() -> Screener {
     Screener::bundled().expect("bundled lists load")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::hex;
 
 /// The hit for `query`, or a panic saying what came instead.
 fn hit(s: &Screener, query: &str) -> Hit {

@@ -38,10 +38,14 @@ fn cash_legacy() -> String {
     bs58::encode(c.hash).with_check_version(0).into_string()
 }
 
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::hex;
+
 /// The `41…` hex spelling of the listed TRON address.
 fn tron_hex() -> String {
-    let bytes = bs58::decode(TRON).with_check(None).into_vec().unwrap();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bs58::decode(TRON).with_check(None).into_vec().unwrap())
 }
 
 #[test]

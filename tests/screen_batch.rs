@@ -319,9 +319,29 @@ fn csv_unterminated_quote_stops_that_file_in_bounded_memory() {
 
 // -------------------------------------------------------------- bad lines
 
+/// What one field of one output row must be.
+enum Want {
+    Is(Value),
+    StartsWith(&'static str),
+}
+
+/// A batch input with bad lines: what the run must print.
+struct BadLines {
+    name: &'static str,
+    file: &'static str,
+    input: Vec<u8>,
+    args: &'static [&'static str],
+    /// How many rows the JSON lines output has.
+    rows: usize,
+    /// (row, field, value).
+    want: Vec<(usize, &'static str, Want)>,
+    /// Each is in stderr.
+    stderr: Vec<String>,
+}
+
 #[test]
 fn bad_lines_are_reported_with_line_numbers_and_do_not_stop_the_run() {
-    let dir = TempDir::new("bad");
+    use Want::{Is, StartsWith};
     let long = vec![b'a'; 10 << 20];
     // Plain lines: invalid UTF-8 on line 2, a 10 MB line on line 3.
     let mut lines = format!("{GENESIS}\n").into_bytes();
@@ -329,72 +349,92 @@ fn bad_lines_are_reported_with_line_numbers_and_do_not_stop_the_run() {
     lines.extend_from_slice(&long);
     lines.push(b'\n');
     lines.extend_from_slice(format!("{OFAC_HYDRA}\n").as_bytes());
-    let path = dir.file("lines.txt", &lines);
-    let r = run(&["--format", "jsonl", &path], b"");
-    assert_eq!(r.code, 1, "bad lines are no errors: {}", r.stderr);
-    let v = r.json();
-    assert_eq!(v.len(), 4);
-    assert_eq!(v[1]["reason"], "invalid UTF-8");
-    assert_eq!(v[2]["line"], 3);
-    assert!(
-        v[2]["reason"]
-            .as_str()
-            .unwrap()
-            .starts_with("line too long (10485760 bytes")
-    );
-    assert_eq!(v[3]["verdict"], "hit");
-    assert_eq!(v[3]["line"], 4);
-    assert!(
-        r.stderr.contains("lines.txt: line 2: invalid UTF-8"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("lines.txt: line 3: line too long"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains(", 2 bad lines in "), "{}", r.stderr);
-
     // CSV: a 10 MB field on line 3, then a hit.
     let mut csv = format!("w\n{GENESIS}\n").into_bytes();
     csv.extend_from_slice(&long);
     csv.extend_from_slice(format!("\n{OFAC_HYDRA}\n").as_bytes());
-    let path = dir.file("big.csv", &csv);
-    let r = run(&["--format", "jsonl", "--column", "w", &path], b"");
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let got = triples(&r.json());
-    assert_eq!(got[1].0, 3);
-    assert_eq!(got[1].2, "invalid");
-    assert_eq!(got[2], (4, OFAC_HYDRA.to_owned(), "hit".to_owned()));
-    assert!(
-        r.stderr.contains("big.csv: line 3: line too long"),
-        "{}",
-        r.stderr
-    );
-
-    // JSON lines: malformed, missing field, non-string field.
-    let json = format!(
-        "{{\"w\":\"{GENESIS}\"}}\nnot json\n{{\"x\":1}}\n{{\"w\":[1]}}\n{{\"w\":\"{OFAC_HYDRA}\"}}\n"
-    );
-    let path = dir.file("j.jsonl", json.as_bytes());
-    let r = run(&["--format", "jsonl", "--field", "w", &path], b"");
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let v = r.json();
-    let reasons: Vec<&str> = v
-        .iter()
-        .map(|v| v["reason"].as_str().unwrap_or(""))
-        .collect();
-    assert!(reasons[1].starts_with("malformed JSON"), "{reasons:?}");
-    assert_eq!(reasons[2], "no field \"w\"");
-    assert_eq!(reasons[3], "field \"w\" is not a string");
-    assert_eq!(v[4]["verdict"], "hit");
-    for n in 2..=4 {
-        assert!(
-            r.stderr.contains(&format!("j.jsonl: line {n}: ")),
-            "{}",
-            r.stderr
-        );
+    let cases = [
+        BadLines {
+            name: "plain lines",
+            file: "lines.txt",
+            input: lines,
+            args: &[],
+            rows: 4,
+            want: vec![
+                (1, "reason", Is("invalid UTF-8".into())),
+                (2, "line", Is(3.into())),
+                (2, "reason", StartsWith("line too long (10485760 bytes")),
+                (3, "verdict", Is("hit".into())),
+                (3, "line", Is(4.into())),
+            ],
+            stderr: vec![
+                "lines.txt: line 2: invalid UTF-8".into(),
+                "lines.txt: line 3: line too long".into(),
+                ", 2 bad lines in ".into(),
+            ],
+        },
+        BadLines {
+            name: "CSV",
+            file: "big.csv",
+            input: csv,
+            args: &["--column", "w"],
+            rows: 3,
+            want: vec![
+                (1, "line", Is(3.into())),
+                (1, "verdict", Is("invalid".into())),
+                (2, "line", Is(4.into())),
+                (2, "input", Is(OFAC_HYDRA.into())),
+                (2, "verdict", Is("hit".into())),
+            ],
+            stderr: vec!["big.csv: line 3: line too long".into()],
+        },
+        BadLines {
+            name: "JSON lines: malformed, missing field, non-string field",
+            file: "j.jsonl",
+            input: format!(
+                "{{\"w\":\"{GENESIS}\"}}\nnot json\n{{\"x\":1}}\n{{\"w\":[1]}}\n{{\"w\":\"{OFAC_HYDRA}\"}}\n"
+            )
+            .into_bytes(),
+            args: &["--field", "w"],
+            rows: 5,
+            want: vec![
+                (1, "reason", StartsWith("malformed JSON")),
+                (2, "reason", Is("no field \"w\"".into())),
+                (3, "reason", Is("field \"w\" is not a string".into())),
+                (4, "verdict", Is("hit".into())),
+            ],
+            stderr: (2..=4).map(|n| format!("j.jsonl: line {n}: ")).collect(),
+        },
+    ];
+    let dir = TempDir::new("bad");
+    for c in cases {
+        let name = c.name;
+        let path = dir.file(c.file, &c.input);
+        let mut args = vec!["--format", "jsonl"];
+        args.extend_from_slice(c.args);
+        args.push(&path);
+        let r = run(&args, b"");
+        assert_eq!(r.code, 1, "{name}: bad lines are no errors: {}", r.stderr);
+        let v = r.json();
+        assert_eq!(v.len(), c.rows, "{name}: {v:?}");
+        for row in &v {
+            assert!(row["line"].is_u64(), "{name}: {row}");
+            assert!(row["input"].is_string(), "{name}: {row}");
+            assert!(row["verdict"].is_string(), "{name}: {row}");
+        }
+        for (row, field, want) in &c.want {
+            let got = &v[*row][*field];
+            match want {
+                Is(want) => assert_eq!(got, want, "{name}: row {row} {field}"),
+                StartsWith(p) => assert!(
+                    got.as_str().is_some_and(|s| s.starts_with(p)),
+                    "{name}: row {row} {field}: {got}"
+                ),
+            }
+        }
+        for want in &c.stderr {
+            assert!(r.stderr.contains(want.as_str()), "{name}: {}", r.stderr);
+        }
     }
 }
 

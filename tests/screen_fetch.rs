@@ -3,12 +3,15 @@
 //! 127.0.0.1 started by the test (no other network).
 
 mod common;
+#[path = "support/hex.rs"]
+mod hex;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{Reply, Server, TempDir, addresses, csv_list};
+use hex::hex;
 use serde_json::Value;
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -285,10 +288,7 @@ fn fetch_integrity_options() {
     let path = path.to_str().unwrap();
     let good: String = {
         use sha2::Digest;
-        sha2::Sha256::digest(feed(5))
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&sha2::Sha256::digest(feed(5)))
     };
     let wrong = "0".repeat(64);
 

@@ -1,8 +1,10 @@
 //! The snapshot format: round trips, and every kind of damage is detected.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
+use proptest::prelude::*;
 use walletscreen::snapshot::{FORMAT_VERSION, MAGIC, Snapshot, SnapshotError};
 use walletscreen::{Category, Entry, List, ListMeta, Screener};
 
@@ -22,18 +24,6 @@ fn small() -> Vec<u8> {
     e.programs = vec!["DPRK3".into()];
     let list = List::from_entries(meta, [e, Entry::new("not an address", 8)]);
     Snapshot::new(vec![list]).to_bytes()
-}
-
-/// A deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]
@@ -104,16 +94,21 @@ fn every_byte_flip_of_a_small_snapshot_is_detected() {
     }
 }
 
-#[test]
-fn random_byte_flips_of_the_bundled_snapshot_are_detected() {
-    let bytes = bundled().to_bytes();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..100 {
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any byte of the bundled snapshot, xored with any non-zero value.
+    #[test]
+    fn random_byte_flips_of_the_bundled_snapshot_are_detected(
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+        let bytes = BYTES.get_or_init(|| bundled().to_bytes());
         let mut bad = bytes.clone();
-        let i = (rng.next() % bad.len() as u64) as usize;
-        let flip = (rng.next() % 255 + 1) as u8;
+        let i = at.index(bad.len());
         bad[i] ^= flip;
-        assert!(Snapshot::from_bytes(&bad).is_err(), "byte {i} ^ {flip:#x}");
+        prop_assert!(Snapshot::from_bytes(&bad).is_err(), "byte {} ^ {:#x}", i, flip);
     }
 }
 

@@ -91,12 +91,10 @@ fn assert_miss(s: &Screener, query: &str, invalid: bool) {
     assert!(!s.check_with(query, VERIFY).is_hit(), "{query:?}: verified");
 }
 
-fn unhex(h: &str) -> Vec<u8> {
-    (0..h.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-        .collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::{hex, unhex};
 
 // ---------------------------------------------------------------------------
 // Independent encoders.
@@ -511,11 +509,7 @@ fn base58check_string_shaped_like_icap_stays_base58() {
     let evm = format!(
         "0x{}",
         address::parse(&a.replace("XE12", "XE13"))
-            .map(|x| x
-                .payload
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>())
+            .map(|x| hex(&x.payload))
             .unwrap_or_default()
     );
     assert!(!s.check(&evm).is_hit());
@@ -681,7 +675,7 @@ proptest! {
         n[0] ^= 0x80;
         let classic = xrp_classic(&h);
         let t1 = base58check(&[0x1c, 0xb8], &h);
-        let evm = format!("0x{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let evm = format!("0x{}", hex(&h));
         let legacy = base58check(&[0x00], &h);
         let p2sh = base58check(&[0x05], &h);
         let s = custom("p", &[&classic, &t1, &evm, &legacy, &p2sh]);

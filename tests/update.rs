@@ -956,7 +956,7 @@ fn pinned_sha256_is_checked_before_parsing() {
     use sha2::Digest;
     let server = Server::start();
     server.route("/feed", Reply::ok(list_a()));
-    let good = walletscreen_hex(&sha2::Sha256::digest(list_a()));
+    let good = hex(&sha2::Sha256::digest(list_a()));
     let source = |sha: &str| {
         Source::url(server.url("/feed"), ListMeta::new("feed", Category::Custom))
             .sha256(sha)
@@ -983,7 +983,7 @@ fn pinned_sha256_is_checked_before_parsing() {
                 expected, actual, ..
             } => {
                 assert_eq!(expected, &good);
-                assert_eq!(actual, &walletscreen_hex(&sha2::Sha256::digest(&body)));
+                assert_eq!(actual, &hex(&sha2::Sha256::digest(&body)));
             }
             e => panic!("{e:?}"),
         }
@@ -1004,9 +1004,10 @@ fn pinned_sha256_is_checked_before_parsing() {
     }
 }
 
-fn walletscreen_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
+
+use hex::hex;
 
 const MINISIGN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minisign/");
 

@@ -26,17 +26,10 @@ fn s<'a>(v: &'a Value, what: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{what} is not a string: {v}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+#[path = "support/hex.rs"]
+mod hex;
 
-fn unhex(h: &str) -> Vec<u8> {
-    assert!(h.len().is_multiple_of(2), "odd hex length: {h}");
-    (0..h.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap_or_else(|e| panic!("{h}: {e}")))
-        .collect()
-}
+use hex::{hex, unhex};
 
 /// Swaps the case of every ASCII letter (Bitcoin Core's `tryCaseFlip`).
 fn flip_case(s: &str) -> String {

@@ -11,8 +11,17 @@
 
 #![allow(dead_code)]
 
+#[path = "hex.rs"]
+mod hex;
+
+use hex::hex;
 use tiny_keccak::{Hasher as _, Keccak};
 use walletscreen::{Category, Entry, List, ListMeta, address};
+
+/// Lower-case hex (the shared `tests/support/hex.rs`), under the name
+/// `benches/` import it by.
+#[allow(unused_imports)] // used by benches/, not by every test crate
+pub use hex::hex as hex_lower;
 
 /// splitmix64.
 pub struct Rng(pub u64);
@@ -83,20 +92,9 @@ impl Fam {
     }
 }
 
-/// Lower-case hex.
-pub fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(HEX[usize::from(b >> 4)] as char);
-        s.push(HEX[usize::from(b & 15)] as char);
-    }
-    s
-}
-
 /// EIP-55 mixed-case spelling, `0x`-prefixed.
 pub fn eip55(bytes: &[u8; 20]) -> String {
-    let lower = hex_lower(bytes);
+    let lower = hex(bytes);
     let mut k = Keccak::v256();
     k.update(lower.as_bytes());
     let mut hash = [0u8; 32];
@@ -119,7 +117,7 @@ pub fn address(fam: Fam, rng: &mut Rng, k: u64) -> String {
         Fam::Evm => {
             let b: [u8; 20] = rng.bytes();
             if k % 3 == 2 {
-                format!("0x{}", hex_lower(&b))
+                format!("0x{}", hex(&b))
             } else {
                 eip55(&b)
             }
