@@ -1644,7 +1644,7 @@ fn entry_keys(
         }
     };
     push(entry.address, Via::Listed);
-    if entry.class.family.is_some() && entry.class.aliases == 0 {
+    if entry.class.family.is_some() && parsed.is_none() {
         // A valid address without other spellings.
         return;
     }
@@ -1881,10 +1881,16 @@ fn key_entries(all: &All<'_>, run: std::ops::Range<usize>) -> RunKeys {
         meta_ids.push(id);
         let head = out.len();
         out.extend_from_slice(&[0, Form::Other as u8]);
-        // Decoded again when it has other spellings: the list keeps only
-        // what validating it found (memory).
-        let parsed = match e.class.family {
-            Some(_) if e.class.aliases > 0 => address::parse(e.address).ok(),
+        // The kind and hash that validating it found, for its other
+        // spellings (the list keeps no decoded `Address`: memory).
+        let parsed = match (e.class.family, e.alias) {
+            (Some(family), Some((kind, hash))) => Some(crate::address::Address {
+                family,
+                kind: kind.clone(),
+                chains: &[],
+                payload: hash.to_vec(),
+                checksum: Checksum::NotChecked,
+            }),
             _ => None,
         };
         let eip55 = e.class.checksum_valid;

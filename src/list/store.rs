@@ -91,6 +91,9 @@ pub(crate) struct EntryRef<'a> {
     pub line: u32,
     pub class: Class,
     pub issue: Option<&'a ParseError>,
+    /// For an address with other spellings: its kind and 20-byte hash,
+    /// from which the compile phase encodes them without decoding it again.
+    pub alias: Option<&'a (AddressKind, [u8; 20])>,
 }
 
 impl EntryRef<'_> {
@@ -124,6 +127,9 @@ pub(crate) struct Store {
     class: Vec<Class>,
     /// (entry, why its address does not validate), by entry.
     issues: Vec<(u32, ParseError)>,
+    /// (entry, its kind and hash) for the addresses with other spellings,
+    /// by entry.
+    aliases: Vec<(u32, (AddressKind, [u8; 20]))>,
 }
 
 impl Default for Store {
@@ -140,6 +146,7 @@ impl Default for Store {
             interned,
             class: Vec::new(),
             issues: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 }
@@ -198,11 +205,19 @@ impl Store {
     pub fn push_interned(&mut self, address: &str, line: usize, id: u32) {
         let i = self.ends.len() as u32;
         let class = match address::parse(address) {
-            Ok(a) => Class {
-                family: Some(a.family),
-                aliases: alias_bound(&a),
-                checksum_valid: a.checksum == Checksum::Valid,
-            },
+            Ok(a) => {
+                let aliases = alias_bound(&a);
+                if aliases > 0
+                    && let Ok(hash) = <[u8; 20]>::try_from(a.payload.as_slice())
+                {
+                    self.aliases.push((i, (a.kind.clone(), hash)));
+                }
+                Class {
+                    family: Some(a.family),
+                    aliases,
+                    checksum_valid: a.checksum == Checksum::Valid,
+                }
+            }
             Err(why) => {
                 self.issues.push((i, why));
                 Class {
@@ -250,6 +265,8 @@ impl Store {
         self.class.extend_from_slice(&other.class);
         self.issues
             .extend(other.issues.into_iter().map(|(i, e)| (i + n, e)));
+        self.aliases
+            .extend(other.aliases.into_iter().map(|(i, a)| (i + n, a)));
     }
 
     /// Concatenates stores, in order.
@@ -311,12 +328,21 @@ impl Store {
         } else {
             None
         };
+        let alias = if class.aliases > 0 && class.family.is_some() {
+            self.aliases
+                .binary_search_by_key(&(i as u32), |(k, _)| *k)
+                .ok()
+                .map(|k| &self.aliases[k].1)
+        } else {
+            None
+        };
         Some(EntryRef {
             address: &self.text[start..end],
             provenance: &self.distinct[self.provenance[i] as usize],
             line: self.lines[i],
             class,
             issue,
+            alias,
         })
     }
 
