@@ -58,7 +58,7 @@ pub(crate) struct Class {
 
 /// How many keys besides its own an address of this kind may give: one
 /// per other encoding of its kind (the screener's compile phase sizes its
-/// table by it and checks it, see `screener::entry_keys`).
+/// table by it and checks it, see `screener::aliases::entry_keys`).
 fn alias_bound(a: &Address) -> u8 {
     match a.kind {
         // The CashAddr, BitPay and Litecoin `M…` spellings of a `3…`.

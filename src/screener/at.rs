@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer, ser::SerializeMap};
 
-use super::{Match, Screener, ScreenerBuilder, Version};
-use crate::address::{Checksum, Family, ParseError};
+use super::{CheckOptions, Match, Raw, Screener, ScreenerBuilder, VerdictKind, Version};
+use crate::address::{self, Checksum, Family, ParseError, Scratch};
 use crate::date::Date;
 use crate::error::BuildError;
-use crate::history::{Delisting, History, HistoryRecord};
+use crate::history::{self, Delisting, History, HistoryRecord};
 use crate::list::{Entry, List, ListMeta};
 
 /// A history compiled for [`Screener::check_at`]: the delisted records in
@@ -195,5 +195,232 @@ impl VerdictAt {
             VerdictAt::Hit(_) => VerdictKind::Hit,
             VerdictAt::Invalid { .. } => VerdictKind::Invalid,
         }
+    }
+}
+
+/// What [`Screener::check_at_raw`] found: [`Raw`] with the dated
+/// matches of a hit.
+enum AtRaw {
+    Clear(Family, Checksum),
+    Hit(Family, Checksum, Vec<DatedMatch>),
+    Invalid,
+}
+
+impl Screener {
+    /// Screens one string as of a date: was it listed on `date`? See
+    /// [`crate::history`] for how a date is answered (conservatively:
+    /// through the day of the first publication without the entry).
+    ///
+    /// A current entry is a hit from its `listed` date on (always, when it
+    /// has none); an entry of the history's delisted records is a hit
+    /// within its listing period, and says when it was delisted. An
+    /// address is clear as of a date before its listing. [`Screener::check`]
+    /// is unchanged: it answers from the current lists only, and never
+    /// reads the history.
+    ///
+    /// ```
+    /// use walletscreen::{Date, Screener};
+    /// let s = Screener::bundled()?;
+    /// let tornado = "0x8589427373D6D84E98730D7795D8f6f8731FDA16"; // delisted 2025-03-21
+    /// assert!(!s.check(tornado).is_hit());
+    /// let v = s.check_at(tornado, Date::new(2024, 1, 1).unwrap());
+    /// let hit = v.hit().expect("listed then");
+    /// assert_eq!(hit.matches[0].delisted.unwrap().by.to_string(), "2025-03-21");
+    /// assert!(!s.check_at(tornado, Date::new(2025, 4, 1).unwrap()).is_hit());
+    /// // Hydra Market, listed 2022-04-05: clear the day before.
+    /// let hydra = "123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX";
+    /// assert!(!s.check_at(hydra, Date::new(2022, 4, 4).unwrap()).is_hit());
+    /// assert!(s.check_at(hydra, Date::new(2022, 4, 5).unwrap()).is_hit());
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at(&self, input: &str, date: Date) -> VerdictAt {
+        self.check_at_with(input, date, CheckOptions::default())
+    }
+
+    /// [`Screener::check_at`] with options.
+    pub fn check_at_with(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictAt {
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(family, checksum) => VerdictAt::Clear { family, checksum },
+            AtRaw::Hit(family, checksum, matches) => VerdictAt::Hit(HitAt {
+                family,
+                checksum,
+                as_of: date,
+                matches,
+                version: Arc::clone(&self.inner.version),
+            }),
+            AtRaw::Invalid => VerdictAt::Invalid {
+                reason: self.invalid_reason(input, opts),
+            },
+        }
+    }
+
+    /// The [`VerdictAt::kind`] that [`Screener::check_at_with`] would
+    /// answer, without the reason of an invalid input (as
+    /// [`Screener::check_kind`] does for [`Screener::check_with`]).
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Date, Screener, VerdictKind};
+    /// let s = Screener::bundled()?;
+    /// let (o, d) = (CheckOptions::default(), Date::new(2024, 1, 1).unwrap());
+    /// let hit = s.check_at_kind("0x8589427373D6D84E98730D7795D8f6f8731FDA16", d, o);
+    /// assert_eq!(hit, VerdictKind::Hit);
+    /// assert_eq!(s.check_at_kind("not an address", d, o), VerdictKind::Invalid);
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_at_kind(&self, input: &str, date: Date, opts: CheckOptions) -> VerdictKind {
+        match self.check_at_raw(input, date, opts) {
+            AtRaw::Clear(..) => VerdictKind::Clear,
+            AtRaw::Hit(..) => VerdictKind::Hit,
+            AtRaw::Invalid => VerdictKind::Invalid,
+        }
+    }
+
+    /// What [`Screener::check_at_with`] answers, the reason of an invalid
+    /// input aside. The input is keyed once and looked up in both indexes.
+    fn check_at_raw(&self, input: &str, date: Date, opts: CheckOptions) -> AtRaw {
+        let mut scratch = Scratch::new();
+        let keyed = address::key(input, &mut scratch);
+        let Ok(k) = &keyed else {
+            return AtRaw::Invalid;
+        };
+        let raw = self.raw(k, self.lookup(k.tag, k.payload), opts);
+        // The history's delisted entries: a second, small index.
+        let past = self.history.as_deref().and_then(|h| {
+            let s = h.screener()?;
+            let key = s.lookup(k.tag, k.payload)?;
+            Some((h, s, key))
+        });
+        let (family, checksum) = match (raw, &past) {
+            (Raw::Hit(_, f, c), _) => (f, c),
+            (_, Some(_)) => (k.family, self.hit_checksum(k, opts)),
+            // Listed nowhere: the plain answer.
+            (Raw::Clear(family, checksum, _), None) => return AtRaw::Clear(family, checksum),
+            (Raw::Invalid, None) => return AtRaw::Invalid,
+        };
+        // Every delisted record this input reaches.
+        let mut past_records: Vec<(&history::HistoryRecord, Match)> = Vec::new();
+        if let Some((h, s, key)) = &past {
+            for m in s.inner.matches(*key) {
+                if let Some(r) = h.record(&m) {
+                    past_records.push((r, m));
+                }
+            }
+        }
+        let mut out: Vec<DatedMatch> = Vec::new();
+        if let Raw::Hit(key, _, _) = raw {
+            for m in self.inner.matches(key) {
+                if let Some(d) = self.current_at(&m, &past_records, date) {
+                    out.push(d);
+                }
+            }
+        }
+        // One record per (list, party) on that date: the earliest
+        // delisting (a refresh may record again what a bundled history has).
+        // A party listed on that date by a current entry needs no record.
+        past_records.sort_by_key(|(r, _)| r.delisted.map(|d| d.by));
+        let mut reported: Vec<(String, Option<String>)> = out
+            .iter()
+            .map(|d| {
+                let party = history::party(&d.matched.entry).map(str::to_owned);
+                (d.matched.list.to_string(), party)
+            })
+            .collect();
+        for (r, m) in past_records {
+            let who = (r.list.clone(), r.party().map(str::to_owned));
+            if !r.covers(date) || reported.contains(&who) {
+                continue;
+            }
+            reported.push(who);
+            out.push(DatedMatch {
+                matched: Match {
+                    entry: Arc::new(r.entry.clone()),
+                    ..m
+                },
+                listed_on: r.listed_on(),
+                listed_after: r.listed_after,
+                listed_by: r.listed_by,
+                delisted: r.delisted,
+            });
+        }
+        if !out.is_empty() {
+            return AtRaw::Hit(family, checksum, out);
+        }
+        // Not listed on that date: what an unlisted input would be.
+        match raw {
+            Raw::Clear(family, checksum, _) => AtRaw::Clear(family, checksum),
+            Raw::Invalid => AtRaw::Invalid,
+            Raw::Hit(..) if k.family == Family::Opaque => AtRaw::Invalid,
+            Raw::Hit(..) if opts.verify_checksum => match address::parse_keyed(k) {
+                Ok(a) => AtRaw::Clear(k.family, a.checksum),
+                Err(_) => AtRaw::Invalid,
+            },
+            Raw::Hit(..) => AtRaw::Clear(k.family, Checksum::NotChecked),
+        }
+    }
+
+    /// A current list's match as of `date`, given the delisted records the
+    /// same input reaches; `None` when it was not listed on that date, or
+    /// when a record of the history reports it instead.
+    fn current_at(
+        &self,
+        m: &Match,
+        past: &[(&history::HistoryRecord, Match)],
+        date: Date,
+    ) -> Option<DatedMatch> {
+        let party = history::party(&m.entry);
+        // Records of this very entry: same list, same party, same address
+        // (not one reached through another spelling, e.g. a look-alike a
+        // later publication corrected).
+        let same = || {
+            past.iter().map(|(r, _)| *r).filter(move |r| {
+                *r.list == *m.list
+                    && r.party() == party
+                    && same_address(&r.entry.address, &m.entry.address)
+            })
+        };
+        // The history's record of this entry on that date is reported
+        // instead: it knows the delisting.
+        if same().any(|r| r.covers(date)) {
+            return None;
+        }
+        let listed_on = m.entry.listed.as_deref().and_then(|d| Date::parse(d).ok());
+        if listed_on.is_some_and(|l| l > date) {
+            return None;
+        }
+        // Delisted by a publication newer than this list and before the
+        // date (a newer list that has it again wins).
+        let as_of = self
+            .inner
+            .lists
+            .iter()
+            .find(|l| *l.meta.id == *m.list)
+            .and_then(|l| l.meta.as_of.as_deref())
+            .and_then(|d| Date::parse(d).ok());
+        let delisted_since = same()
+            .filter_map(|r| r.delisted)
+            .any(|d| as_of.is_some_and(|a| d.by > a) && d.by < date);
+        if delisted_since {
+            return None;
+        }
+        Some(DatedMatch {
+            matched: m.clone(),
+            listed_on,
+            listed_after: None,
+            listed_by: None,
+            delisted: None,
+        })
+    }
+}
+
+/// Whether two listed spellings are one address: the same key (any case
+/// where the format ignores case, whitespace, URI wrapping).
+fn same_address(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (mut sa, mut sb) = (Scratch::new(), Scratch::new());
+    match (address::key(a, &mut sa), address::key(b, &mut sb)) {
+        (Ok(x), Ok(y)) => x.tag == y.tag && x.payload == y.payload,
+        _ => false,
     }
 }

@@ -1,0 +1,688 @@
+//! Builder → immutable compiled [`Screener`] (optional bloom filter in front
+//! of an exact key set) → [`Screener::check`].
+//!
+//! One concern a file: this one holds the [`Screener`] and its query path
+//! (`check`, `check_many`, `is_listed`, the lookups, the compiled lists'
+//! accessors); `answer.rs` the answer types ([`Verdict`], [`Hit`],
+//! [`Match`], [`Via`], [`ListInfo`], [`CheckOptions`]); `build.rs` the
+//! [`ScreenerBuilder`] and the threaded compile; `aliases.rs` the keys of a
+//! listed address (its equivalent spellings, corrected look-alikes);
+//! `compiled.rs` the compiled file and its meta section; `at.rs` the
+//! answer as of a date.
+
+use std::sync::Arc;
+
+use crate::address::{self, Checksum, Family, Keyed, Network, Scratch};
+use crate::error::{BuildError, ParseError};
+use crate::history::History;
+use crate::index::{self, Index};
+use crate::list::Entry;
+
+mod aliases;
+mod answer;
+mod at;
+mod build;
+mod compiled;
+
+pub use answer::{CheckOptions, Hit, ListInfo, Match, Verdict, VerdictKind, Version, Via};
+pub(crate) use at::HistoryIndex;
+pub use at::{DatedMatch, HitAt, VerdictAt};
+pub use build::ScreenerBuilder;
+
+/// Whether the compiled screener puts a bloom filter in front of its exact
+/// key set.
+///
+/// Every bloom positive is confirmed against the exact set, so the filter
+/// never changes an answer, only the cost of a miss. Measured (see
+/// `BENCHMARKS.md`) on the bundled lists and on synthetic lists of 1 M, 4 M
+/// and 10 M entries, the filter does not pay: a miss in the exact table
+/// reads one 64-byte group, about what the filter's scattered bit probes
+/// touch, and the filter's own hashing (SipHash in the `bloomfilter` crate)
+/// comes on top; at 10 M entries it changes a clear by −39 to +5 ns and
+/// adds 140–340 ns to a hit. So
+/// [`BloomMode::Auto`] builds none ([`AUTO_BLOOM_MIN_KEYS`] is `usize::MAX`);
+/// [`BloomMode::On`] remains for callers who want the filter anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BloomMode {
+    /// The measured choice: no bloom filter at any size (see above).
+    #[default]
+    Auto,
+    /// Always build and consult the bloom filter.
+    On,
+    /// Never.
+    Off,
+}
+
+/// Key count from which [`BloomMode::Auto`] builds a bloom filter: never
+/// (it was 4,000,000 until the 10 M-entry measurements of issue 5).
+pub const AUTO_BLOOM_MIN_KEYS: usize = usize::MAX;
+
+/// Table size from which [`Screener::check_many`] keys strings in batches
+/// and reads their groups ahead: about this machine's L2 (below it the
+/// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
+const WARM_TABLE_BYTES: usize = 1 << 20;
+
+/// What a check found, in 8 bytes (one register): the out-of-line part
+/// of [`Screener::check_with`] answers this, and the inlined part builds
+/// the [`Verdict`].
+#[derive(Debug, Clone, Copy)]
+enum Raw {
+    /// Well-formed, not listed (the network when it was decoded).
+    Clear(Family, Checksum, Option<Network>),
+    /// Listed: the key's record offset.
+    Hit(u32, Family, Checksum),
+    /// Not listed, and invalid: the reason is recomputed.
+    Invalid,
+}
+
+/// Metadata shared by entries (interned: a list of a million entries with
+/// one entity holds it once).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Meta {
+    list: u32,
+    chain: Option<String>,
+    tickers: Vec<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    programs: Vec<String>,
+    listed: Option<String>,
+    source: Option<String>,
+}
+
+struct Inner {
+    index: Index,
+    bloom: Option<bloomfilter::Bloom<u64>>,
+    metas: Vec<Meta>,
+    /// Listed spellings that do not render from their key, by entry.
+    odd: Vec<(u32, Box<str>)>,
+    lists: Vec<ListInfo>,
+    list_ids: Vec<Arc<str>>,
+    version: Arc<Version>,
+    /// The automatons of `Screener::scan`, built on its first call.
+    scan: std::sync::OnceLock<crate::index::ScanIndex>,
+}
+
+impl Inner {
+    /// Entry `i`, materialized: its listed address validated again (as
+    /// [`Entry::new`] does), with its metadata.
+    fn entry(&self, i: u32) -> Option<(u32, Entry)> {
+        let rec = self.index.entry(i)?;
+        let address = match self.index.rendered(&rec) {
+            Some(a) => a,
+            None => {
+                let k = self.odd.binary_search_by_key(&i, |(e, _)| *e).ok()?;
+                self.odd[k].1.to_string()
+            }
+        };
+        let m = self.metas.get(rec.meta as usize)?;
+        let mut e = Entry::new(address, rec.line as usize);
+        e.chain = m.chain.clone();
+        e.tickers = m.tickers.clone();
+        e.entity = m.entity.clone();
+        e.entity_id = m.entity_id.clone();
+        e.programs = m.programs.clone();
+        e.listed = m.listed.clone();
+        e.source = m.source.clone();
+        Some((m.list, e))
+    }
+
+    fn matches(&self, key: u32) -> Vec<Match> {
+        self.index
+            .refs(key)
+            .into_iter()
+            .filter_map(|(entry, via)| {
+                let (list, e) = self.entry(entry)?;
+                let info = self.lists.get(list as usize)?;
+                Some(Match {
+                    list: Arc::clone(&self.list_ids[list as usize]),
+                    category: info.meta.category,
+                    via: Via::from_code(via)?,
+                    entry: Arc::new(e),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A compiled, immutable screener. `Send + Sync`; cloning is an `Arc` bump.
+///
+/// ```
+/// use walletscreen::{Screener, Verdict};
+/// let s = Screener::bundled().unwrap();
+/// // A Lazarus Group address from the FBI's Bybit notice, in lower case:
+/// let v = s.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d");
+/// let hit = v.hit().unwrap();
+/// assert_eq!(hit.matches()[0].list.as_ref(), "fbi-dprk");
+/// assert!(matches!(s.check("0x0000000000000000000000000000000000000001"), Verdict::Clear { .. }));
+/// assert!(matches!(s.check("hello"), Verdict::Invalid { .. }));
+/// ```
+///
+/// # Memory and compiled files
+///
+/// The compiled form is one byte image (see `BENCHMARKS.md` for bytes per
+/// entry): an open-addressing table over the canonical keys, the keys, and a
+/// 13-byte record per entry; entry metadata is interned. The image is also a
+/// file format: [`Screener::write_compiled_file`] saves it,
+/// [`Screener::read_compiled_file`] loads it without recompiling (checksum,
+/// bounds and metadata are checked).
+#[derive(Clone)]
+pub struct Screener {
+    inner: Arc<Inner>,
+    /// The listing history consulted by [`Screener::check_at`] only.
+    history: Option<Arc<HistoryIndex>>,
+}
+
+impl std::fmt::Debug for Screener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screener")
+            .field("lists", &self.inner.list_ids)
+            .field("keys", &self.inner.index.key_count())
+            .field("bloom", &self.inner.bloom.is_some())
+            .field("version", &self.inner.version)
+            .field("history", &self.history)
+            .finish()
+    }
+}
+
+impl Screener {
+    /// A builder.
+    pub fn builder() -> ScreenerBuilder {
+        ScreenerBuilder::new()
+    }
+
+    /// The screener over the bundled lists (OFAC SDN digital-currency
+    /// addresses and FBI DPRK attributions), embedded in the binary: no file
+    /// system or network access.
+    /// It carries the bundled listing history ([`History::bundled`]) for
+    /// [`Screener::check_at`]; [`Screener::check`] never reads it.
+    pub fn bundled() -> Result<Screener, BuildError> {
+        ScreenerBuilder::new().bundled(true).build()
+    }
+
+    /// The same screener with `history` as its listing history for
+    /// [`Screener::check_at`] (replacing any it had); the compiled lists
+    /// are shared, not copied. A screener read from a compiled file has no
+    /// history until given one.
+    pub fn with_history(&self, history: History) -> Result<Screener, BuildError> {
+        Ok(Screener {
+            inner: Arc::clone(&self.inner),
+            history: Some(Arc::new(HistoryIndex::build(history)?)),
+        })
+    }
+
+    /// The listing history [`Screener::check_at`] consults, if any.
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_deref().map(HistoryIndex::history)
+    }
+
+    /// Screens one string: no I/O, no allocation unless it is invalid.
+    #[inline]
+    pub fn check(&self, input: &str) -> Verdict {
+        self.check_with(input, CheckOptions::default())
+    }
+
+    /// Screens one string with options.
+    ///
+    /// The work is done out of line and answers in one register; this
+    /// small inlined part builds the `Verdict` in the caller. A 40-byte
+    /// `Verdict` returned through memory made every caller that moved it
+    /// read it back before the callee's narrower stores had landed: a
+    /// store-forwarding stall of ~10 ns per check (`BENCHMARKS.md`).
+    #[inline]
+    pub fn check_with(&self, input: &str, opts: CheckOptions) -> Verdict {
+        self.expand(self.check_raw(input, opts), input, opts)
+    }
+
+    /// The [`Verdict::kind`] that [`Screener::check_with`] would answer
+    /// ([`VerdictKind::Hit`], `Clear` or `Invalid`), without building the verdict:
+    /// no [`Hit`], and no [`ParseError`] for an invalid input (which
+    /// `check_with` computes in a second pass). For triage at volume, e.g.
+    /// a batch that prints only hits and counts the rest.
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Screener, VerdictKind};
+    /// let s = Screener::bundled()?;
+    /// let o = CheckOptions::default();
+    /// let hit = s.check_kind("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", o);
+    /// assert_eq!(hit, VerdictKind::Hit);
+    /// assert_eq!(s.check_kind("not an address", o), VerdictKind::Invalid);
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    #[inline]
+    pub fn check_kind(&self, input: &str, opts: CheckOptions) -> VerdictKind {
+        match self.check_raw(input, opts) {
+            Raw::Clear(..) => VerdictKind::Clear,
+            Raw::Hit(..) => VerdictKind::Hit,
+            Raw::Invalid => VerdictKind::Invalid,
+        }
+    }
+
+    /// A [`Raw`] answer as a `Verdict`. An invalid input is keyed again to
+    /// say why (the error is not carried through the register).
+    #[inline(always)]
+    fn expand(&self, raw: Raw, input: &str, opts: CheckOptions) -> Verdict {
+        match raw {
+            Raw::Clear(family, checksum, network) => Verdict::Clear {
+                family,
+                checksum,
+                network,
+            },
+            Raw::Hit(key, family, checksum) => Verdict::Hit(Hit {
+                family,
+                checksum,
+                destination_tag: if family == Family::XAddress {
+                    destination_tag(input)
+                } else {
+                    None
+                },
+                inner: self.inner.clone(),
+                key,
+            }),
+            Raw::Invalid => Verdict::Invalid {
+                reason: self.invalid_reason(input, opts),
+            },
+        }
+    }
+
+    /// The out-of-line part of [`Screener::check_with`].
+    fn check_raw(&self, input: &str, opts: CheckOptions) -> Raw {
+        let mut scratch = Scratch::new();
+        // Borrowed, not moved out of the `Result`: the move was a copy
+        // through the stack whose 8-byte loads read the 1-byte stores of
+        // `family` and `tag` before they landed (a store-forwarding stall).
+        let keyed = address::key(input, &mut scratch);
+        let Ok(k) = &keyed else {
+            return Raw::Invalid;
+        };
+        let found = self.lookup(k.tag, k.payload);
+        self.raw(k, found, opts)
+    }
+
+    /// The answer for a keyed string and what the table said.
+    #[inline(always)]
+    fn raw(&self, k: &Keyed<'_>, found: Option<u32>, opts: CheckOptions) -> Raw {
+        if let Some(idx) = found {
+            return Raw::Hit(idx, k.family, self.hit_checksum(k, opts));
+        }
+        match k.family {
+            Family::Opaque => Raw::Invalid,
+            family if opts.verify_checksum => match address::parse_keyed(k) {
+                Ok(a) => Raw::Clear(family, a.checksum, Some(a.network())),
+                Err(_) => Raw::Invalid,
+            },
+            family => Raw::Clear(family, Checksum::NotChecked, None),
+        }
+    }
+
+    /// Why `input` is [`Raw::Invalid`]: the same steps as
+    /// [`Screener::check_raw`], keeping the error.
+    #[cold]
+    #[inline(never)]
+    fn invalid_reason(&self, input: &str, opts: CheckOptions) -> ParseError {
+        let mut scratch = Scratch::new();
+        let k = match address::key(input, &mut scratch) {
+            Ok(k) => k,
+            Err(reason) => return reason,
+        };
+        if k.family != Family::Opaque
+            && opts.verify_checksum
+            && let Err(reason) = address::parse_keyed(&k)
+        {
+            return reason;
+        }
+        k.error()
+    }
+
+    /// Screens many strings, in order; the same verdicts as
+    /// [`Screener::check`] on each.
+    ///
+    /// Faster per string than a loop over `check` on large lists: once
+    /// the table outgrows the L2 cache (~1 MiB, about 150,000 keys), strings
+    /// are keyed in groups of [`BATCH`](Self::BATCH) and then looked up
+    /// together, so that the table reads of a group (each a likely cache
+    /// miss) are in flight at the same time instead of one after the
+    /// other. Smaller tables are checked one string after the other. See
+    /// `BENCHMARKS.md`.
+    pub fn check_many<I>(&self, inputs: I) -> Vec<Verdict>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.check_many_with(inputs, CheckOptions::default())
+    }
+
+    /// [`Screener::check_many`] with options: each answer is what
+    /// [`Screener::check_with`] answers for that string.
+    pub fn check_many_with<I>(&self, inputs: I, opts: CheckOptions) -> Vec<Verdict>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        // Batching pays only when the table is out of cache: below that,
+        // one `check` after the other.
+        if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
+            return inputs
+                .into_iter()
+                .map(|i| self.check_with(i.as_ref(), opts))
+                .collect();
+        }
+        let inputs: Vec<I::Item> = inputs.into_iter().collect();
+        self.check_batches(&inputs, true, opts)
+    }
+
+    /// [`Screener::check_many`], reading each batch's groups ahead or not.
+    fn check_batches(
+        &self,
+        inputs: &[impl AsRef<str>],
+        warm: bool,
+        opts: CheckOptions,
+    ) -> Vec<Verdict> {
+        let mut out = Vec::with_capacity(inputs.len());
+        let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
+        let index = &self.inner.index;
+        for group in inputs.chunks(Self::BATCH) {
+            // Keyed strings with their hashes; `None`: the input can match
+            // nothing (its reason is recomputed by `expand`).
+            let mut free = scratches.iter_mut();
+            let keyed: [Option<(Keyed<'_>, u64)>; Self::BATCH] = std::array::from_fn(|i| {
+                let k = address::key(group.get(i)?.as_ref(), free.next()?).ok()?;
+                let h = index.hash(k.tag, k.payload);
+                Some((k, h))
+            });
+            if warm {
+                let mut hashes = [0u64; Self::BATCH];
+                let mut n = 0;
+                for (h, (_, hash)) in hashes.iter_mut().zip(keyed.iter().flatten()) {
+                    *h = *hash;
+                    n += 1;
+                }
+                index.warm(&hashes[..n]);
+            }
+            for (k, input) in keyed.iter().zip(group) {
+                let raw = match k {
+                    Some((k, h)) => self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts),
+                    None => Raw::Invalid,
+                };
+                out.push(self.expand(raw, input.as_ref(), opts));
+            }
+        }
+        out
+    }
+
+    /// Strings keyed, then looked up together, by [`Screener::check_many`].
+    pub const BATCH: usize = 16;
+
+    /// True if `input` is listed; the cheapest question.
+    pub fn is_listed(&self, input: &str) -> bool {
+        let mut scratch = Scratch::new();
+        // Borrowed, not moved: see `check_raw`.
+        match &address::key(input, &mut scratch) {
+            Ok(k) => self.lookup(k.tag, k.payload).is_some(),
+            Err(_) => false,
+        }
+    }
+
+    #[inline(always)]
+    fn lookup(&self, tag: u8, payload: &[u8]) -> Option<u32> {
+        self.lookup_hashed(self.inner.index.hash(tag, payload), tag, payload)
+    }
+
+    #[inline(always)]
+    fn lookup_hashed(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
+        let inner = &*self.inner;
+        if let Some(bloom) = &inner.bloom
+            && !bloom.check(&hash)
+        {
+            return None;
+        }
+        inner.index.find(hash, tag, payload)
+    }
+
+    /// The checksum status a hit reports.
+    #[inline(always)]
+    fn hit_checksum(&self, k: &Keyed<'_>, opts: CheckOptions) -> Checksum {
+        match k.family {
+            Family::Opaque => Checksum::Absent,
+            _ if !opts.verify_checksum => Checksum::NotChecked,
+            _ => match address::parse_keyed(k) {
+                Ok(a) => a.checksum,
+                Err(_) => Checksum::Invalid,
+            },
+        }
+    }
+
+    /// The lists compiled in, in order.
+    pub fn lists(&self) -> &[ListInfo] {
+        &self.inner.lists
+    }
+
+    /// Version of the list set.
+    pub fn version(&self) -> &Arc<Version> {
+        &self.inner.version
+    }
+
+    /// The lists older than `max_age` at `now` ([`ListInfo::age_at`]), with
+    /// their age: the staleness signal to alert on. With `bundled_only`,
+    /// only lists shipped in the crate ([`ListInfo::is_bundled`]); a list
+    /// without `as_of` is never in it.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let s = walletscreen::Screener::bundled()?;
+    /// for (list, age) in s.lists_older_than(Duration::from_secs(30 * 86_400), SystemTime::now(), true) {
+    ///     eprintln!("{} is {} days old", list.meta.id, age.as_secs() / 86_400);
+    /// }
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn lists_older_than(
+        &self,
+        max_age: std::time::Duration,
+        now: std::time::SystemTime,
+        bundled_only: bool,
+    ) -> impl Iterator<Item = (&ListInfo, std::time::Duration)> + '_ {
+        self.lists().iter().filter_map(move |l| {
+            if bundled_only && !l.is_bundled() {
+                return None;
+            }
+            l.age_at(now).filter(|a| *a > max_age).map(|a| (l, a))
+        })
+    }
+
+    /// Number of entries over all lists.
+    pub fn entry_count(&self) -> usize {
+        self.inner.index.entry_count()
+    }
+
+    /// Number of distinct keys (listed spellings plus indexed equivalents).
+    pub fn key_count(&self) -> usize {
+        self.inner.index.key_count()
+    }
+
+    /// Whether a bloom filter was built.
+    pub fn has_bloom(&self) -> bool {
+        self.inner.bloom.is_some()
+    }
+
+    /// Entries whose address did not validate, with their list id
+    /// (materialized one by one).
+    pub fn flagged(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
+        let inner = &*self.inner;
+        (0..inner.index.entry_count() as u32).filter_map(move |i| {
+            let rec = inner.index.entry(i)?;
+            if rec.form & index::FLAGGED == 0 {
+                return None;
+            }
+            let (list, e) = inner.entry(i)?;
+            Some((&*inner.list_ids[list as usize], e))
+        })
+    }
+
+    /// Every entry, materialized, with its list id, in list order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
+        let inner = &*self.inner;
+        (0..inner.index.entry_count() as u32).filter_map(move |i| {
+            let (list, e) = inner.entry(i)?;
+            Some((&*inner.list_ids[list as usize], e))
+        })
+    }
+
+    /// The automatons of [`Screener::scan`](crate::scan), built on first
+    /// use from every indexed key.
+    pub(crate) fn scan_index(&self) -> &crate::index::ScanIndex {
+        let inner = &*self.inner;
+        inner
+            .scan
+            .get_or_init(|| crate::index::ScanIndex::build(inner.index.keys()))
+    }
+
+    /// Approximate heap bytes: the compiled image (table, keys, entry
+    /// records, metadata section), the decoded metadata and the bloom
+    /// filter; not the scan automatons (built on first scan).
+    pub fn index_bytes(&self) -> usize {
+        let inner = &*self.inner;
+        let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
+        let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+        let metas: usize = inner
+            .metas
+            .iter()
+            .map(|m| {
+                std::mem::size_of::<Meta>()
+                    + opt(&m.chain)
+                    + strs(&m.tickers)
+                    + opt(&m.entity)
+                    + opt(&m.entity_id)
+                    + strs(&m.programs)
+                    + opt(&m.listed)
+                    + opt(&m.source)
+            })
+            .sum();
+        let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
+        inner.index.heap_bytes()
+            + metas
+            + odd
+            + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
+    }
+}
+
+/// The destination tag of an X-address query, keyed again (the raw answer
+/// does not carry it): only hits of [`Family::XAddress`] pay for this.
+#[cold]
+#[inline(never)]
+fn destination_tag(input: &str) -> Option<u32> {
+    // The usual query is the bare X-address: read it as it is. Anything
+    // else (whitespace, a URI) is keyed again, which decodes it again.
+    if address::xrp::looks_like_x(input.as_bytes()) {
+        return address::xrp::tag_of_valid(input.as_bytes());
+    }
+    let mut scratch = Scratch::new();
+    let k = address::key(input, &mut scratch).ok()?;
+    if k.family != Family::XAddress {
+        return None;
+    }
+    address::xrp::tag_of_valid(k.text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::list::{Category, List, ListMeta};
+
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn screener_is_send_sync_clone() {
+        assert_send_sync::<Screener>();
+    }
+
+    /// Every `check` returns a `Verdict` by value: a large error variant
+    /// (the bech32 crate's errors are ~80 bytes) would be copied on every
+    /// query, so the crate's errors are boxed.
+    #[test]
+    fn verdict_stays_small() {
+        assert!(std::mem::size_of::<Verdict>() <= 40);
+        // One register: the out-of-line part of a check answers in it.
+        assert_eq!(std::mem::size_of::<Raw>(), 8);
+        assert!(std::mem::size_of::<ParseError>() <= 40);
+    }
+
+    /// `check_many`, with and without reading ahead, answers as `check`:
+    /// listed, unlisted, invalid and empty strings, in batches that do not
+    /// divide evenly.
+    #[test]
+    fn check_batches_answer_as_check() {
+        let s = Screener::bundled().unwrap();
+        let mut inputs: Vec<String> = s.entries().map(|(_, e)| e.address).take(500).collect();
+        for i in 0..300u32 {
+            inputs.push(format!("0x{:040x}", u128::from(i) * 0x9e37_79b9_7f4a_7c15));
+            inputs.push(format!("not an address {i}"));
+            inputs.push(String::new());
+            inputs.push(format!(
+                "bc1q{}",
+                "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(2)
+            ));
+        }
+        inputs.truncate(inputs.len() - 3);
+        let one_by_one: Vec<String> = inputs.iter().map(|i| format!("{:?}", s.check(i))).collect();
+        for warm in [false, true] {
+            let many: Vec<String> = s
+                .check_batches(&inputs, warm, CheckOptions::default())
+                .iter()
+                .map(|v| format!("{v:?}"))
+                .collect();
+            assert_eq!(many, one_by_one, "warm {warm}");
+        }
+        assert!(one_by_one.iter().any(|v| v.starts_with("Hit")));
+        assert!(one_by_one.iter().any(|v| v.starts_with("Clear")));
+        assert!(one_by_one.iter().any(|v| v.starts_with("Invalid")));
+    }
+
+    #[test]
+    fn empty_screener_answers() {
+        for mode in [BloomMode::On, BloomMode::Off, BloomMode::Auto] {
+            let s = ScreenerBuilder::new().bloom(mode).build().unwrap();
+            assert!(matches!(
+                s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+                Verdict::Clear { .. }
+            ));
+        }
+    }
+
+    #[test]
+    fn list_age_from_as_of() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let s = Screener::bundled().unwrap();
+        let ofac = s.lists().iter().find(|l| l.meta.id == "ofac-sdn").unwrap();
+        assert!(ofac.is_bundled());
+        let day = |n: u64| UNIX_EPOCH + Duration::from_secs(n * 86_400);
+        let as_of = 1_790_726_400 / 86_400;
+        assert_eq!(ofac.age_at(day(as_of)), Some(Duration::ZERO));
+        assert_eq!(ofac.age_at(day(as_of - 5)), Some(Duration::ZERO));
+        assert_eq!(
+            ofac.age_at(day(as_of + 31)),
+            Some(Duration::from_secs(31 * 86_400))
+        );
+        let thirty = Duration::from_secs(30 * 86_400);
+        let old: Vec<&str> = s
+            .lists_older_than(thirty, day(as_of + 31), true)
+            .map(|(l, _)| l.meta.id.as_str())
+            .collect();
+        // fbi-dprk is of 2025-02-26.
+        assert_eq!(old, ["ofac-sdn", "fbi-dprk"]);
+        assert_eq!(s.lists_older_than(thirty, day(as_of + 30), true).count(), 1);
+        // A list with the bundled id but other content is not bundled; a
+        // list without a date has no age.
+        let own = List::from_entries(ListMeta::new("ofac-sdn", Category::Sanctioned), []);
+        let s = ScreenerBuilder::new()
+            .bundled(true)
+            .list(own)
+            .build()
+            .unwrap();
+        let own = s.lists().iter().find(|l| l.meta.id == "ofac-sdn").unwrap();
+        assert!(!own.is_bundled());
+        assert_eq!(own.age_at(day(as_of + 31)), None);
+        assert_eq!(
+            s.lists_older_than(thirty, day(as_of + 31), false).count(),
+            1
+        );
+    }
+}
