@@ -124,6 +124,8 @@ pub(crate) struct Store {
     provenance: Vec<u32>,
     distinct: Vec<Arc<Provenance>>,
     interned: HashMap<Arc<Provenance>, u32, foldhash::fast::RandomState>,
+    /// The number of the empty provenance (most entries of a plain list).
+    empty: u32,
     class: Vec<Class>,
     /// (entry, why its address does not validate), by entry.
     issues: Vec<(u32, ParseError)>,
@@ -144,6 +146,7 @@ impl Default for Store {
             provenance: Vec::new(),
             distinct: vec![empty],
             interned,
+            empty: 0,
             class: Vec::new(),
             issues: Vec::new(),
             aliases: Vec::new(),
@@ -237,7 +240,7 @@ impl Store {
     /// The number of a provenance in this store, added if new.
     pub fn intern(&mut self, p: Provenance) -> u32 {
         if p.is_empty() {
-            return 0;
+            return self.empty;
         }
         if let Some(&id) = self.interned.get(&p) {
             return id;
@@ -301,14 +304,17 @@ impl Store {
         for p in &mut self.provenance {
             *p = remap[*p as usize];
         }
-        // Entry 0 of `distinct` is no longer the empty provenance: keep
-        // one for `intern`.
+        // The empty provenance got the source: keep one for `intern`.
         let empty = Arc::new(Provenance::default());
-        if !self.interned.contains_key(&empty) {
-            let id = self.distinct.len() as u32;
-            self.distinct.push(empty.clone());
-            self.interned.insert(empty, id);
-        }
+        self.empty = match self.interned.get(&empty) {
+            Some(&id) => id,
+            None => {
+                let id = self.distinct.len() as u32;
+                self.distinct.push(empty.clone());
+                self.interned.insert(empty, id);
+                id
+            }
+        };
     }
 
     pub fn len(&self) -> usize {
@@ -390,4 +396,88 @@ pub(crate) fn store_all(entries: Vec<Entry>) -> Store {
             .collect::<Vec<_>>()
     });
     Store::concat(stores)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_provenance_stays_empty_after_a_default_source() {
+        let mut s = Store::default();
+        s.push_parts(
+            "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+            1,
+            Provenance::default(),
+        );
+        s.default_source("https://example.org/list");
+        s.push_parts(
+            "0x8589427373D6D84E98730D7795D8f6f8731FDA16",
+            2,
+            Provenance::default(),
+        );
+        let sources: Vec<Option<&str>> = s.iter().map(|e| e.provenance.source.as_deref()).collect();
+        assert_eq!(sources, [Some("https://example.org/list"), None]);
+    }
+
+    #[test]
+    fn appended_pieces_keep_their_provenance_issues_and_order() {
+        let named = |entity: &str| Provenance {
+            entity: Some(entity.to_owned()),
+            ..Provenance::default()
+        };
+        let mut a = Store::default();
+        a.push_parts("not an address", 1, named("A"));
+        a.push_parts("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 2, named("B"));
+        let mut b = Store::default();
+        b.push_parts("also not one", 3, named("B"));
+        b.push_parts(
+            "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+            4,
+            Provenance::default(),
+        );
+        let s = Store::concat(vec![a, b]);
+        let got: Vec<(&str, u32, Option<&str>, bool, bool)> = s
+            .iter()
+            .map(|e| {
+                (
+                    e.address,
+                    e.line,
+                    e.provenance.entity.as_deref(),
+                    e.issue.is_some(),
+                    e.alias.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("not an address", 1, Some("A"), true, false),
+                (
+                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+                    2,
+                    Some("B"),
+                    false,
+                    true
+                ),
+                ("also not one", 3, Some("B"), true, false),
+                (
+                    "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+                    4,
+                    None,
+                    false,
+                    false
+                ),
+            ]
+        );
+        assert_eq!(s.flagged().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+        // One "B" for both pieces: interned across the join.
+        assert_eq!(
+            s.distinct
+                .iter()
+                .filter(|p| p.entity.as_deref() == Some("B"))
+                .count(),
+            1
+        );
+    }
 }

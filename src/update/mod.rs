@@ -139,7 +139,7 @@ mod fetch;
 mod live;
 
 pub use live::{
-    CACHE_FILE, CacheStatus, ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict,
+    CACHE_FILE, CacheError, CacheStatus, ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict,
     RefreshStatus, RefresherHandle, StaleError,
 };
 

@@ -39,7 +39,7 @@ mod refresh;
 mod refresher;
 
 pub use builder::LiveScreenerBuilder;
-pub use cache::{CACHE_FILE, CacheStatus};
+pub use cache::{CACHE_FILE, CacheError, CacheStatus};
 pub use refresher::RefresherHandle;
 
 /// Compiled lists and the lists they were compiled from. Cheap to clone.
