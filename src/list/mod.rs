@@ -143,18 +143,7 @@ pub struct Entry {
 impl Entry {
     /// An entry with only an address and a line number; validated.
     pub fn new(address: impl Into<String>, line: usize) -> Self {
-        let mut e = Entry {
-            address: address.into(),
-            chain: None,
-            tickers: Vec::new(),
-            entity: None,
-            entity_id: None,
-            programs: Vec::new(),
-            listed: None,
-            source: None,
-            line,
-            issue: None,
-        };
+        let mut e = Entry::unvalidated(address.into(), line);
         e.issue = address::parse(&e.address).err();
         e
     }

@@ -154,21 +154,6 @@ impl Default for Store {
     }
 }
 
-impl PartialEq for Store {
-    fn eq(&self, other: &Store) -> bool {
-        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a.same(&b))
-    }
-}
-
-impl EntryRef<'_> {
-    fn same(&self, o: &EntryRef<'_>) -> bool {
-        self.address == o.address
-            && self.provenance == o.provenance
-            && self.line == o.line
-            && self.issue == o.issue
-    }
-}
-
 impl Store {
     /// An empty store with room for about `n` entries of `bytes` address
     /// bytes.

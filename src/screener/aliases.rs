@@ -11,11 +11,7 @@ use crate::list::EntryRef;
 /// The keys of an entry: its own spelling, then the equivalent spellings
 /// in other encodings (at most [`alias_bound`] of them: the table is sized
 /// by that bound).
-pub(super) fn entry_keys(
-    entry: &EntryRef<'_>,
-    parsed: Option<&crate::address::Address>,
-    mut out: impl FnMut(u8, &[u8], Via),
-) {
+pub(super) fn entry_keys(entry: &EntryRef<'_>, mut out: impl FnMut(u8, &[u8], Via)) {
     // Every key, the equivalent spellings' too, comes from `address::key`:
     // the one path queries take.
     let mut scratch = Scratch::new();
@@ -25,20 +21,21 @@ pub(super) fn entry_keys(
         }
     };
     push(entry.address, Via::Listed);
-    if entry.class.family.is_some() && parsed.is_none() {
-        // A valid address without other spellings.
-        return;
-    }
-    let Some(a) = parsed else {
+    if entry.class.family.is_none() {
         if let Some(fixed) = corrected_spelling(entry.address) {
             push(&fixed, Via::CorrectedSpelling);
         }
         return;
+    }
+    // The kind and hash that validating it found (none: a valid address
+    // without other spellings).
+    let Some((kind, hash)) = entry.alias else {
+        return;
     };
-    let hash = a.payload.as_slice();
+    let hash = hash.as_slice();
     let cash = |kind: u8| cashaddr::encode(address::CASHADDR_DEFAULT_PREFIX, kind, hash).ok();
     let b58 = |version: u8| base58check::encode(&[version], hash);
-    match &a.kind {
+    match kind {
         AddressKind::Tron => {
             push(&format!("41{}", hex(hash)), Via::TronHexOfBase58);
         }
@@ -46,7 +43,7 @@ pub(super) fn entry_keys(
             push(&base58check::encode(&[0x41], hash), Via::TronBase58OfHex);
         }
         AddressKind::P2pkh { version: 0 } | AddressKind::P2sh { version: 5 } => {
-            let p2sh = matches!(a.kind, AddressKind::P2sh { .. });
+            let p2sh = matches!(kind, AddressKind::P2sh { .. });
             if let Some(c) = cash(u8::from(p2sh)) {
                 push(&c, Via::CashaddrOfLegacy);
             }
@@ -61,7 +58,7 @@ pub(super) fn entry_keys(
             push(&b58(0x05), Via::LegacyOfLitecoin);
         }
         AddressKind::P2pkh { version: 0x1c } | AddressKind::P2sh { version: 0x28 } => {
-            let p2sh = matches!(a.kind, AddressKind::P2sh { .. });
+            let p2sh = matches!(kind, AddressKind::P2sh { .. });
             push(&b58(if p2sh { 0x05 } else { 0x00 }), Via::LegacyOfBitpay);
             if let Some(c) = cash(u8::from(p2sh)) {
                 push(&c, Via::CashaddrOfBitpay);

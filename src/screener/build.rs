@@ -7,7 +7,6 @@ use std::sync::Arc;
 use super::aliases::{alias_bound, entry_keys};
 use super::answer::{hex, version_of};
 use super::{BloomMode, Inner, ListInfo, Meta, Screener, Via, compiled};
-use crate::address::Checksum;
 use crate::error::BuildError;
 use crate::history::History;
 use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
@@ -269,20 +268,8 @@ fn key_entries(all: &All<'_>, run: std::ops::Range<usize>) -> RunKeys {
         meta_ids.push(id);
         let head = out.len();
         out.extend_from_slice(&[0, Form::Other as u8]);
-        // The kind and hash that validating it found, for its other
-        // spellings (the list keeps no decoded `Address`: memory).
-        let parsed = match (e.class.family, e.alias) {
-            (Some(family), Some((kind, hash))) => Some(crate::address::Address {
-                family,
-                kind: kind.clone(),
-                chains: &[],
-                payload: hash.to_vec(),
-                checksum: Checksum::NotChecked,
-            }),
-            _ => None,
-        };
         let eip55 = e.class.checksum_valid;
-        entry_keys(e, parsed.as_ref(), |t, p, via| {
+        entry_keys(e, |t, p, via| {
             // Keys are at most `address::MAX_INPUT` bytes.
             let Ok(len) = u16::try_from(p.len()) else {
                 return;
