@@ -36,6 +36,19 @@ impl Tally {
         }
     }
 
+    /// Counts a line that is clear or invalid, by its kind alone (with
+    /// --hits-only); false for a hit, which the caller counts with its
+    /// matches.
+    fn count_unlisted(&mut self, kind: VerdictKind) -> bool {
+        match kind {
+            VerdictKind::Clear => self.clear += 1,
+            VerdictKind::Invalid => self.invalid += 1,
+            VerdictKind::Hit => return false,
+        }
+        self.lines += 1;
+        true
+    }
+
     fn count_hit(&mut self, matches: &[Match]) {
         let mut seen: Vec<(&Arc<str>, &str)> = Vec::new();
         for m in matches {
@@ -193,20 +206,14 @@ impl Work<'_> {
     /// Screens one input as of `date`.
     fn screen_at(&mut self, line: u64, input: &str, date: Date) {
         // As in `screen`: with --hits-only, the rest are counted by kind.
-        if self.ctx.hits_only {
-            match self.ctx.screener.check_at_kind(input, date, self.ctx.opts) {
-                VerdictKind::Clear => {
-                    self.tally.lines += 1;
-                    self.tally.clear += 1;
-                    return;
-                }
-                VerdictKind::Invalid => {
-                    self.tally.lines += 1;
-                    self.tally.invalid += 1;
-                    return;
-                }
-                VerdictKind::Hit => {}
-            }
+        if self.ctx.hits_only
+            && self.tally.count_unlisted(self.ctx.screener.check_at_kind(
+                input,
+                date,
+                self.ctx.opts,
+            ))
+        {
+            return;
         }
         let verdict = self.ctx.screener.check_at_with(input, date, self.ctx.opts);
         self.tally.lines += 1;
@@ -237,20 +244,12 @@ impl Work<'_> {
         }
         // Printing hits only, the rest are counted: their kind is enough
         // (no verdict built, no reason computed for invalid lines).
-        if self.ctx.hits_only {
-            match self.ctx.screener.check_kind(input, self.ctx.opts) {
-                VerdictKind::Clear => {
-                    self.tally.lines += 1;
-                    self.tally.clear += 1;
-                    return;
-                }
-                VerdictKind::Invalid => {
-                    self.tally.lines += 1;
-                    self.tally.invalid += 1;
-                    return;
-                }
-                VerdictKind::Hit => {}
-            }
+        if self.ctx.hits_only
+            && self
+                .tally
+                .count_unlisted(self.ctx.screener.check_kind(input, self.ctx.opts))
+        {
+            return;
         }
         let verdict = self.ctx.screener.check_with(input, self.ctx.opts);
         self.tally.lines += 1;
