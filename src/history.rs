@@ -340,26 +340,13 @@ impl History {
         for c in comments {
             writeln!(w, "# {}", c.replace(['\r', '\n'], " "))?;
         }
-        let columns = [
-            "address",
-            "chain",
-            "tickers",
-            "entity",
-            "entity_id",
-            "programs",
-            "listed",
-            "source",
-        ];
-        crate::list::csv::write_row(&mut w, columns.into_iter().chain(HISTORY_COLUMNS))?;
+        crate::list::csv::write_row(
+            &mut w,
+            crate::list::csv::COLUMNS.into_iter().chain(HISTORY_COLUMNS),
+        )?;
         let d = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         for r in records {
-            let e = &r.entry;
-            let tickers = e.tickers.join(";");
-            let programs = e.programs.join(";");
-            let source = e
-                .source
-                .as_deref()
-                .filter(|s| Some(*s) != meta.source.as_deref());
+            let cells = crate::list::csv::entry_cells(&r.entry, meta.source.as_deref());
             let dates = [
                 d(r.listed_after),
                 d(r.listed_by),
@@ -368,18 +355,10 @@ impl History {
             ];
             crate::list::csv::write_row(
                 &mut w,
-                [
-                    e.address.as_str(),
-                    e.chain.as_deref().unwrap_or(""),
-                    &tickers,
-                    e.entity.as_deref().unwrap_or(""),
-                    e.entity_id.as_deref().unwrap_or(""),
-                    &programs,
-                    e.listed.as_deref().unwrap_or(""),
-                    source.unwrap_or(""),
-                ]
-                .into_iter()
-                .chain(dates.iter().map(String::as_str)),
+                cells
+                    .iter()
+                    .map(String::as_str)
+                    .chain(dates.iter().map(String::as_str)),
             )?;
         }
         Ok(())

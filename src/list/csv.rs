@@ -1,9 +1,9 @@
 //! walletscreen list v1: CSV with a header row (see `lists/README.md`).
 
-use super::{Category, List};
+use super::{Category, Entry, List};
 
 /// The columns [`List::write_csv`] writes, in order.
-const COLUMNS: [&str; 8] = [
+pub(crate) const COLUMNS: [&str; 8] = [
     "address",
     "chain",
     "tickers",
@@ -49,32 +49,35 @@ impl List {
         }
         write_row(&mut w, COLUMNS.iter().copied())?;
         for e in self.entries() {
-            let tickers = e.tickers.join(";");
-            let programs = e.programs.join(";");
-            let source = e
-                .source
-                .as_deref()
-                .filter(|s| Some(*s) != m.source.as_deref());
-            write_row(
-                &mut w,
-                [
-                    e.address.as_str(),
-                    e.chain.as_deref().unwrap_or(""),
-                    &tickers,
-                    e.entity.as_deref().unwrap_or(""),
-                    e.entity_id.as_deref().unwrap_or(""),
-                    &programs,
-                    e.listed.as_deref().unwrap_or(""),
-                    source.unwrap_or(""),
-                ]
-                .into_iter(),
-            )?;
+            let cells = entry_cells(&e, m.source.as_deref());
+            write_row(&mut w, cells.iter().map(String::as_str))?;
         }
         Ok(())
     }
 }
 
 /// One CSV row, minimal quoting.
+/// An entry's cells in the order of [`COLUMNS`]: multi-valued fields
+/// joined with `;`, the source left empty when it is the list's own.
+pub(crate) fn entry_cells(e: &Entry, list_source: Option<&str>) -> [String; 8] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let source = e
+        .source
+        .clone()
+        .filter(|s| Some(s.as_str()) != list_source)
+        .unwrap_or_default();
+    [
+        e.address.clone(),
+        opt(&e.chain),
+        e.tickers.join(";"),
+        opt(&e.entity),
+        opt(&e.entity_id),
+        e.programs.join(";"),
+        opt(&e.listed),
+        source,
+    ]
+}
+
 pub(crate) fn write_row<'s, W: std::io::Write>(
     w: &mut W,
     fields: impl Iterator<Item = &'s str>,
