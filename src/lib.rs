@@ -71,7 +71,7 @@ pub use date::{Date, DateError};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use history::{Delisting, History, HistoryRecord};
 pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
-pub use list::{Category, Entry, List, ListMeta};
+pub use list::{Category, Entry, List, ListMeta, Provenance};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
     AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match,

@@ -574,7 +574,7 @@ fn uri_forms() {
     // The entry's provenance comes along.
     let v = bundled().check(&format!("bitcoin:{OFAC_P2PKH}?amount=1&label=x"));
     let m = &expect_hit(&v, OFAC_P2PKH).matches()[0];
-    assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
+    assert_eq!(m.entry.provenance.entity.as_deref(), Some("Hydra Market"));
     assert_eq!(m.category, Category::Sanctioned);
 }
 

@@ -215,22 +215,30 @@ fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
         assert_eq!(m.via, Via::Listed, "{addr}");
         assert_eq!(m.category, Category::Sanctioned, "{addr}");
         let e = &m.entry;
-        assert_eq!(e.chain.as_deref(), Some(str_field(r, "chain")), "{addr}");
-        assert_eq!(e.tickers, str_list(r, "ofac_tickers"), "{addr}");
         assert_eq!(
-            e.entity.as_deref(),
+            e.provenance.chain.as_deref(),
+            Some(str_field(r, "chain")),
+            "{addr}"
+        );
+        assert_eq!(e.provenance.tickers, str_list(r, "ofac_tickers"), "{addr}");
+        assert_eq!(
+            e.provenance.entity.as_deref(),
             Some(str_field(r, "entity_name")),
             "{addr}"
         );
         let id = r["entity_id"].as_u64().expect("numeric entity_id");
-        assert_eq!(e.entity_id, Some(id.to_string()), "{addr}");
-        assert_eq!(e.programs, str_list(r, "programs"), "{addr}");
+        assert_eq!(e.provenance.entity_id, Some(id.to_string()), "{addr}");
+        assert_eq!(e.provenance.programs, str_list(r, "programs"), "{addr}");
         assert_eq!(
-            e.listed.as_deref(),
+            e.provenance.listed.as_deref(),
             Some(str_field(r, "date_listed")),
             "{addr}"
         );
-        assert_eq!(e.source.as_deref(), Some(ofac_source.as_str()), "{addr}");
+        assert_eq!(
+            e.provenance.source.as_deref(),
+            Some(ofac_source.as_str()),
+            "{addr}"
+        );
         // OFAC and the FBI list share no address.
         assert!(
             h.matches().iter().all(|m| &*m.list == "ofac-sdn"),
@@ -244,7 +252,10 @@ fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
     for r in &records {
         let addr = str_field(r, "address");
         let m = match_in(&hit(&old, addr), "ofac-sdn", addr, addr);
-        assert_eq!(m.entry.entity.as_deref(), Some(str_field(r, "entity_name")));
+        assert_eq!(
+            m.entry.provenance.entity.as_deref(),
+            Some(str_field(r, "entity_name"))
+        );
     }
 }
 
@@ -282,12 +293,21 @@ fn every_address_of_the_2026_09_30_publication_is_a_hit() {
             .collect();
         let m = ms
             .iter()
-            .find(|m| m.entry.entity.as_deref() == Some(name.as_str()))
+            .find(|m| m.entry.provenance.entity.as_deref() == Some(name.as_str()))
             .unwrap_or_else(|| panic!("{addr}: no match of {name}: {ms:?}"));
-        assert!(m.entry.tickers.contains(code), "{addr}: {code} {m:?}");
+        assert!(
+            m.entry.provenance.tickers.contains(code),
+            "{addr}: {code} {m:?}"
+        );
         // The same programs (a kept row keeps its order of them).
         let want: BTreeSet<&str> = programs.split("; ").collect();
-        let got: BTreeSet<&str> = m.entry.programs.iter().map(String::as_str).collect();
+        let got: BTreeSet<&str> = m
+            .entry
+            .provenance
+            .programs
+            .iter()
+            .map(String::as_str)
+            .collect();
         assert_eq!(got, want, "{addr}");
         assert!(m.entry.address.eq_ignore_ascii_case(addr), "{addr}");
     }
@@ -340,9 +360,9 @@ fn shared_addresses_name_every_party() {
             .map(|m| {
                 assert_eq!(&*m.list, "ofac-sdn");
                 (
-                    m.entry.entity.clone().unwrap(),
-                    m.entry.entity_id.clone().unwrap(),
-                    m.entry.tickers.clone(),
+                    m.entry.provenance.entity.clone().unwrap(),
+                    m.entry.provenance.entity_id.clone().unwrap(),
+                    m.entry.provenance.tickers.clone(),
                 )
             })
             .collect();
@@ -513,17 +533,28 @@ fn fbi_addresses_are_dprk_hits_with_their_provenance() {
                 "{addr}"
             );
             let e = &m.entry;
-            assert_eq!(e.entity.as_deref(), Some(src.entity), "{addr}");
-            assert_eq!(e.listed.as_deref(), Some(src.listed), "{addr}");
-            assert_eq!(e.source.as_deref(), Some(src.source.as_str()), "{addr}");
+            assert_eq!(e.provenance.entity.as_deref(), Some(src.entity), "{addr}");
+            assert_eq!(e.provenance.listed.as_deref(), Some(src.listed), "{addr}");
+            assert_eq!(
+                e.provenance.source.as_deref(),
+                Some(src.source.as_str()),
+                "{addr}"
+            );
             let (chain, ticker) = if src.chain.is_empty() {
                 stake_chain_ticker(addr)
             } else {
                 (src.chain.to_owned(), src.ticker)
             };
-            assert_eq!(e.chain.as_deref(), Some(chain.as_str()), "{addr}");
-            assert_eq!(e.tickers, [ticker], "{addr}");
-            assert!(e.entity_id.is_none() && e.programs.is_empty(), "{addr}");
+            assert_eq!(
+                e.provenance.chain.as_deref(),
+                Some(chain.as_str()),
+                "{addr}"
+            );
+            assert_eq!(e.provenance.tickers, [ticker], "{addr}");
+            assert!(
+                e.provenance.entity_id.is_none() && e.provenance.programs.is_empty(),
+                "{addr}"
+            );
             assert!(e.issue.is_none(), "{addr}: {:?}", e.issue);
         }
         total += src.addresses.len();
@@ -546,7 +577,10 @@ fn graphsense_lazarus_addresses_are_ofac_hits() {
         let m = match_in(&h, "ofac-sdn", addr, addr);
         assert_eq!(m.category, Category::Sanctioned);
         let r = &by_addr[addr];
-        assert_eq!(m.entry.entity.as_deref(), Some(str_field(r, "entity_name")));
+        assert_eq!(
+            m.entry.provenance.entity.as_deref(),
+            Some(str_field(r, "entity_name"))
+        );
     }
     assert_eq!(addrs.len(), 21);
 }
@@ -640,8 +674,8 @@ fn quirk_tron_address_filed_under_xbt() {
 
     let h = hit(&bundled(), t);
     let m = match_in(&h, "ofac-sdn", t, t);
-    assert_eq!(m.entry.chain.as_deref(), Some("bitcoin"));
-    assert_eq!(m.entry.tickers, ["XBT"]);
+    assert_eq!(m.entry.provenance.chain.as_deref(), Some("bitcoin"));
+    assert_eq!(m.entry.provenance.tickers, ["XBT"]);
     // Indexed as TRON all the same: its 41-hex spelling hits too.
     let hex41 = format!("41{}", hex(&a.payload));
     let h = hit(&bundled(), &hex41);
@@ -736,7 +770,7 @@ fn quirk_legacy_bch_address() {
     }
     let h = hit(&bundled(), legacy);
     let e = &h.matches()[0].entry;
-    assert_eq!(e.chain.as_deref(), Some("bitcoin_cash"));
+    assert_eq!(e.provenance.chain.as_deref(), Some("bitcoin_cash"));
 }
 
 #[test]
@@ -784,7 +818,7 @@ fn quirk_monero_entry_with_a_typo() {
     assert_eq!(h.family, Family::Opaque);
     let m = match_in(&h, "ofac-sdn", typo, typo);
     assert_eq!(m.entry.issue.as_ref(), Some(&want));
-    assert_eq!(m.entry.chain.as_deref(), Some("monero"));
+    assert_eq!(m.entry.provenance.chain.as_deref(), Some("monero"));
     assert_eq!(m.via, Via::Listed);
 
     // Someone paying the real address (with '1') was caught too, and the
@@ -796,7 +830,7 @@ fn quirk_monero_entry_with_a_typo() {
     assert_eq!(h.matches()[0].via, Via::CorrectedSpelling);
     assert_eq!(h.matches()[0].entry.address, typo);
     assert_eq!(
-        h.matches()[0].entry.entity.as_deref(),
+        h.matches()[0].entry.provenance.entity.as_deref(),
         Some("ISIL Khorasan")
     );
     // Only that one replacement: another look-alike change is no hit.
@@ -810,8 +844,8 @@ fn quirk_monero_entry_with_a_typo() {
     let m = match_in(&h, "ofac-sdn", XMR_CORRECTED, XMR_CORRECTED);
     assert_eq!(m.via, Via::Listed);
     assert!(m.entry.issue.is_none());
-    assert_eq!(m.entry.entity.as_deref(), Some("ISIL Khorasan"));
-    assert_eq!(m.entry.tickers, ["XMR"]);
+    assert_eq!(m.entry.provenance.entity.as_deref(), Some("ISIL Khorasan"));
+    assert_eq!(m.entry.provenance.tickers, ["XMR"]);
     // The typo is no address and no entry: invalid, not a hit.
     assert!(matches!(s.check(typo), Verdict::Invalid { .. }));
 }
@@ -879,7 +913,7 @@ fn quirk_doge_addresses_filed_under_solana() {
         assert!(a.chains.contains(&"dogecoin"));
         let h = hit(&s, addr);
         let m = match_in(&h, "ofac-sdn", addr, addr);
-        assert_eq!(m.entry.chain.as_deref(), Some("solana"));
+        assert_eq!(m.entry.provenance.chain.as_deref(), Some("solana"));
     }
 }
 
@@ -898,8 +932,8 @@ fn quirk_bnb_beacon_chain_address() {
     for q in [addr.to_owned(), addr.to_ascii_uppercase()] {
         let h = hit(&s, &q);
         let m = match_in(&h, "ofac-sdn", addr, &q);
-        assert_eq!(m.entry.chain.as_deref(), Some("unknown"));
-        assert_eq!(m.entry.tickers, ["BNB"]);
+        assert_eq!(m.entry.provenance.chain.as_deref(), Some("unknown"));
+        assert_eq!(m.entry.provenance.tickers, ["BNB"]);
     }
 }
 

@@ -172,12 +172,12 @@ fn spans_and_hits() {
     assert_eq!(&text[m[0].span.clone()], EVM);
     assert_eq!(m[0].span.start, "héllo ".len());
     assert_eq!(
-        m[0].hit.matches()[0].entry.entity.as_deref(),
+        m[0].hit.matches()[0].entry.provenance.entity.as_deref(),
         Some("Lazarus Group")
     );
     assert_eq!(m[1].text, format!("bitcoincash:{CASH}"));
     assert_eq!(
-        m[1].hit.matches()[0].entry.entity.as_deref(),
+        m[1].hit.matches()[0].entry.provenance.entity.as_deref(),
         Some("SOUTHFRONT")
     );
     // An equivalent spelling says how it was reached.

@@ -253,12 +253,12 @@ fn text_match(m: &Match) -> String {
     let mut s = format!(
         "{}: {}",
         m.list,
-        e.entity.as_deref().unwrap_or("(no entity)")
+        e.provenance.entity.as_deref().unwrap_or("(no entity)")
     );
-    if !e.programs.is_empty() {
-        s.push_str(&format!(" [{}]", e.programs.join(";")));
+    if !e.provenance.programs.is_empty() {
+        s.push_str(&format!(" [{}]", e.provenance.programs.join(";")));
     }
-    if let Some(date) = &e.listed {
+    if let Some(date) = &e.provenance.listed {
         s.push_str(&format!(" listed {date}"));
     }
     if m.via != walletscreen::Via::Listed {
@@ -353,10 +353,10 @@ impl<'a> CsvRow<'a> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
-            entity: e.entity.as_deref().unwrap_or_default(),
-            entity_id: e.entity_id.as_deref().unwrap_or_default(),
-            programs: e.programs.join(";"),
-            listed: e.listed.as_deref().unwrap_or_default(),
+            entity: e.provenance.entity.as_deref().unwrap_or_default(),
+            entity_id: e.provenance.entity_id.as_deref().unwrap_or_default(),
+            programs: e.provenance.programs.join(";"),
+            listed: e.provenance.listed.as_deref().unwrap_or_default(),
             address: &e.address,
             via: m.via.name(),
             family: family.name(),

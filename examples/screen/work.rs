@@ -52,7 +52,14 @@ impl Tally {
     fn count_hit(&mut self, matches: &[Match]) {
         let mut seen: Vec<(&Arc<str>, &str)> = Vec::new();
         for m in matches {
-            let key = (&m.list, m.entry.entity.as_deref().unwrap_or("(no entity)"));
+            let key = (
+                &m.list,
+                m.entry
+                    .provenance
+                    .entity
+                    .as_deref()
+                    .unwrap_or("(no entity)"),
+            );
             if !seen.contains(&key) {
                 seen.push(key);
                 *self

@@ -217,13 +217,13 @@ impl Match {
         m.serialize_entry("category", &self.category)?;
         m.serialize_entry("address", &e.address)?;
         m.serialize_entry("via", &self.via)?;
-        m.serialize_entry("chain", &e.chain)?;
-        m.serialize_entry("tickers", &e.tickers)?;
-        m.serialize_entry("entity", &e.entity)?;
-        m.serialize_entry("entity_id", &e.entity_id)?;
-        m.serialize_entry("programs", &e.programs)?;
-        m.serialize_entry("listed", &e.listed)?;
-        m.serialize_entry("source", &e.source)?;
+        m.serialize_entry("chain", &e.provenance.chain)?;
+        m.serialize_entry("tickers", &e.provenance.tickers)?;
+        m.serialize_entry("entity", &e.provenance.entity)?;
+        m.serialize_entry("entity_id", &e.provenance.entity_id)?;
+        m.serialize_entry("programs", &e.provenance.programs)?;
+        m.serialize_entry("listed", &e.provenance.listed)?;
+        m.serialize_entry("source", &e.provenance.source)?;
         m.serialize_entry("line", &e.line)?;
         m.serialize_entry("issue", &e.issue)?;
         Ok(())

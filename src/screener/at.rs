@@ -383,7 +383,12 @@ impl Screener {
         if same().any(|r| r.covers(date)) {
             return None;
         }
-        let listed_on = m.entry.listed.as_deref().and_then(|d| Date::parse(d).ok());
+        let listed_on = m
+            .entry
+            .provenance
+            .listed
+            .as_deref()
+            .and_then(|d| Date::parse(d).ok());
         if listed_on.is_some_and(|l| l > date) {
             return None;
         }

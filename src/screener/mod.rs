@@ -16,7 +16,7 @@ use crate::address::{self, Checksum, Family, Keyed, Network, Scratch};
 use crate::error::{BuildError, ParseError};
 use crate::history::History;
 use crate::index::{self, Index};
-use crate::list::Entry;
+use crate::list::{Entry, Provenance};
 
 mod aliases;
 mod answer;
@@ -75,18 +75,12 @@ enum Raw {
     Invalid,
 }
 
-/// Metadata shared by entries (interned: a list of a million entries with
-/// one entity holds it once).
+/// Metadata shared by entries: the list and the provenance (interned: a
+/// list of a million entries with one entity holds it once).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Meta {
     list: u32,
-    chain: Option<String>,
-    tickers: Vec<String>,
-    entity: Option<String>,
-    entity_id: Option<String>,
-    programs: Vec<String>,
-    listed: Option<String>,
-    source: Option<String>,
+    provenance: Provenance,
 }
 
 struct Inner {
@@ -116,13 +110,7 @@ impl Inner {
         };
         let m = self.metas.get(rec.meta as usize)?;
         let mut e = Entry::new(address, rec.line as usize);
-        e.chain = m.chain.clone();
-        e.tickers = m.tickers.clone();
-        e.entity = m.entity.clone();
-        e.entity_id = m.entity_id.clone();
-        e.programs = m.programs.clone();
-        e.listed = m.listed.clone();
-        e.source = m.source.clone();
+        e.provenance = m.provenance.clone();
         Some((m.list, e))
     }
 
@@ -545,15 +533,15 @@ impl Screener {
         let metas: usize = inner
             .metas
             .iter()
-            .map(|m| {
+            .map(|Meta { provenance: p, .. }| {
                 std::mem::size_of::<Meta>()
-                    + opt(&m.chain)
-                    + strs(&m.tickers)
-                    + opt(&m.entity)
-                    + opt(&m.entity_id)
-                    + strs(&m.programs)
-                    + opt(&m.listed)
-                    + opt(&m.source)
+                    + opt(&p.chain)
+                    + strs(&p.tickers)
+                    + opt(&p.entity)
+                    + opt(&p.entity_id)
+                    + strs(&p.programs)
+                    + opt(&p.listed)
+                    + opt(&p.source)
             })
             .sum();
         let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();

@@ -119,7 +119,7 @@ pub(super) fn diff(old: &[Entry], new: &[Entry]) -> (Vec<Change>, Vec<Change>) {
                 let k = diff_key(e);
                 (!other.contains_key(&k) && seen.insert(k)).then(|| Change {
                     address: e.address.clone(),
-                    entity: e.entity.clone(),
+                    entity: e.provenance.entity.clone(),
                 })
             })
             .collect()
