@@ -191,7 +191,7 @@ fn screener(entries: impl IntoIterator<Item = Entry>) -> Result<Screener, String
 /// The indexes (line - 1) of the entries of `s` that `address` reaches.
 fn reached(s: &Screener, address: &str) -> Vec<usize> {
     match s.check(address).hit() {
-        Some(h) => h.matches().iter().map(|m| m.entry.line - 1).collect(),
+        Some(h) => h.matches().map(|m| m.line() - 1).collect(),
         None => Vec::new(),
     }
 }

@@ -148,7 +148,7 @@ fn tornado_cash_is_a_hit_while_listed_and_clear_after_its_delisting() {
             if let VerdictAt::Hit(h) = v {
                 let m = &h.matches[0];
                 assert_eq!(
-                    m.matched.entry.provenance.entity.as_deref(),
+                    m.matched.provenance().entity.as_deref(),
                     Some("TORNADO CASH")
                 );
                 assert_eq!(
@@ -176,7 +176,7 @@ fn fayzimatov_xbt_is_a_hit_as_of_2026_08_01() {
     assert_eq!(hit.matches.len(), 1, "{hit:?}");
     let m = &hit.matches[0];
     assert_eq!(
-        m.matched.entry.provenance.entity.as_deref(),
+        m.matched.provenance().entity.as_deref(),
         Some("FAYZIMATOV Farrukh Furkatovitch")
     );
     assert_eq!(m.listed_on, Some(d("2021-07-28")));
@@ -414,7 +414,7 @@ fn a_record_reached_through_another_spelling_never_clears_a_current_entry() {
         let v = s.check_at(FIXED, d(date));
         let hit = v.hit().unwrap_or_else(|| panic!("{date}: {v:?}"));
         assert_eq!(hit.matches.len(), matches, "{date}: {hit:?}");
-        assert_eq!(hit.matches[0].matched.entry.address, FIXED, "{date}");
+        assert_eq!(hit.matches[0].matched.address(), FIXED, "{date}");
     }
 }
 

@@ -192,21 +192,19 @@ fn every_export_shape_screens_its_addresses_with_provenance() {
             let hit = v
                 .hit()
                 .unwrap_or_else(|| panic!("{name}: {address} is {v:?}"));
-            let m = &hit.matches()[0];
-            assert_eq!(m.category, Category::Custom, "{name}");
+            let m = &hit.matches().next().unwrap();
+            assert_eq!(m.category(), Category::Custom, "{name}");
             assert_eq!(
-                &m.entry.provenance.entity, entity,
+                &m.provenance().entity,
+                entity,
                 "{name}: entity of {address}"
             );
             assert_eq!(
-                m.entry.provenance.programs.first(),
+                m.provenance().programs.first(),
                 note.as_ref(),
                 "{name}: note of {address}"
             );
-            assert_eq!(
-                &m.entry.provenance.listed, date,
-                "{name}: date of {address}"
-            );
+            assert_eq!(&m.provenance().listed, date, "{name}: date of {address}");
             // The same address spelled otherwise is the same hit.
             if let Some(hex) = address.strip_prefix("0x") {
                 let upper = format!("0x{}", hex.to_uppercase());

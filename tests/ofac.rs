@@ -361,7 +361,7 @@ fn lists_from_every_format() {
         let s = Screener::builder().list(list).build().unwrap();
         match s.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX") {
             Verdict::Hit(h) => {
-                let e = &h.matches()[0].entry;
+                let e = &h.matches().next().unwrap().to_entry();
                 assert_eq!(
                     e.provenance.entity.as_deref(),
                     Some("Hydra Market"),

@@ -721,7 +721,7 @@ fn checks_during_a_thousand_swaps_see_one_complete_version() {
                         let entity = v.verdict.hit().map(|h| {
                             (
                                 h.version().clone(),
-                                h.matches()[0].entry.provenance.entity.clone(),
+                                h.matches().next().unwrap().provenance().entity.clone(),
                             )
                         });
                         match (i, is_a, entity) {
@@ -1158,10 +1158,13 @@ fn a_fetched_user_export_is_read_and_its_load_report_logged() {
     let v = live.check(&addr(4)).unwrap();
     let hit = v.verdict.hit().expect("a hit");
     assert_eq!(
-        hit.matches()[0].entry.provenance.entity.as_deref(),
+        hit.matches().next().unwrap().provenance().entity.as_deref(),
         Some("Mule ring")
     );
-    assert_eq!(hit.matches()[0].entry.provenance.programs, ["cash-out"]);
+    assert_eq!(
+        hit.matches().next().unwrap().provenance().programs,
+        ["cash-out"]
+    );
     let logged = CAPTURE.0.lock().unwrap().clone();
     assert!(
         logged

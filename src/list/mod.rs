@@ -237,7 +237,7 @@ impl std::str::FromStr for Column {
 /// let csv = "id,owner,wallet_2\n7,Ronin thief,0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n";
 /// let opts = LoadOptions::new().column(Column::Name("wallet_2".into()));
 /// let list = List::from_bytes_with(csv.as_bytes(), ListMeta::new("x", Category::Custom), &opts)?;
-/// assert_eq!(list.entry(0).unwrap().entity.as_deref(), Some("Ronin thief"));
+/// assert_eq!(list.entry(0).unwrap().provenance.entity.as_deref(), Some("Ronin thief"));
 /// # Ok::<(), walletscreen::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

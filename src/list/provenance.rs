@@ -1,6 +1,7 @@
 //! [`Provenance`]: what a list says about one of its addresses, besides
 //! the address itself.
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 /// What a list publishes about one listed address: the chain, currency
@@ -34,7 +35,7 @@ use serde::{Deserialize, Serialize};
 /// let json = serde_json::to_string(&e.provenance).unwrap();
 /// assert!(json.starts_with(r#"{"chain":null,"tickers":["ETH"],"entity":"Lazarus Group""#));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(default)]
 pub struct Provenance {
     /// Chain, as published.
@@ -72,5 +73,27 @@ impl Provenance {
     /// name (the listing history tells parties apart by it).
     pub(crate) fn party(&self) -> Option<&str> {
         self.entity_id.as_deref().or(self.entity.as_deref())
+    }
+
+    /// The seven fields, into a map being written: the one place their
+    /// serialized names and order are written (an [`Entry`](crate::Entry)
+    /// flattens them, a match writes them between its `via` and `line`).
+    pub(crate) fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        m.serialize_entry("chain", &self.chain)?;
+        m.serialize_entry("tickers", &self.tickers)?;
+        m.serialize_entry("entity", &self.entity)?;
+        m.serialize_entry("entity_id", &self.entity_id)?;
+        m.serialize_entry("programs", &self.programs)?;
+        m.serialize_entry("listed", &self.listed)?;
+        m.serialize_entry("source", &self.source)
+    }
+}
+
+/// A map of the seven fields, in order (see [`Provenance`]).
+impl Serialize for Provenance {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(7))?;
+        self.serialize_fields(&mut m)?;
+        m.end()
     }
 }

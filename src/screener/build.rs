@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::aliases::{alias_bound, entry_keys};
 use super::answer::{hex, version_of};
 use super::{BloomMode, Inner, ListInfo, Meta, Screener, Via, compiled};
-use crate::error::BuildError;
+use crate::error::{BuildError, ParseError};
 use crate::history::History;
 use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
 use crate::list::{EntryRef, List, Provenance, Store};
@@ -327,6 +327,8 @@ struct Gathered<'a> {
     metas: Vec<Meta>,
     meta_ids: std::collections::HashMap<MetaRef<'a>, u32, foldhash::fast::FixedState>,
     odd: Vec<(u32, Box<str>)>,
+    /// Why each flagged entry does not validate, by entry.
+    issues: Vec<(u32, ParseError)>,
 }
 
 impl<'a> Gathered<'a> {
@@ -405,6 +407,9 @@ impl<'a> Gathered<'a> {
             if form & !index::FLAGGED == Form::Other as u8 {
                 self.odd.push((ei as u32, entry.address.into()));
             }
+            if let Some(issue) = entry.issue {
+                self.issues.push((ei as u32, issue.clone()));
+            }
             let mut own_key = index::NO_KEY;
             for _ in 0..n {
                 let t = buf[o];
@@ -465,6 +470,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             index::SEED,
         )),
         odd: Vec::new(),
+        issues: Vec::new(),
     };
     // A small set is keyed on this thread: spawning costs more than it
     // saves (and `available_parallelism` reads cgroup files).
@@ -534,7 +540,11 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         })?
     };
     let Gathered {
-        infos, metas, odd, ..
+        infos,
+        metas,
+        odd,
+        issues,
+        ..
     } = g;
     let meta = compiled::encode_meta(&infos, &shas, bloom_mode, fp_rate, &metas, &odd);
     let index = b.finish(&meta);
@@ -554,6 +564,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             lists: infos,
             list_ids,
             version,
+            issues: issues.into(),
             scan: std::sync::OnceLock::new(),
         }),
         history: None,

@@ -141,6 +141,7 @@ impl Screener {
                 lists,
                 list_ids,
                 version,
+                issues: std::sync::OnceLock::new(),
                 scan: std::sync::OnceLock::new(),
             }),
             history: None,

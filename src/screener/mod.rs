@@ -23,11 +23,13 @@ mod answer;
 mod at;
 mod build;
 mod compiled;
+mod matches;
 
-pub use answer::{CheckOptions, Hit, ListInfo, Match, Verdict, VerdictKind, Version, Via};
+pub use answer::{CheckOptions, Hit, ListInfo, Verdict, VerdictKind, Version, Via};
 pub(crate) use at::HistoryIndex;
 pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
+pub use matches::{Match, Matches, OwnedMatch, Spelling};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
 /// key set.
@@ -92,44 +94,11 @@ struct Inner {
     lists: Vec<ListInfo>,
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
+    /// Why each flagged entry's address does not validate, by entry: from
+    /// the lists when compiled, found on first use in an image read back.
+    issues: std::sync::OnceLock<Vec<(u32, ParseError)>>,
     /// The automatons of `Screener::scan`, built on its first call.
     scan: std::sync::OnceLock<crate::index::ScanIndex>,
-}
-
-impl Inner {
-    /// Entry `i`, materialized: its listed address validated again (as
-    /// [`Entry::new`] does), with its metadata.
-    fn entry(&self, i: u32) -> Option<(u32, Entry)> {
-        let rec = self.index.entry(i)?;
-        let address = match self.index.rendered(&rec) {
-            Some(a) => a,
-            None => {
-                let k = self.odd.binary_search_by_key(&i, |(e, _)| *e).ok()?;
-                self.odd[k].1.to_string()
-            }
-        };
-        let m = self.metas.get(rec.meta as usize)?;
-        let mut e = Entry::new(address, rec.line as usize);
-        e.provenance = m.provenance.clone();
-        Some((m.list, e))
-    }
-
-    fn matches(&self, key: u32) -> Vec<Match> {
-        self.index
-            .refs(key)
-            .into_iter()
-            .filter_map(|(entry, via)| {
-                let (list, e) = self.entry(entry)?;
-                let info = self.lists.get(list as usize)?;
-                Some(Match {
-                    list: Arc::clone(&self.list_ids[list as usize]),
-                    category: info.meta.category,
-                    via: Via::from_code(via)?,
-                    entry: Arc::new(e),
-                })
-            })
-            .collect()
-    }
 }
 
 /// A compiled, immutable screener. `Send + Sync`; cloning is an `Arc` bump.
@@ -140,7 +109,7 @@ impl Inner {
 /// // A Lazarus Group address from the FBI's Bybit notice, in lower case:
 /// let v = s.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d");
 /// let hit = v.hit().unwrap();
-/// assert_eq!(hit.matches()[0].list.as_ref(), "fbi-dprk");
+/// assert_eq!(hit.matches().next().unwrap().list(), "fbi-dprk");
 /// assert!(matches!(s.check("0x0000000000000000000000000000000000000001"), Verdict::Clear { .. }));
 /// assert!(matches!(s.check("hello"), Verdict::Invalid { .. }));
 /// ```
