@@ -61,20 +61,20 @@ impl List {
 /// joined with `;`, the source left empty when it is the list's own.
 pub(crate) fn entry_cells(e: &Entry, list_source: Option<&str>) -> [String; 8] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let source = e
-        .provenance
+    let p = &e.provenance;
+    let source = p
         .source
         .clone()
         .filter(|s| Some(s.as_str()) != list_source)
         .unwrap_or_default();
     [
         e.address.clone(),
-        opt(&e.provenance.chain),
-        e.provenance.tickers.join(";"),
-        opt(&e.provenance.entity),
-        opt(&e.provenance.entity_id),
-        e.provenance.programs.join(";"),
-        opt(&e.provenance.listed),
+        opt(&p.chain),
+        p.tickers.join(";"),
+        opt(&p.entity),
+        opt(&p.entity_id),
+        p.programs.join(";"),
+        opt(&p.listed),
         source,
     ]
 }

@@ -75,6 +75,19 @@ impl Provenance {
         self.entity_id.as_deref().or(self.entity.as_deref())
     }
 
+    /// Approximate heap bytes held by the strings.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
+        let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
+        opt(&self.chain)
+            + strs(&self.tickers)
+            + opt(&self.entity)
+            + opt(&self.entity_id)
+            + strs(&self.programs)
+            + opt(&self.listed)
+            + opt(&self.source)
+    }
+
     /// The seven fields, into a map being written: the one place their
     /// serialized names and order are written (an [`Entry`](crate::Entry)
     /// flattens them, a match writes them between its `via` and `line`).

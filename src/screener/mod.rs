@@ -4,7 +4,9 @@
 //! One concern a file: this one holds the [`Screener`] and its query path
 //! (`check`, `check_many`, `is_listed`, the lookups, the compiled lists'
 //! accessors); `answer.rs` the answer types ([`Verdict`], [`Hit`],
-//! [`Match`], [`Via`], [`ListInfo`], [`CheckOptions`]); `build.rs` the
+//! [`Via`], [`ListInfo`], [`CheckOptions`]); `matches.rs` a hit's
+//! [`Matches`], borrowed from the compiled screener ([`Match`],
+//! [`Spelling`], [`OwnedMatch`]); `build.rs` the
 //! [`ScreenerBuilder`] and the threaded compile; `aliases.rs` the keys of a
 //! listed address (its equivalent spellings, corrected look-alikes);
 //! `compiled.rs` the compiled file and its meta section; `at.rs` the
@@ -497,21 +499,10 @@ impl Screener {
     /// filter; not the scan automatons (built on first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
-        let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
-        let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
         let metas: usize = inner
             .metas
             .iter()
-            .map(|Meta { provenance: p, .. }| {
-                std::mem::size_of::<Meta>()
-                    + opt(&p.chain)
-                    + strs(&p.tickers)
-                    + opt(&p.entity)
-                    + opt(&p.entity_id)
-                    + strs(&p.programs)
-                    + opt(&p.listed)
-                    + opt(&p.source)
-            })
+            .map(|m| std::mem::size_of::<Meta>() + m.provenance.heap_bytes())
             .sum();
         let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
         inner.index.heap_bytes()
