@@ -145,9 +145,10 @@ const INLINE: usize = 128;
 /// [`Match`]es borrowed from the compiled screener, made by
 /// [`Hit::matches`](crate::Hit::matches).
 ///
-/// Cheap: no allocation, no parsing; cloning it restarts nothing (it is a
-/// cursor). It knows its length ([`ExactSizeIterator`]) and serializes as a
-/// sequence of matches.
+/// Cheap: no allocation, no parsing; a clone is a copy of the cursor (it
+/// goes on from where this one is). It knows its length
+/// ([`ExactSizeIterator`]), serializes as a sequence of matches, and two
+/// are equal when they yield equal matches.
 #[derive(Clone)]
 pub struct Matches<'a> {
     inner: &'a Inner,

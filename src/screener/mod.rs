@@ -495,8 +495,10 @@ impl Screener {
     }
 
     /// Approximate heap bytes: the compiled image (table, keys, entry
-    /// records, metadata section), the decoded metadata and the bloom
-    /// filter; not the scan automatons (built on first scan).
+    /// records, metadata section), the decoded metadata, the flagged
+    /// entries' issues (for a screener read from a compiled file, once a
+    /// match has asked for one) and the bloom filter; not the scan
+    /// automatons (built on first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
         let metas: usize = inner
@@ -505,9 +507,13 @@ impl Screener {
             .map(|m| std::mem::size_of::<Meta>() + m.provenance.heap_bytes())
             .sum();
         let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
+        let issues = inner.issues.get().map_or(0, |v| {
+            v.capacity() * std::mem::size_of::<(u32, ParseError)>()
+        });
         inner.index.heap_bytes()
             + metas
             + odd
+            + issues
             + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
     }
 }
