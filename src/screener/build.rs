@@ -28,7 +28,7 @@ const BLOOM_SEED: [u8; 32] = *b"walletscreen bloom filter seed!!";
 /// ```
 #[derive(Debug, Clone)]
 pub struct ScreenerBuilder {
-    lists: Vec<List>,
+    lists: Vec<Arc<List>>,
     bundled: bool,
     bloom: BloomMode,
     fp_rate: f64,
@@ -57,8 +57,12 @@ impl ScreenerBuilder {
     /// that bundled list (e.g. an OFAC SDN publication, which loads as
     /// `ofac-sdn` whatever its file name, replaces the bundled snapshot);
     /// two added lists with one id are refused at [`ScreenerBuilder::build`].
-    pub fn list(&mut self, list: List) -> &mut Self {
-        self.lists.push(list);
+    ///
+    /// Takes a [`List`] or an `Arc<List>`: a list shared with other
+    /// builders (or kept by the caller) is not copied, and cloning the
+    /// builder clones only the `Arc`s.
+    pub fn list(&mut self, list: impl Into<Arc<List>>) -> &mut Self {
+        self.lists.push(list.into());
         self
     }
 
@@ -106,7 +110,7 @@ impl ScreenerBuilder {
         let lists: Vec<&List> = bundled
             .iter()
             .filter(|b| !replaced(b))
-            .chain(&self.lists)
+            .chain(self.lists.iter().map(|l| &**l))
             .collect();
         let screener = compile(&lists, self.bloom, self.fp_rate)?;
         let mut history = if self.bundled {
