@@ -1,14 +1,13 @@
 //! The compiled file: a screener's image written and read back without
 //! recompiling, and its meta section (the lists' metadata and counts, the
-//! bloom settings, the interned entry metadata, the spellings that do not
-//! render from their keys), encoded and decoded side by side.
+//! interned entry metadata, the spellings that do not render from their
+//! keys), encoded and decoded side by side.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use super::answer::{hex, version_of};
-use super::build::build_bloom;
-use super::{BloomMode, Inner, ListInfo, Meta, Screener};
+use super::{Inner, ListInfo, Meta, Screener};
 use crate::index::{Image, Index};
 use crate::wire::{Decoder, Encoder, WireError, WireFile};
 
@@ -52,16 +51,6 @@ impl Screener {
                 flagged: d.varint()?,
                 unmatchable: d.varint()?,
             });
-        }
-        let bloom_mode = match d.u8()? {
-            0 => BloomMode::Auto,
-            1 => BloomMode::On,
-            2 => BloomMode::Off,
-            b => return Err(d.corrupt(format!("bad bloom mode {b}"))),
-        };
-        let fp_rate = f64::from_bits(d.u64()?);
-        if !(1e-9..=0.5).contains(&fp_rate) {
-            return Err(d.corrupt(format!("bloom false-positive rate {fp_rate} out of range")));
         }
         let meta_count = d.count(8)?;
         let mut metas = Vec::with_capacity(meta_count);
@@ -132,16 +121,10 @@ impl Screener {
             .iter()
             .map(|i| Arc::from(i.meta.id.as_str()))
             .collect();
-        let bloom = build_bloom(&index, bloom_mode, fp_rate).map_err(|e| WireError::Corrupt {
-            file: WireFile::Compiled,
-            at: base,
-            reason: e.to_string(),
-        })?;
         let version = Arc::new(version_of(&lists));
         Ok(Screener {
             inner: Arc::new(Inner {
                 index,
-                bloom,
                 metas,
                 odd,
                 lists,
@@ -175,8 +158,6 @@ impl Screener {
 pub(super) fn encode_meta(
     infos: &[ListInfo],
     shas: &[[u8; 32]],
-    bloom_mode: BloomMode,
-    fp_rate: f64,
     metas: &[Meta],
     odd: &[(u32, Box<str>)],
 ) -> Vec<u8> {
@@ -189,12 +170,6 @@ pub(super) fn encode_meta(
         e.len(i.flagged);
         e.len(i.unmatchable);
     }
-    e.0.push(match bloom_mode {
-        BloomMode::Auto => 0,
-        BloomMode::On => 1,
-        BloomMode::Off => 2,
-    });
-    e.u64(fp_rate.to_bits());
     e.len(metas.len());
     for m in metas {
         e.len(m.list as usize);

@@ -1,5 +1,5 @@
-//! Builder → immutable compiled [`Screener`] (optional bloom filter in front
-//! of an exact key set) → [`Screener::check`].
+//! Builder → immutable compiled [`Screener`] (an exact key set in one byte
+//! image) → [`Screener::check`].
 //!
 //! One concern a file: this one holds the [`Screener`] and its query path
 //! (`check`, `check_many`, `is_listed`, the lookups, the compiled lists'
@@ -28,34 +28,6 @@ pub use answer::{CheckOptions, Hit, ListInfo, Match, Verdict, VerdictKind, Versi
 pub(crate) use at::HistoryIndex;
 pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
-
-/// Whether the compiled screener puts a bloom filter in front of its exact
-/// key set.
-///
-/// Every bloom positive is confirmed against the exact set, so the filter
-/// never changes an answer, only the cost of a miss. Measured (see
-/// `BENCHMARKS.md`) on the bundled lists and on synthetic lists of 1 M, 4 M
-/// and 10 M entries, the filter does not pay: a miss in the exact table
-/// reads one 64-byte group, about what the filter's scattered bit probes
-/// touch, and the filter's own hashing (SipHash in the `bloomfilter` crate)
-/// comes on top; at 10 M entries it changes a clear by −39 to +5 ns and
-/// adds 140–340 ns to a hit. So
-/// [`BloomMode::Auto`] builds none ([`AUTO_BLOOM_MIN_KEYS`] is `usize::MAX`);
-/// [`BloomMode::On`] remains for callers who want the filter anyway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BloomMode {
-    /// The measured choice: no bloom filter at any size (see above).
-    #[default]
-    Auto,
-    /// Always build and consult the bloom filter.
-    On,
-    /// Never.
-    Off,
-}
-
-/// Key count from which [`BloomMode::Auto`] builds a bloom filter: never
-/// (it was 4,000,000 until the 10 M-entry measurements of issue 5).
-pub const AUTO_BLOOM_MIN_KEYS: usize = usize::MAX;
 
 /// Table size from which [`Screener::check_many`] keys strings in batches
 /// and reads their groups ahead: about this machine's L2 (below it the
@@ -91,7 +63,6 @@ struct Meta {
 
 struct Inner {
     index: Index,
-    bloom: Option<bloomfilter::Bloom<u64>>,
     metas: Vec<Meta>,
     /// Listed spellings that do not render from their key, by entry.
     odd: Vec<(u32, Box<str>)>,
@@ -177,7 +148,6 @@ impl std::fmt::Debug for Screener {
         f.debug_struct("Screener")
             .field("lists", &self.inner.list_ids)
             .field("keys", &self.inner.index.key_count())
-            .field("bloom", &self.inner.bloom.is_some())
             .field("version", &self.inner.version)
             .field("history", &self.history)
             .finish()
@@ -429,13 +399,7 @@ impl Screener {
 
     #[inline(always)]
     fn lookup_hashed(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
-        let inner = &*self.inner;
-        if let Some(bloom) = &inner.bloom
-            && !bloom.check(&hash)
-        {
-            return None;
-        }
-        inner.index.find(hash, tag, payload)
+        self.inner.index.find(hash, tag, payload)
     }
 
     /// The checksum status a hit reports.
@@ -498,11 +462,6 @@ impl Screener {
         self.inner.index.key_count()
     }
 
-    /// Whether a bloom filter was built.
-    pub fn has_bloom(&self) -> bool {
-        self.inner.bloom.is_some()
-    }
-
     /// Entries whose address did not validate, with their list id
     /// (materialized one by one).
     pub fn flagged(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
@@ -536,8 +495,8 @@ impl Screener {
     }
 
     /// Approximate heap bytes: the compiled image (table, keys, entry
-    /// records, metadata section), the decoded metadata and the bloom
-    /// filter; not the scan automatons (built on first scan).
+    /// records, metadata section) and the decoded metadata; not the scan
+    /// automatons (built on first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
         let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
@@ -557,10 +516,7 @@ impl Screener {
             })
             .sum();
         let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
-        inner.index.heap_bytes()
-            + metas
-            + odd
-            + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
+        inner.index.heap_bytes() + metas + odd
     }
 }
 
@@ -638,13 +594,11 @@ mod tests {
 
     #[test]
     fn empty_screener_answers() {
-        for mode in [BloomMode::On, BloomMode::Off, BloomMode::Auto] {
-            let s = ScreenerBuilder::new().bloom(mode).build().unwrap();
-            assert!(matches!(
-                s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
-                Verdict::Clear { .. }
-            ));
-        }
+        let s = ScreenerBuilder::new().build().unwrap();
+        assert!(matches!(
+            s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+            Verdict::Clear { .. }
+        ));
     }
 
     #[test]
