@@ -35,4 +35,12 @@ pub enum BuildError {
         #[source]
         source: LoadError,
     },
+    /// The bundled lists' compiled image (`lists/bundled.wsidx`) failed to
+    /// load (a bug in the crate's data).
+    #[error("bundled compiled lists: {source}")]
+    BundledImage {
+        /// The decoding error.
+        #[source]
+        source: crate::wire::WireError,
+    },
 }

@@ -171,6 +171,30 @@ fn a_compiled_file_answers_as_the_screener_it_was_saved_from() {
     assert_eq!(back.scan(text).count(), 1);
 }
 
+/// `from_compiled_bytes` takes any owner of bytes and reads the image in
+/// place: each loads the same screener.
+#[test]
+fn any_owner_of_the_bytes_loads() {
+    let lists = tricky_lists();
+    let s = build(&lists, false);
+    let bytes = s.compiled_bytes();
+    let leaked: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+    let loaded = [
+        Screener::from_compiled_bytes(bytes.to_vec()).unwrap(),
+        Screener::from_compiled_bytes(leaked).unwrap(),
+        Screener::from_compiled_bytes(std::sync::Arc::<[u8]>::from(bytes)).unwrap(),
+        Screener::from_compiled_bytes(bytes.to_vec().into_boxed_slice()).unwrap(),
+    ];
+    let queries = queries(&lists);
+    for back in &loaded {
+        assert_eq!(back.compiled_bytes(), bytes);
+        assert_eq!(back.version(), s.version());
+        for q in &queries {
+            assert_eq!(back.check(q), s.check(q), "{q:?}");
+        }
+    }
+}
+
 fn small() -> Vec<u8> {
     build(&tricky_lists(), false).compiled_bytes().to_vec()
 }

@@ -74,7 +74,7 @@ mod table;
 pub(crate) use automaton::ScanIndex;
 pub(crate) use build::IndexBuilder;
 pub(crate) use format::{EntryRec, FLAGGED, MAX_ENTRIES, NO_KEY, SEED, pack_ref};
-pub(crate) use image::Image;
+pub(crate) use image::{Buffer, Image};
 pub(crate) use spelling::{Form, form_of};
 pub(crate) use table::Index;
 

@@ -241,10 +241,7 @@ impl Index {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        match &self.image {
-            Image::Heap(v) => v.capacity(),
-            Image::Anon(_, len) => *len,
-        }
+        self.image.held()
     }
 
     /// Reads an image: frame (magic, version, length, checksum), then the

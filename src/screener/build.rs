@@ -77,6 +77,10 @@ impl ScreenerBuilder {
     /// Compiles the lists (and the history's delisted entries, into an
     /// index of their own).
     pub fn build(&self) -> Result<Screener, BuildError> {
+        if self.bundled && self.lists.is_empty() && self.history.is_empty() {
+            // The bundled lists alone: they ship compiled.
+            return Screener::bundled();
+        }
         let bundled = if self.bundled {
             crate::bundled::lists()?
         } else {

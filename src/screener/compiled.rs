@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::answer::{hex, version_of};
 use super::{Inner, ListInfo, Meta, Screener};
-use crate::index::{Image, Index};
+use crate::index::{Buffer, Image, Index};
 use crate::wire::{Decoder, Encoder, WireError, WireFile};
 
 impl Screener {
@@ -21,7 +21,15 @@ impl Screener {
     /// A screener from a compiled image (see [`Screener::compiled_bytes`]),
     /// without compiling: the frame (magic, version, length, XXH3-64
     /// checksum), the section bounds, every entry record and the metadata
-    /// are checked; the table and keys are used as they are.
+    /// are checked; the table and keys are used as they are, in place.
+    ///
+    /// The bytes are kept, not copied: a `Vec<u8>` is taken over, a
+    /// `&'static [u8]` (an image embedded with `include_bytes!`) is read
+    /// where it lies, and any other owner of bytes (an `Arc<[u8]>`, a
+    /// memory map the caller made) is read through its `AsRef<[u8]>`, one
+    /// indirect call per lookup. A table that does not start on a 64-byte
+    /// boundary of memory still answers the same, a little slower (a
+    /// group may straddle two cache lines).
     ///
     /// ```
     /// use walletscreen::Screener;
@@ -29,13 +37,19 @@ impl Screener {
     /// let back = Screener::from_compiled_bytes(s.compiled_bytes().to_vec())?;
     /// assert_eq!(back.version(), s.version());
     /// assert!(back.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d").is_hit());
+    /// // Shared bytes are read where they are.
+    /// let shared: std::sync::Arc<[u8]> = s.compiled_bytes().into();
+    /// let again = Screener::from_compiled_bytes(shared)?;
+    /// assert_eq!(again.version(), s.version());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, WireError> {
-        Screener::from_image(Image::Heap(image))
+    pub fn from_compiled_bytes(
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    ) -> Result<Screener, WireError> {
+        Screener::from_image(Image::from_bytes(bytes))
     }
 
-    fn from_image(image: Image) -> Result<Screener, WireError> {
+    pub(super) fn from_image(image: Image) -> Result<Screener, WireError> {
         let index = Index::from_image(image)?;
         let base = index.meta_offset();
         let mut d = Decoder::new(WireFile::Compiled, index.meta(), base);
@@ -145,11 +159,11 @@ impl Screener {
     /// Reads a compiled image written by [`Screener::write_compiled_file`].
     pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, WireError> {
         let path = path.as_ref();
-        let image = Image::read_file(path).map_err(|source| WireError::Io {
+        let image = Buffer::read_file(path).map_err(|source| WireError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Screener::from_image(image)
+        Screener::from_image(image.into())
     }
 }
 

@@ -165,8 +165,28 @@ impl Screener {
     /// system or network access.
     /// It carries the bundled listing history ([`History::bundled`]) for
     /// [`Screener::check_at`]; [`Screener::check`] never reads it.
+    ///
+    /// The lists ship compiled (`lists/bundled.wsidx`, the image that
+    /// compiling them gives, byte for byte): this reads that image in
+    /// place, without parsing or compiling the list files. The history is
+    /// compiled on the first call and shared by the screeners of later
+    /// ones. The answer is the same as
+    /// `ScreenerBuilder::new().bundled(true).build()`.
     pub fn bundled() -> Result<Screener, BuildError> {
-        ScreenerBuilder::new().bundled(true).build()
+        static HISTORY: std::sync::OnceLock<Arc<HistoryIndex>> = std::sync::OnceLock::new();
+        let history = match HISTORY.get() {
+            Some(h) => Arc::clone(h),
+            None => {
+                let h = Arc::new(HistoryIndex::build(crate::bundled::history()?)?);
+                Arc::clone(HISTORY.get_or_init(|| h))
+            }
+        };
+        let lists = Screener::from_image(index::Image::Static(crate::bundled::image()))
+            .map_err(|source| BuildError::BundledImage { source })?;
+        Ok(Screener {
+            history: Some(history),
+            ..lists
+        })
     }
 
     /// The same screener with `history` as its listing history for
@@ -494,9 +514,10 @@ impl Screener {
             .get_or_init(|| crate::index::ScanIndex::build(inner.index.keys()))
     }
 
-    /// Approximate heap bytes: the compiled image (table, keys, entry
-    /// records, metadata section) and the decoded metadata; not the scan
-    /// automatons (built on first scan).
+    /// Approximate bytes held: the compiled image (table, keys, entry
+    /// records, metadata section; also when it is static or lent, see
+    /// [`Screener::from_compiled_bytes`]) and the decoded metadata; not
+    /// the scan automatons (built on first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
         let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
