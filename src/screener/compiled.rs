@@ -24,10 +24,11 @@ impl Screener {
     /// are checked; the table and keys are used as they are, in place.
     ///
     /// The bytes are kept, not copied: a `Vec<u8>` is taken over, a
-    /// `&'static [u8]` (an image embedded with `include_bytes!`) is read
-    /// where it lies, and any other owner of bytes (an `Arc<[u8]>`, a
-    /// memory map the caller made) is read through its `AsRef<[u8]>`, one
-    /// indirect call per lookup. A table that does not start on a 64-byte
+    /// `&'static [u8]` (an image embedded with `include_bytes!`, passed as
+    /// a slice: `&include_bytes!("lists.wsidx")[..]`) is read where it
+    /// lies, and any other owner of bytes (an `Arc<[u8]>`, a `&'static`
+    /// array, a memory map the caller made) is read through its
+    /// `AsRef<[u8]>`, one indirect call per lookup. A table that does not start on a 64-byte
     /// boundary of memory still answers the same, a little slower (a
     /// group may straddle two cache lines).
     ///
