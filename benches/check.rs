@@ -6,8 +6,9 @@
 //! Groups:
 //! - `check/<family>`: for the `hit` set (real listed addresses from the
 //!   bundled lists) and the `clear` set (well-formed, unlisted addresses of
-//!   the same family, generated deterministically): `Screener::check` with
-//!   the bloom filter off and on, `is_listed` (key + probe, no verdict), the
+//!   the same family, generated deterministically): `Screener::check`
+//!   (`check`; named `check_bloom_off` before the bloom filter was removed),
+//!   `is_listed` (key + probe, no verdict), the
 //!   floor (a `hashbrown::HashSet<&str>` with foldhash holding the listed
 //!   strings, probed with the input as is) and the same with std's SipHash,
 //!   `address::parse` (the full decode a hit pays for its checksum status),
@@ -15,30 +16,23 @@
 //!   Every figure is per element (`Throughput::Elements`).
 //! - `reference`: a 42-byte `String` allocation, to read `normalize` (which
 //!   returns an owned `String`) net of its allocation.
-//! - `scale_evm_clear`: synthetic lists of 1 Mi and 4 Mi random EVM
-//!   addresses, clear queries, bloom off vs on, to inform
-//!   `AUTO_BLOOM_MIN_KEYS` (about 40 s of list building; set
-//!   `WALLETSCREEN_BENCH_NO_SCALE=1` to skip it, e.g. when profiling).
+//! - `bundled`: `Screener::bundled()` (the shipped compiled image read in
+//!   place), next to what it did before the image shipped: the bundled
+//!   list files parsed and compiled with their history
+//!   (`ScreenerBuilder` with the parsed lists), and the history alone.
 
 use std::collections::HashSet as StdHashSet;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use foldhash::fast::FixedState;
-use walletscreen::{
-    AUTO_BLOOM_MIN_KEYS, BloomMode, Category, CheckOptions, Checksum, Entry, List, ListMeta,
-    Screener, ScreenerBuilder, Verdict, address,
-};
+use walletscreen::{CheckOptions, Checksum, History, Screener, ScreenerBuilder, Verdict, address};
 
 /// Listed addresses taken per family (all when fewer are listed).
 const HITS: usize = 64;
 /// Generated unlisted addresses per family.
 const CLEARS: usize = 64;
-/// Synthetic list sizes for the bloom threshold measurement.
-const SCALE_SIZES: [usize; 2] = [1 << 20, 4 << 20];
-/// Clear queries per iteration in the synthetic measurement.
-const SCALE_QUERIES: usize = 4096;
 
 #[path = "../tests/support/synth.rs"]
 mod synth;
@@ -234,12 +228,15 @@ fn icap(bytes: &[u8]) -> String {
     format!("XE{:02}{body}", 98 - rem)
 }
 
-fn build(bloom: BloomMode) -> Screener {
-    ScreenerBuilder::new()
-        .bundled(true)
-        .bloom(bloom)
-        .build()
-        .expect("bundled lists compile")
+/// The bundled lists parsed and compiled with their history: what
+/// `Screener::bundled()` did before the compiled image shipped.
+fn bundled_parsed() -> Screener {
+    let mut b = ScreenerBuilder::new();
+    for l in walletscreen::bundled::lists().expect("bundled lists load") {
+        b.list(l);
+    }
+    b.history(History::bundled().expect("bundled history loads"));
+    b.build().expect("bundled lists compile")
 }
 
 fn config() -> Criterion {
@@ -251,9 +248,7 @@ fn config() -> Criterion {
 }
 
 fn bench_families(c: &mut Criterion) {
-    let off = build(BloomMode::Off);
-    let on = build(BloomMode::On);
-    assert!(!off.has_bloom() && on.has_bloom());
+    let screener = Screener::bundled().expect("bundled lists load");
 
     // Every listed address as listed, plus the prefixed spelling of listed
     // bare CashAddrs (so that the floor of the prefixed hit set hits too).
@@ -284,26 +279,24 @@ fn bench_families(c: &mut Criterion) {
         sip.insert(s);
     }
     eprintln!(
-        "bundled: {} entries, {} keys, index {} B (bloom off) / {} B (bloom on)",
-        off.entry_count(),
-        off.key_count(),
-        off.index_bytes(),
-        on.index_bytes()
+        "bundled: {} entries, {} keys, index {} B",
+        screener.entry_count(),
+        screener.key_count(),
+        screener.index_bytes(),
     );
 
     let verify = CheckOptions::new().verify_checksum(true);
     for set in &sets {
         // The sets are what they claim to be.
         for s in &set.hit {
-            assert!(off.check(s).is_hit() && on.check(s).is_hit(), "{s}");
+            assert!(screener.check(s).is_hit(), "{s}");
             assert!(fold.contains(s.as_str()) && sip.contains(s.as_str()), "{s}");
         }
         for s in &set.clear {
-            assert!(matches!(off.check(s), Verdict::Clear { .. }), "{s}");
-            assert!(matches!(on.check(s), Verdict::Clear { .. }), "{s}");
+            assert!(matches!(screener.check(s), Verdict::Clear { .. }), "{s}");
             assert!(
                 matches!(
-                    off.check_with(s, verify),
+                    screener.check_with(s, verify),
                     Verdict::Clear {
                         checksum: Checksum::Valid | Checksum::Absent,
                         ..
@@ -318,24 +311,17 @@ fn bench_families(c: &mut Criterion) {
         for (kind, inputs) in [("hit", &set.hit), ("clear", &set.clear)] {
             g.throughput(Throughput::Elements(inputs.len() as u64));
             let id = |f: &str| BenchmarkId::new(kind, f);
-            g.bench_function(id("check_bloom_off"), |b| {
+            g.bench_function(id("check"), |b| {
                 b.iter(|| {
                     for s in inputs {
-                        black_box(off.check(black_box(s)));
+                        black_box(screener.check(black_box(s)));
                     }
                 })
             });
-            g.bench_function(id("check_bloom_on"), |b| {
+            g.bench_function(id("is_listed"), |b| {
                 b.iter(|| {
                     for s in inputs {
-                        black_box(on.check(black_box(s)));
-                    }
-                })
-            });
-            g.bench_function(id("is_listed_bloom_off"), |b| {
-                b.iter(|| {
-                    for s in inputs {
-                        black_box(off.is_listed(black_box(s)));
+                        black_box(screener.is_listed(black_box(s)));
                     }
                 })
             });
@@ -364,7 +350,7 @@ fn bench_families(c: &mut Criterion) {
                 g.bench_function(id("check_verify_checksum"), |b| {
                     b.iter(|| {
                         for s in inputs {
-                            black_box(off.check_with(black_box(s), verify));
+                            black_box(screener.check_with(black_box(s), verify));
                         }
                     })
                 });
@@ -394,61 +380,25 @@ fn bench_families(c: &mut Criterion) {
     g.finish();
 }
 
-/// Synthetic: `n` random lower-case EVM addresses, clear queries, bloom off
-/// vs on.
-fn bench_scale(c: &mut Criterion) {
-    if std::env::var_os("WALLETSCREEN_BENCH_NO_SCALE").is_some() {
-        return;
-    }
-    eprintln!("AUTO_BLOOM_MIN_KEYS = {AUTO_BLOOM_MIN_KEYS}");
-    let mut rng = Rng(0x5ca1e);
-    let queries: Vec<String> = (0..SCALE_QUERIES)
-        .map(|_| eip55(&rng.bytes::<20>()))
-        .collect();
-    let mut g = c.benchmark_group("scale_evm_clear");
-    g.throughput(Throughput::Elements(queries.len() as u64));
-    for n in SCALE_SIZES {
-        let t = Instant::now();
-        let list = List::from_entries(
-            ListMeta::new("synthetic", Category::Custom),
-            (0..n).map(|i| Entry::new(format!("0x{}", hex_lower(&rng.bytes::<20>())), i + 1)),
-        );
-        let make = |bloom| {
-            ScreenerBuilder::new()
-                .list(list.clone())
-                .bloom(bloom)
-                .build()
-                .unwrap()
-        };
-        let off = make(BloomMode::Off);
-        let on = make(BloomMode::On);
-        drop(list);
-        eprintln!(
-            "synthetic {n}: built in {:.1?}; {} keys, index {} MB (bloom off) / {} MB (bloom on)",
-            t.elapsed(),
-            off.key_count(),
-            off.index_bytes() >> 20,
-            on.index_bytes() >> 20
-        );
-        for q in &queries {
-            assert!(matches!(off.check(q), Verdict::Clear { .. }));
-        }
-        for (mode, s) in [("bloom_off", &off), ("bloom_on", &on)] {
-            g.bench_function(BenchmarkId::new(mode, n), |b| {
-                b.iter(|| {
-                    for q in &queries {
-                        black_box(s.check(black_box(q)));
-                    }
-                })
-            });
-        }
-    }
+/// `Screener::bundled()` against parsing and compiling the bundled lists.
+fn bench_bundled(c: &mut Criterion) {
+    let mut g = c.benchmark_group("bundled");
+    g.sample_size(20);
+    g.bench_function("screener_bundled", |b| {
+        b.iter(|| black_box(Screener::bundled().expect("bundled lists load")))
+    });
+    g.bench_function("parsed_and_compiled", |b| {
+        b.iter(|| black_box(bundled_parsed()))
+    });
+    g.bench_function("history_parsed", |b| {
+        b.iter(|| black_box(History::bundled().expect("bundled history loads")))
+    });
     g.finish();
 }
 
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_families, bench_scale
+    targets = bench_families, bench_bundled
 }
 criterion_main!(benches);

@@ -3,7 +3,7 @@
 //!
 //! - `scale/<n>/<family>`: `check` of listed (`hit`) and unlisted (`clear`)
 //!   addresses per family, `check_many` over the same inputs in slices of
-//!   1,024, `check` with `BloomMode::On`, next to the floor, a bare
+//!   1,024, next to the floor, a bare
 //!   `hashbrown::HashSet<&str>` with fixed-seed foldhash holding every
 //!   listed string, probed with the same inputs. Queries are spread over the
 //!   whole list in shuffled order (up to 2^18 per set), so at 10 M they
@@ -111,11 +111,6 @@ fn scale(c: &mut Criterion) {
         drop(builder);
 
         let s = build(&list);
-        let with_bloom = {
-            let mut b = ScreenerBuilder::new();
-            b.list(list.clone()).bloom(walletscreen::BloomMode::On);
-            b.build().expect("synthetic lists compile")
-        };
         eprintln!(
             "scale {n}: {} entries, {} keys, {:.1} B/entry (index_bytes {:.1} MB, compiled file {:.1} MB)",
             s.entry_count(),
@@ -164,9 +159,6 @@ fn scale(c: &mut Criterion) {
                         }
                         t.elapsed()
                     })
-                });
-                g.bench_function(BenchmarkId::new("check_bloom_on", kind), |b| {
-                    b.iter_custom(|iters| over(inputs, iters, |q| with_bloom.check(q).is_hit()))
                 });
                 g.bench_function(BenchmarkId::new("floor", kind), |b| {
                     b.iter_custom(|iters| over(inputs, iters, |q| floor.contains(q)))

@@ -1,9 +1,43 @@
 //! The lists shipped with the crate, embedded at compile time (see
-//! `lists/README.md` for their sources, dates and licenses).
+//! `lists/README.md` for their sources, dates and licenses): the list files
+//! themselves, their listing history, and the lists compiled
+//! (`lists/bundled.wsidx`), which [`Screener::bundled`](crate::Screener::bundled)
+//! loads without parsing the files.
 
 use crate::error::BuildError;
 use crate::history::History;
 use crate::list::{Category, List, ListMeta};
+
+/// Bytes aligned to 64 (a cache line), so that the table of the embedded
+/// image starts on a cache line as it does on the heap.
+#[repr(C, align(64))]
+struct Aligned<T: ?Sized>(T);
+
+/// The bundled lists compiled, as `ScreenerBuilder::new()` with each list of
+/// [`lists`] in order compiles them. `tests/bundled.rs` checks that it is
+/// byte for byte what the lists compile to (and says how to regenerate it).
+static IMAGE: &Aligned<[u8]> = &Aligned(*include_bytes!("../lists/bundled.wsidx"));
+
+/// The compiled image of the bundled lists (`lists/bundled.wsidx`).
+pub(crate) fn image() -> &'static [u8] {
+    &IMAGE.0
+}
+
+/// `(id, SHA-256 in hex)` of each bundled list file, computed once: what
+/// [`ListInfo::is_bundled`](crate::ListInfo::is_bundled) compares with.
+pub(crate) fn sha256s() -> &'static [(&'static str, String)] {
+    use sha2::{Digest, Sha256};
+    static SHAS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    SHAS.get_or_init(|| {
+        FILES
+            .iter()
+            .map(|&(id, _, bytes)| {
+                let sha = Sha256::digest(bytes);
+                (id, sha.iter().map(|b| format!("{b:02x}")).collect())
+            })
+            .collect()
+    })
+}
 
 /// `(id, category, bytes)` of each bundled list file.
 const FILES: &[(&str, Category, &[u8])] = &[

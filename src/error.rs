@@ -26,12 +26,6 @@ pub enum BuildError {
         /// How many.
         count: usize,
     },
-    /// The bloom filter could not be created.
-    #[error("bloom filter: {reason}")]
-    Bloom {
-        /// The bloomfilter crate's reason.
-        reason: String,
-    },
     /// A bundled list failed to load (a bug in the crate's data).
     #[error("bundled list {id}: {source}")]
     Bundled {
@@ -40,5 +34,13 @@ pub enum BuildError {
         /// The load error.
         #[source]
         source: LoadError,
+    },
+    /// The bundled lists' compiled image (`lists/bundled.wsidx`) failed to
+    /// load (a bug in the crate's data).
+    #[error("bundled compiled lists: {source}")]
+    BundledImage {
+        /// The decoding error.
+        #[source]
+        source: crate::wire::WireError,
     },
 }

@@ -74,8 +74,8 @@ pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAG
 pub use list::{Category, Entry, List, ListMeta, Provenance};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
-    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match, Matches,
-    OwnedMatch, Screener, ScreenerBuilder, Spelling, Verdict, VerdictAt, VerdictKind, Version, Via,
+    CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match, Matches, OwnedMatch, Screener,
+    ScreenerBuilder, Spelling, Verdict, VerdictAt, VerdictKind, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use update::{

@@ -476,6 +476,46 @@ fn path_sources_work_like_urls() {
     assert!(live.check(&addr(10)).unwrap().verdict.is_hit());
 }
 
+/// A base list given as an `Arc` is served as that `Arc` (not a copy), at
+/// build and after every refresh that swaps a new set in.
+#[test]
+fn base_lists_are_shared_not_copied_by_refreshes() {
+    let dir = TempDir::new("shared-base");
+    let file = dir.path().join("feed.csv");
+    std::fs::write(&file, list_a()).unwrap();
+    let base_bytes = String::from_utf8(list_b())
+        .unwrap()
+        .replace("# id: feed", "# id: base");
+    let base = walletscreen::List::from_bytes(
+        base_bytes.as_bytes(),
+        ListMeta::new("base", Category::Custom),
+    );
+    let base = Arc::new(base.unwrap());
+    assert_eq!(base.meta().id, "base");
+    let live = LiveScreener::builder()
+        .source(Source::path(&file, ListMeta::new("feed", Category::Custom)))
+        .bundled(false)
+        .list(Arc::clone(&base))
+        .build()
+        .unwrap();
+    let served = |live: &LiveScreener| {
+        live.current()
+            .lists()
+            .iter()
+            .filter(|l| Arc::ptr_eq(l, &base))
+            .count()
+    };
+    assert_eq!(served(&live), 1);
+    for feed in [list_a(), list_b()] {
+        std::fs::write(&file, feed).unwrap();
+        assert!(live.refresh().unwrap().swapped);
+        assert_eq!(served(&live), 1);
+        assert_eq!(live.current().lists().len(), 2);
+    }
+    // Only this test, the base lists and the served set hold it.
+    assert_eq!(Arc::strong_count(&base), 3);
+}
+
 #[test]
 fn staleness_flags_verdicts_and_strict_mode_fails_closed() {
     let server = Server::start();

@@ -9,7 +9,7 @@ use super::format::{
     LONG, MAGIC, SECTIONS, SEED, SMALL_GROUP_FILL, SMALL_TABLE_KEYS, TRAILER_LEN, record,
     record_is,
 };
-use super::image::Image;
+use super::image::Buffer;
 use super::table::{Index, h2, h3, hash_key, home, read_u32};
 use crate::wire::HEADER_LEN;
 
@@ -23,7 +23,7 @@ use crate::wire::HEADER_LEN;
 pub(crate) struct IndexBuilder {
     pub(super) seed: u64,
     pub(super) groups_n: u64,
-    pub(super) image: Image,
+    pub(super) image: Buffer,
     pub(super) table: Range<usize>,
     /// Start of the entry records; `entries_n` of `entries_cap` written.
     pub(super) entries_at: usize,
@@ -59,7 +59,7 @@ impl IndexBuilder {
         let entries_at = table.end;
         let arena_at = entries_at + entries * ENTRY_LEN;
         let cap = arena_at + arena + TRAILER_LEN;
-        let image = Image::zeroed(cap, table.clone());
+        let image = Buffer::zeroed(cap, table.clone());
         IndexBuilder {
             seed: SEED,
             groups_n: groups_n as u64,
@@ -112,7 +112,7 @@ impl IndexBuilder {
             return;
         }
         let cap = (used + need + TRAILER_LEN).max(self.image.capacity() * 2);
-        let mut image = Image::zeroed(cap, self.table.clone());
+        let mut image = Buffer::zeroed(cap, self.table.clone());
         image[..used].copy_from_slice(&self.image[..used]);
         self.image = image;
     }
@@ -265,7 +265,7 @@ impl IndexBuilder {
         // long-running screener stop paying TLB misses in the arena,
         // without the build paying huge-page faults for it.
         #[cfg(target_os = "linux")]
-        if let Image::Anon(m, _) = &self.image {
+        if let Buffer::Anon(m, _) = &self.image {
             let _ = m.advise(memmap2::Advice::HugePage);
         }
         let mut start = fixed_at;
@@ -276,7 +276,7 @@ impl IndexBuilder {
         }
         let [_pad, table, entry_recs, arena, groups, meta] = ranges;
         Index {
-            image: self.image,
+            image: self.image.into(),
             seed: self.seed,
             groups_n: self.groups_n,
             keys: self.keys,

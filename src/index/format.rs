@@ -8,7 +8,7 @@ use crate::wire::{Frame, HEADER_LEN, WireError, WireFile};
 pub const MAGIC: [u8; 8] = *b"\x89WSIDX\r\n";
 
 /// The compiled format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// XXH3-64 trailer.
 pub(super) const TRAILER_LEN: usize = 8;

@@ -7,7 +7,7 @@
 //! small metadata section. Entries are materialized (as [`Entry`](crate::Entry) values)
 //! only when a caller asks for a hit's matches.
 //!
-//! # Image (format version 5)
+//! # Image (format version 6)
 //!
 //! | bytes | content |
 //! |---|---|
@@ -40,7 +40,7 @@
 //!   reference (`u32`): `entry << 4 | via` for a key with one entry, or
 //!   `1 << 31 | start` into the group section for a key with several.
 //! - **groups**: references (`u32`), each group's last one with bit 31 set.
-//! - **meta**: lists (metadata, SHA-256, counts), the bloom policy, the
+//! - **meta**: lists (metadata, SHA-256, counts), the
 //!   interned entry metadata (list, chain, tickers, entity, entity id,
 //!   programs, listing date, source) and the listed spellings that cannot
 //!   be rendered from their key; strings and counts as in
@@ -54,7 +54,10 @@
 //! filled while later entries are still being keyed. Version 5 gave the
 //! `via` code of a reference 4 bits (3 before) for the equivalent
 //! spellings added by issue 13 (Zcash TEX, BitPay), so an index holds at
-//! most 2^27 entries. Earlier versions are refused.
+//! most 2^27 entries. Version 6 dropped the bloom filter's policy and
+//! false-positive rate from the meta section (the filter is gone: it did
+//! not pay, see `BENCHMARKS.md`). Earlier versions are refused
+//! ([`WireError::UnsupportedVersion`](crate::WireError::UnsupportedVersion)).
 //!
 //! The checksum is XXH3-64, not SHA-256: it detects corruption and costs
 //! ~40 ms for 600 MB, where SHA-256 costs ~350 ms, most of the load budget
@@ -71,7 +74,7 @@ mod table;
 pub(crate) use automaton::ScanIndex;
 pub(crate) use build::IndexBuilder;
 pub(crate) use format::{EntryRec, FLAGGED, MAX_ENTRIES, NO_KEY, SEED, pack_ref};
-pub(crate) use image::Image;
+pub(crate) use image::{Buffer, Image};
 pub(crate) use spelling::{Form, form_of, spell, spelled_len};
 pub(crate) use table::{Index, Refs};
 

@@ -137,7 +137,7 @@ impl Index {
         self.entries
     }
 
-    /// Hash of a key, as used by the table and the bloom filter.
+    /// Hash of a key, as the table places it.
     #[inline(always)]
     pub(crate) fn hash(&self, tag: u8, payload: &[u8]) -> u64 {
         hash_key(self.seed, tag, payload)
@@ -255,10 +255,7 @@ impl Index {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        match &self.image {
-            Image::Heap(v) => v.capacity(),
-            Image::Anon(_, len) => *len,
-        }
+        self.image.held()
     }
 
     /// Reads an image: frame (magic, version, length, checksum), then the
@@ -314,7 +311,7 @@ impl Index {
             ));
         }
         // Every record is at least 6 bytes and has a slot: a forged count
-        // cannot size anything (the bloom filter) beyond the file.
+        // cannot size anything beyond the file.
         if keys > arena.len() / 6 || keys > table.len() / GROUP * GROUP_SLOTS {
             return Err(corrupt(HEADER_LEN + 16, "more keys than the arena holds"));
         }

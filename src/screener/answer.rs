@@ -413,17 +413,7 @@ impl ListInfo {
     /// ([`crate::bundled`]), unchanged: same id and same bytes (SHA-256).
     /// A fetched or user-supplied list with a bundled id is not.
     pub fn is_bundled(&self) -> bool {
-        static BUNDLED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
-        BUNDLED
-            .get_or_init(|| {
-                crate::bundled::lists()
-                    .map(|ls| {
-                        ls.iter()
-                            .map(|l| (l.meta().id.clone(), hex(&l.sha256())))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
+        crate::bundled::sha256s()
             .iter()
             .any(|(id, sha)| *id == self.meta.id && *sha == self.sha256)
     }

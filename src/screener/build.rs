@@ -1,19 +1,16 @@
 //! Compiling lists into a [`Screener`]: the [`ScreenerBuilder`], every
 //! entry keyed (on worker threads for large sets) and inserted in order
-//! into the index, the metadata interned, the bloom filter.
+//! into the index, the metadata interned.
 
 use std::sync::Arc;
 
 use super::aliases::{alias_bound, entry_keys};
 use super::answer::{hex, version_of};
-use super::{BloomMode, Inner, ListInfo, Meta, Screener, Via, compiled};
+use super::{Inner, ListInfo, Meta, Screener, Via, compiled};
 use crate::error::{BuildError, ParseError};
 use crate::history::History;
-use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
+use crate::index::{self, EntryRec, Form, IndexBuilder};
 use crate::list::{EntryRef, List, Provenance, Store};
-
-/// Seed of the bloom filter's hashes (fixed, for reproducible builds).
-const BLOOM_SEED: [u8; 32] = *b"walletscreen bloom filter seed!!";
 
 /// Compiles lists into a [`Screener`]. Reusable: `build` takes `&self`.
 ///
@@ -28,10 +25,8 @@ const BLOOM_SEED: [u8; 32] = *b"walletscreen bloom filter seed!!";
 /// ```
 #[derive(Debug, Clone)]
 pub struct ScreenerBuilder {
-    lists: Vec<List>,
+    lists: Vec<Arc<List>>,
     bundled: bool,
-    bloom: BloomMode,
-    fp_rate: f64,
     history: History,
 }
 
@@ -40,8 +35,6 @@ impl Default for ScreenerBuilder {
         ScreenerBuilder {
             lists: Vec::new(),
             bundled: false,
-            bloom: BloomMode::Auto,
-            fp_rate: 0.01,
             history: History::new(),
         }
     }
@@ -57,8 +50,12 @@ impl ScreenerBuilder {
     /// that bundled list (e.g. an OFAC SDN publication, which loads as
     /// `ofac-sdn` whatever its file name, replaces the bundled snapshot);
     /// two added lists with one id are refused at [`ScreenerBuilder::build`].
-    pub fn list(&mut self, list: List) -> &mut Self {
-        self.lists.push(list);
+    ///
+    /// Takes a [`List`] or an `Arc<List>`: a list shared with other
+    /// builders (or kept by the caller) is not copied, and cloning the
+    /// builder clones only the `Arc`s.
+    pub fn list(&mut self, list: impl Into<Arc<List>>) -> &mut Self {
+        self.lists.push(list.into());
         self
     }
 
@@ -67,23 +64,6 @@ impl ScreenerBuilder {
     /// ([`History::bundled`]) for [`Screener::check_at`].
     pub fn bundled(&mut self, yes: bool) -> &mut Self {
         self.bundled = yes;
-        self
-    }
-
-    /// Bloom filter policy.
-    pub fn bloom(&mut self, mode: BloomMode) -> &mut Self {
-        self.bloom = mode;
-        self
-    }
-
-    /// Bloom filter false-positive rate (default 1 %), clamped to
-    /// `[1e-9, 0.5]`.
-    pub fn bloom_fp_rate(&mut self, rate: f64) -> &mut Self {
-        self.fp_rate = if rate.is_nan() {
-            0.01
-        } else {
-            rate.clamp(1e-9, 0.5)
-        };
         self
     }
 
@@ -97,6 +77,10 @@ impl ScreenerBuilder {
     /// Compiles the lists (and the history's delisted entries, into an
     /// index of their own).
     pub fn build(&self) -> Result<Screener, BuildError> {
+        if self.bundled && self.lists.is_empty() && self.history.is_empty() {
+            // The bundled lists alone: they ship compiled.
+            return Screener::bundled();
+        }
         let bundled = if self.bundled {
             crate::bundled::lists()?
         } else {
@@ -106,9 +90,9 @@ impl ScreenerBuilder {
         let lists: Vec<&List> = bundled
             .iter()
             .filter(|b| !replaced(b))
-            .chain(&self.lists)
+            .chain(self.lists.iter().map(|l| &**l))
             .collect();
-        let screener = compile(&lists, self.bloom, self.fp_rate)?;
+        let screener = compile(&lists)?;
         let mut history = if self.bundled {
             crate::bundled::history()?
         } else {
@@ -187,31 +171,6 @@ impl<'a> All<'a> {
             })
             .flatten()
     }
-}
-
-pub(super) fn build_bloom(
-    index: &Index,
-    mode: BloomMode,
-    fp_rate: f64,
-) -> Result<Option<bloomfilter::Bloom<u64>>, BuildError> {
-    let n = index.key_count();
-    let use_bloom = match mode {
-        BloomMode::On => true,
-        BloomMode::Off => false,
-        BloomMode::Auto => false,
-    };
-    if !use_bloom || n == 0 {
-        return Ok(None);
-    }
-    let mut b = bloomfilter::Bloom::new_for_fp_rate_with_seed(n, fp_rate, &BLOOM_SEED).map_err(
-        |reason| BuildError::Bloom {
-            reason: reason.to_owned(),
-        },
-    )?;
-    for (t, p) in index.keys() {
-        b.set(&index.hash(t, p));
-    }
-    Ok(Some(b))
 }
 
 /// The keys of a run of entries, computed apart from the table (on a
@@ -441,7 +400,7 @@ impl<'a> Gathered<'a> {
     }
 }
 
-fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Screener, BuildError> {
+fn compile(lists: &[&List]) -> Result<Screener, BuildError> {
     let mut infos: Vec<ListInfo> = Vec::new();
     let shas: Vec<[u8; 32]> = lists.iter().map(|l| l.sha256()).collect();
     for list in lists {
@@ -546,10 +505,9 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         issues,
         ..
     } = g;
-    let meta = compiled::encode_meta(&infos, &shas, bloom_mode, fp_rate, &metas, &odd);
+    let meta = compiled::encode_meta(&infos, &shas, &metas, &odd);
     let index = b.finish(&meta);
     drop(meta);
-    let bloom = build_bloom(&index, bloom_mode, fp_rate)?;
     let list_ids = infos
         .iter()
         .map(|i| Arc::from(i.meta.id.as_str()))
@@ -558,7 +516,6 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
     Ok(Screener {
         inner: Arc::new(Inner {
             index,
-            bloom,
             metas,
             odd,
             lists: infos,

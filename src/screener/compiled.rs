@@ -1,15 +1,14 @@
 //! The compiled file: a screener's image written and read back without
 //! recompiling, and its meta section (the lists' metadata and counts, the
-//! bloom settings, the interned entry metadata, the spellings that do not
-//! render from their keys), encoded and decoded side by side.
+//! interned entry metadata, the spellings that do not render from their
+//! keys), encoded and decoded side by side.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use super::answer::{hex, version_of};
-use super::build::build_bloom;
-use super::{BloomMode, Inner, ListInfo, Meta, Screener};
-use crate::index::{Image, Index};
+use super::{Inner, ListInfo, Meta, Screener};
+use crate::index::{Buffer, Image, Index};
 use crate::wire::{Decoder, Encoder, WireError, WireFile};
 
 impl Screener {
@@ -22,7 +21,16 @@ impl Screener {
     /// A screener from a compiled image (see [`Screener::compiled_bytes`]),
     /// without compiling: the frame (magic, version, length, XXH3-64
     /// checksum), the section bounds, every entry record and the metadata
-    /// are checked; the table and keys are used as they are.
+    /// are checked; the table and keys are used as they are, in place.
+    ///
+    /// The bytes are kept, not copied: a `Vec<u8>` is taken over, a
+    /// `&'static [u8]` (an image embedded with `include_bytes!`, passed as
+    /// a slice: `&include_bytes!("lists.wsidx")[..]`) is read where it
+    /// lies, and any other owner of bytes (an `Arc<[u8]>`, a `&'static`
+    /// array, a memory map the caller made) is read through its
+    /// `AsRef<[u8]>`, one indirect call per lookup. A table that does not start on a 64-byte
+    /// boundary of memory still answers the same, a little slower (a
+    /// group may straddle two cache lines).
     ///
     /// ```
     /// use walletscreen::Screener;
@@ -30,13 +38,19 @@ impl Screener {
     /// let back = Screener::from_compiled_bytes(s.compiled_bytes().to_vec())?;
     /// assert_eq!(back.version(), s.version());
     /// assert!(back.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d").is_hit());
+    /// // Shared bytes are read where they are.
+    /// let shared: std::sync::Arc<[u8]> = s.compiled_bytes().into();
+    /// let again = Screener::from_compiled_bytes(shared)?;
+    /// assert_eq!(again.version(), s.version());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_compiled_bytes(image: Vec<u8>) -> Result<Screener, WireError> {
-        Screener::from_image(Image::Heap(image))
+    pub fn from_compiled_bytes(
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    ) -> Result<Screener, WireError> {
+        Screener::from_image(Image::from_bytes(bytes))
     }
 
-    fn from_image(image: Image) -> Result<Screener, WireError> {
+    pub(super) fn from_image(image: Image) -> Result<Screener, WireError> {
         let index = Index::from_image(image)?;
         let base = index.meta_offset();
         let mut d = Decoder::new(WireFile::Compiled, index.meta(), base);
@@ -52,16 +66,6 @@ impl Screener {
                 flagged: d.varint()?,
                 unmatchable: d.varint()?,
             });
-        }
-        let bloom_mode = match d.u8()? {
-            0 => BloomMode::Auto,
-            1 => BloomMode::On,
-            2 => BloomMode::Off,
-            b => return Err(d.corrupt(format!("bad bloom mode {b}"))),
-        };
-        let fp_rate = f64::from_bits(d.u64()?);
-        if !(1e-9..=0.5).contains(&fp_rate) {
-            return Err(d.corrupt(format!("bloom false-positive rate {fp_rate} out of range")));
         }
         let meta_count = d.count(8)?;
         let mut metas = Vec::with_capacity(meta_count);
@@ -126,16 +130,10 @@ impl Screener {
             .iter()
             .map(|i| Arc::from(i.meta.id.as_str()))
             .collect();
-        let bloom = build_bloom(&index, bloom_mode, fp_rate).map_err(|e| WireError::Corrupt {
-            file: WireFile::Compiled,
-            at: base,
-            reason: e.to_string(),
-        })?;
         let version = Arc::new(version_of(&lists));
         Ok(Screener {
             inner: Arc::new(Inner {
                 index,
-                bloom,
                 metas,
                 odd,
                 lists,
@@ -157,11 +155,11 @@ impl Screener {
     /// Reads a compiled image written by [`Screener::write_compiled_file`].
     pub fn read_compiled_file(path: impl AsRef<Path>) -> Result<Screener, WireError> {
         let path = path.as_ref();
-        let image = Image::read_file(path).map_err(|source| WireError::Io {
+        let image = Buffer::read_file(path).map_err(|source| WireError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Screener::from_image(image)
+        Screener::from_image(image.into())
     }
 }
 
@@ -170,8 +168,6 @@ impl Screener {
 pub(super) fn encode_meta(
     infos: &[ListInfo],
     shas: &[[u8; 32]],
-    bloom_mode: BloomMode,
-    fp_rate: f64,
     metas: &[Meta],
     odd: &[(u32, Box<str>)],
 ) -> Vec<u8> {
@@ -184,12 +180,6 @@ pub(super) fn encode_meta(
         e.len(i.flagged);
         e.len(i.unmatchable);
     }
-    e.0.push(match bloom_mode {
-        BloomMode::Auto => 0,
-        BloomMode::On => 1,
-        BloomMode::Off => 2,
-    });
-    e.u64(fp_rate.to_bits());
     e.len(metas.len());
     for m in metas {
         e.len(m.list as usize);

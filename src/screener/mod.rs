@@ -1,5 +1,5 @@
-//! Builder → immutable compiled [`Screener`] (optional bloom filter in front
-//! of an exact key set) → [`Screener::check`].
+//! Builder → immutable compiled [`Screener`] (an exact key set in one byte
+//! image) → [`Screener::check`].
 //!
 //! One concern a file: this one holds the [`Screener`] and its query path
 //! (`check`, `check_many`, `is_listed`, the lookups, the compiled lists'
@@ -33,34 +33,6 @@ pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
 pub use matches::{Match, Matches, OwnedMatch, Spelling};
 
-/// Whether the compiled screener puts a bloom filter in front of its exact
-/// key set.
-///
-/// Every bloom positive is confirmed against the exact set, so the filter
-/// never changes an answer, only the cost of a miss. Measured (see
-/// `BENCHMARKS.md`) on the bundled lists and on synthetic lists of 1 M, 4 M
-/// and 10 M entries, the filter does not pay: a miss in the exact table
-/// reads one 64-byte group, about what the filter's scattered bit probes
-/// touch, and the filter's own hashing (SipHash in the `bloomfilter` crate)
-/// comes on top; at 10 M entries it changes a clear by −39 to +5 ns and
-/// adds 140–340 ns to a hit. So
-/// [`BloomMode::Auto`] builds none ([`AUTO_BLOOM_MIN_KEYS`] is `usize::MAX`);
-/// [`BloomMode::On`] remains for callers who want the filter anyway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BloomMode {
-    /// The measured choice: no bloom filter at any size (see above).
-    #[default]
-    Auto,
-    /// Always build and consult the bloom filter.
-    On,
-    /// Never.
-    Off,
-}
-
-/// Key count from which [`BloomMode::Auto`] builds a bloom filter: never
-/// (it was 4,000,000 until the 10 M-entry measurements of issue 5).
-pub const AUTO_BLOOM_MIN_KEYS: usize = usize::MAX;
-
 /// Table size from which [`Screener::check_many`] keys strings in batches
 /// and reads their groups ahead: about this machine's L2 (below it the
 /// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
@@ -89,7 +61,6 @@ struct Meta {
 
 struct Inner {
     index: Index,
-    bloom: Option<bloomfilter::Bloom<u64>>,
     metas: Vec<Meta>,
     /// Listed spellings that do not render from their key, by entry.
     odd: Vec<(u32, Box<str>)>,
@@ -136,7 +107,6 @@ impl std::fmt::Debug for Screener {
         f.debug_struct("Screener")
             .field("lists", &self.inner.list_ids)
             .field("keys", &self.inner.index.key_count())
-            .field("bloom", &self.inner.bloom.is_some())
             .field("version", &self.inner.version)
             .field("history", &self.history)
             .finish()
@@ -154,8 +124,28 @@ impl Screener {
     /// system or network access.
     /// It carries the bundled listing history ([`History::bundled`]) for
     /// [`Screener::check_at`]; [`Screener::check`] never reads it.
+    ///
+    /// The lists ship compiled (`lists/bundled.wsidx`, the image that
+    /// compiling them gives, byte for byte): this reads that image in
+    /// place, without parsing or compiling the list files. The history is
+    /// compiled on the first call and shared by the screeners of later
+    /// ones. The answer is the same as
+    /// `ScreenerBuilder::new().bundled(true).build()`.
     pub fn bundled() -> Result<Screener, BuildError> {
-        ScreenerBuilder::new().bundled(true).build()
+        static HISTORY: std::sync::OnceLock<Arc<HistoryIndex>> = std::sync::OnceLock::new();
+        let history = match HISTORY.get() {
+            Some(h) => Arc::clone(h),
+            None => {
+                let h = Arc::new(HistoryIndex::build(crate::bundled::history()?)?);
+                Arc::clone(HISTORY.get_or_init(|| h))
+            }
+        };
+        let lists = Screener::from_image(index::Image::Static(crate::bundled::image()))
+            .map_err(|source| BuildError::BundledImage { source })?;
+        Ok(Screener {
+            history: Some(history),
+            ..lists
+        })
     }
 
     /// The same screener with `history` as its listing history for
@@ -388,13 +378,7 @@ impl Screener {
 
     #[inline(always)]
     fn lookup_hashed(&self, hash: u64, tag: u8, payload: &[u8]) -> Option<u32> {
-        let inner = &*self.inner;
-        if let Some(bloom) = &inner.bloom
-            && !bloom.check(&hash)
-        {
-            return None;
-        }
-        inner.index.find(hash, tag, payload)
+        self.inner.index.find(hash, tag, payload)
     }
 
     /// The checksum status a hit reports.
@@ -457,11 +441,6 @@ impl Screener {
         self.inner.index.key_count()
     }
 
-    /// Whether a bloom filter was built.
-    pub fn has_bloom(&self) -> bool {
-        self.inner.bloom.is_some()
-    }
-
     /// Entries whose address did not validate, with their list id
     /// (materialized one by one).
     pub fn flagged(&self) -> impl Iterator<Item = (&str, Entry)> + '_ {
@@ -494,11 +473,12 @@ impl Screener {
             .get_or_init(|| crate::index::ScanIndex::build(inner.index.keys()))
     }
 
-    /// Approximate heap bytes: the compiled image (table, keys, entry
-    /// records, metadata section), the decoded metadata, the flagged
-    /// entries' issues (for a screener read from a compiled file, once a
-    /// match has asked for one) and the bloom filter; not the scan
-    /// automatons (built on first scan).
+    /// Approximate bytes held: the compiled image (table, keys, entry
+    /// records, metadata section; also when it is static or lent, see
+    /// [`Screener::from_compiled_bytes`]), the decoded metadata and the
+    /// flagged entries' issues (for a screener read from a compiled file,
+    /// once a match has asked for one); not the scan automatons (built on
+    /// first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
         let metas: usize = inner
@@ -510,11 +490,7 @@ impl Screener {
         let issues = inner.issues.get().map_or(0, |v| {
             v.capacity() * std::mem::size_of::<(u32, ParseError)>()
         });
-        inner.index.heap_bytes()
-            + metas
-            + odd
-            + issues
-            + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
+        inner.index.heap_bytes() + metas + odd + issues
     }
 }
 
@@ -592,13 +568,11 @@ mod tests {
 
     #[test]
     fn empty_screener_answers() {
-        for mode in [BloomMode::On, BloomMode::Off, BloomMode::Auto] {
-            let s = ScreenerBuilder::new().bloom(mode).build().unwrap();
-            assert!(matches!(
-                s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
-                Verdict::Clear { .. }
-            ));
-        }
+        let s = ScreenerBuilder::new().build().unwrap();
+        assert!(matches!(
+            s.check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+            Verdict::Clear { .. }
+        ));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::update::fetch::{FetchConfig, Fetcher};
 #[derive(Debug, Clone)]
 pub struct LiveScreenerBuilder {
     sources: Option<Vec<Source>>,
-    lists: Vec<List>,
+    lists: Vec<Arc<List>>,
     bundled: bool,
     max_shrink: f64,
     force: bool,
@@ -76,8 +76,11 @@ impl LiveScreenerBuilder {
     /// gives a list with the same id. A base list with the id of a bundled
     /// list replaces that bundled list (e.g. an OFAC SDN publication loaded
     /// with [`List::from_path`], which is `ofac-sdn` by its content).
-    pub fn list(&mut self, list: List) -> &mut Self {
-        self.lists.push(list);
+    ///
+    /// Takes a [`List`] or an `Arc<List>`; either way the list is shared
+    /// (by `Arc`) with the screener and every refresh, never copied.
+    pub fn list(&mut self, list: impl Into<Arc<List>>) -> &mut Self {
+        self.lists.push(list.into());
         self
     }
 
@@ -200,7 +203,7 @@ impl LiveScreenerBuilder {
                     .map(Arc::new),
             );
         }
-        base.extend(self.lists.iter().cloned().map(Arc::new));
+        base.extend(self.lists.iter().map(Arc::clone));
         let base_history = if self.bundled {
             crate::bundled::history()?
         } else {

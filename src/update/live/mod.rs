@@ -75,7 +75,7 @@ impl ListSet {
     ) -> Result<ListSet, BuildError> {
         let mut b = ScreenerBuilder::new();
         for l in &lists {
-            b.list(List::clone(l));
+            b.list(Arc::clone(l));
         }
         b.history(history.clone());
         Ok(ListSet {
