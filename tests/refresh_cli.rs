@@ -1,4 +1,4 @@
-//! End-to-end tests of the maintainer tool `examples/refresh_lists.rs`: it
+//! End-to-end tests of the maintainer tool `examples/refresh_lists/`: it
 //! regenerates `lists/ofac_sdn.csv` (here a copy, in a temporary directory,
 //! of the list of 2026-08-08 kept in `tests/fixtures/lists/`, from which the
 //! generated OFAC fixtures were made) from an OFAC file or an address feed

@@ -54,13 +54,11 @@ use crate::list::LoadError;
 mod advanced;
 mod enhanced;
 mod error;
-mod refresh;
 mod sdn_csv;
 mod sdn_xml;
 mod xml;
 
 pub use error::{EncodingProblem, FileKind, FileRole, OfacError, Position, StructureProblem};
-pub use refresh::{Change, Refreshed, refresh};
 
 /// The OFAC currency codes known today (SDN list of 2026-08-08, the
 /// bundled list). Any other code is kept, with a warning.

@@ -1,12 +1,13 @@
 //! Rebuilding a bundled list (`lists/ofac_sdn.csv`) from a downloaded OFAC
-//! file, with the difference to the previous version. Used by the
-//! maintainer tool `examples/refresh_lists.rs`.
+//! file, with the difference to the previous version: maintainer tooling,
+//! not part of the library's API (it uses only the public API). Used by
+//! `refresh_lists` (`main.rs`) and tested by `tests/ofac.rs`, which
+//! includes this file.
 
 use std::collections::HashMap;
 
-use super::OfacFile;
-use crate::list::LoadError;
-use crate::list::{Category, Entry, List, ListMeta};
+use walletscreen::list::ofac::OfacFile;
+use walletscreen::{Category, Entry, List, ListMeta, LoadError};
 
 /// An entry whose provenance changed (same address, same entity).
 #[derive(Debug, Clone, PartialEq)]

@@ -31,7 +31,7 @@
 //!   lines of the file it replaces (id, name, category, source, license;
 //!   `--source` / `--name` override them) with `as_of` set to the OFAC
 //!   file's publish date, and keeps its row order: rows still listed first,
-//!   then new ones in OFAC's order (see `walletscreen::list::ofac::refresh`).
+//!   then new ones in OFAC's order (see `rebuild.rs`).
 //!   The same inputs always give the same bytes.
 //! * The difference is printed on standard output, one line per entry:
 //!   `+ ADDRESS TICKERS ENTITY (ENTITY_ID)` added, `- …` removed,
@@ -45,7 +45,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use walletscreen::list::ofac::{self, Refreshed};
+mod rebuild;
+
+use rebuild::Refreshed;
+use walletscreen::list::ofac;
 use walletscreen::{Category, Entry, List, ListMeta};
 
 const USAGE: &str = "\
@@ -188,7 +191,7 @@ fn run(args: &Args) -> Result<(), String> {
         added,
         removed,
         changed,
-    } = ofac::refresh(previous.as_ref(), &file, defaults)
+    } = rebuild::refresh(previous.as_ref(), &file, defaults)
         .map_err(|e| format!("{}: {e}", args.file.display()))?;
 
     let was = previous.as_ref().map_or(0, |p| p.entries().len());
@@ -209,7 +212,7 @@ fn report_and_write(
     list: &List,
     added: &[Entry],
     removed: &[Entry],
-    changed: &[ofac::Change],
+    changed: &[rebuild::Change],
 ) -> Result<(), String> {
     for e in added {
         println!("+ {}", describe(e));
@@ -719,7 +722,7 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
             || o.provenance.programs != e.provenance.programs
             || o.provenance.listed != e.provenance.listed
         {
-            changed.push(ofac::Change {
+            changed.push(rebuild::Change {
                 before: o.clone(),
                 after: e.clone(),
             });
