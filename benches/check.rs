@@ -282,7 +282,7 @@ fn bench_families(c: &mut Criterion) {
         "bundled: {} entries, {} keys, index {} B",
         screener.entry_count(),
         screener.key_count(),
-        screener.index_bytes(),
+        screener.memory_usage(),
     );
 
     let verify = CheckOptions::new().verify_checksum(true);

@@ -15,7 +15,7 @@
 //! - `scale/<n>/compiled`: `write_compiled_file` (synced to disk) and
 //!   `read_compiled_file` (from the page cache).
 //!
-//! Printed, not timed: bytes per entry (`Screener::index_bytes`) for the
+//! Printed, not timed: bytes per entry (`Screener::memory_usage`) for the
 //! mixed list at each size and for 1 M-entry lists of each family.
 //!
 //! ```sh
@@ -71,7 +71,7 @@ fn memory_by_family() {
         eprintln!(
             "  {:9} {:6.1} B/entry  ({} keys, compiled file {:.1} MB)",
             fam.name(),
-            s.index_bytes() as f64 / n as f64,
+            s.memory_usage() as f64 / n as f64,
             s.key_count(),
             s.compiled_bytes().len() as f64 / 1e6
         );
@@ -112,11 +112,11 @@ fn scale(c: &mut Criterion) {
 
         let s = build(&list);
         eprintln!(
-            "scale {n}: {} entries, {} keys, {:.1} B/entry (index_bytes {:.1} MB, compiled file {:.1} MB)",
+            "scale {n}: {} entries, {} keys, {:.1} B/entry (memory_usage {:.1} MB, compiled file {:.1} MB)",
             s.entry_count(),
             s.key_count(),
-            s.index_bytes() as f64 / n as f64,
-            s.index_bytes() as f64 / 1e6,
+            s.memory_usage() as f64 / n as f64,
+            s.memory_usage() as f64 / 1e6,
             s.compiled_bytes().len() as f64 / 1e6
         );
         let addresses: Vec<String> = list.entries().map(|e| e.address).collect();

@@ -238,7 +238,7 @@ fn bench(c: &mut Criterion) {
 
     for (name, s) in [("bundled", &bundled), ("100k", &big)] {
         let t = Instant::now();
-        let mem = s.scan_memory();
+        let mem = s.scan_memory_usage();
         eprintln!(
             "scan index {name}: {} keys, built in {:.1} ms, {:.1} MiB (screener compile: {:.0} ms for 100k)",
             s.key_count(),

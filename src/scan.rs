@@ -51,7 +51,7 @@
 //!   Every scan match is therefore a `check` hit on its own span.
 //!
 //! The automatons are built on the first call to [`Screener::scan`] (or
-//! [`Screener::scan_memory`]) and kept inside the compiled screener: a
+//! [`Screener::scan_memory_usage`]) and kept inside the compiled screener: a
 //! screener that is never asked to scan pays nothing, in build time or in
 //! memory, and [`Screener::check`] does not change at all. Building takes
 //! milliseconds for the bundled lists and about a second for 100,000
@@ -246,8 +246,8 @@ impl Screener {
 
     /// Heap bytes of the scan automatons (building them if
     /// [`Screener::scan`] has not yet).
-    pub fn scan_memory(&self) -> usize {
-        self.scan_index().memory()
+    pub fn scan_memory_usage(&self) -> usize {
+        self.scan_index().heap_bytes()
     }
 }
 

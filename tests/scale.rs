@@ -32,7 +32,7 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
         "{n}: built in {:.1?}: {} keys, {:.1} B/entry",
         t.elapsed(),
         s.key_count(),
-        s.index_bytes() as f64 / n as f64
+        s.memory_usage() as f64 / n as f64
     );
     assert_eq!(s.entry_count() as u64, n);
     // The builder writes the image in place, into a mapping reserved at an

@@ -210,7 +210,7 @@ fn spans_and_hits() {
 fn empty_screener_scans_nothing() {
     let s = Screener::builder().build().unwrap();
     assert_eq!(s.scan(&format!("{BTC} {EVM}")).count(), 0);
-    assert!(s.scan_memory() < 4096);
+    assert!(s.scan_memory_usage() < 4096);
 }
 
 /// A piece of generated text.

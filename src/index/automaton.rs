@@ -39,7 +39,7 @@ impl std::fmt::Debug for ScanIndex {
         f.debug_struct("ScanIndex")
             .field("min_len", &self.min_len)
             .field("max_len", &self.max_len)
-            .field("memory", &self.memory())
+            .field("heap_bytes", &self.heap_bytes())
             .finish()
     }
 }
@@ -123,7 +123,7 @@ impl ScanIndex {
     }
 
     /// Heap bytes of the automatons.
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         let automatons: usize = [&self.insensitive, &self.sensitive]
             .into_iter()
             .flatten()

@@ -36,8 +36,8 @@ pub struct CheckOptions {
     /// mixed-case EVM): a mistyped unlisted address becomes
     /// [`Verdict::Invalid`] rather than [`Verdict::Clear`], and a hit reports
     /// [`Checksum::Valid`] or [`Checksum::Invalid`] for the spelling it was
-    /// given. Costs a full decode (~0.3–1 µs). Off by default: the default
-    /// check looks at shape only and answers in nanoseconds. Never turns a
+    /// given. Costs a full decode of the address. Off by default: the
+    /// default check looks at shape only. Never turns a
     /// hit away: a listed address is a hit however it is spelled.
     pub verify_checksum: bool,
 }

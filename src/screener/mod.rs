@@ -33,9 +33,9 @@ pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
 pub use matches::{Match, Matches, OwnedMatch, Spelling};
 
-/// Table size from which [`Screener::check_many`] keys strings in batches
-/// and reads their groups ahead: about this machine's L2 (below it the
-/// reads are cache hits and batching is pure cost, `BENCHMARKS.md`).
+// Table size from which `Screener::check_many` keys strings in batches and
+// reads their groups ahead: about an L2 cache (below it the reads are cache
+// hits and batching is pure cost; BENCHMARKS.md).
 const WARM_TABLE_BYTES: usize = 1 << 20;
 
 /// What a check found, in 8 bytes (one register): the out-of-line part
@@ -172,11 +172,23 @@ impl Screener {
 
     /// Screens one string with options.
     ///
-    /// The work is done out of line and answers in one register; this
-    /// small inlined part builds the `Verdict` in the caller. A 40-byte
-    /// `Verdict` returned through memory made every caller that moved it
-    /// read it back before the callee's narrower stores had landed: a
-    /// store-forwarding stall of ~10 ns per check (`BENCHMARKS.md`).
+    /// The same contract as [`Screener::check`], with the options of
+    /// [`CheckOptions`].
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Screener, VerdictKind};
+    ///
+    /// let s = Screener::bundled()?;
+    /// let opts = CheckOptions::new().verify_checksum(true);
+    /// // A mistyped Bitcoin address: a valid shape, a wrong checksum.
+    /// let v = s.check_with("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", opts);
+    /// assert_eq!(v.kind(), VerdictKind::Invalid);
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    // The work is done out of line and answers in one register; this small
+    // inlined part builds the `Verdict` in the caller (a 40-byte `Verdict`
+    // returned through memory cost a store-forwarding stall per check;
+    // BENCHMARKS.md).
     #[inline]
     pub fn check_with(&self, input: &str, opts: CheckOptions) -> Verdict {
         self.expand(self.check_raw(input, opts), input, opts)
@@ -285,13 +297,11 @@ impl Screener {
     /// Screens many strings, in order; the same verdicts as
     /// [`Screener::check`] on each.
     ///
-    /// Faster per string than a loop over `check` on large lists: once
-    /// the table outgrows the L2 cache (~1 MiB, about 150,000 keys), strings
-    /// are keyed in groups of [`BATCH`](Self::BATCH) and then looked up
-    /// together, so that the table reads of a group (each a likely cache
-    /// miss) are in flight at the same time instead of one after the
-    /// other. Smaller tables are checked one string after the other. See
-    /// `BENCHMARKS.md`.
+    /// On a large list, faster per string than a loop over `check`:
+    /// strings are keyed in groups of [`BATCH`](Self::BATCH) and then
+    /// looked up together, so that the table reads of a group (each a
+    /// likely cache miss) are in flight at the same time. Small tables are
+    /// checked one string after the other.
     pub fn check_many<I>(&self, inputs: I) -> Vec<Verdict>
     where
         I: IntoIterator,
@@ -479,7 +489,7 @@ impl Screener {
     /// flagged entries' issues (for a screener read from a compiled file,
     /// once a match has asked for one); not the scan automatons (built on
     /// first scan).
-    pub fn index_bytes(&self) -> usize {
+    pub fn memory_usage(&self) -> usize {
         let inner = &*self.inner;
         let metas: usize = inner
             .metas
