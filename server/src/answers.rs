@@ -63,12 +63,14 @@ pub fn identifications(screener: &Screener, verdict: &Verdict) -> Vec<Identifica
         .iter()
         .map(|m| {
             let e = &m.entry;
-            let info: Option<&ListInfo> =
-                screener.lists().iter().find(|l| *l.meta.id == *m.list);
+            let info: Option<&ListInfo> = screener.lists().iter().find(|l| *l.meta.id == *m.list);
             let label = list_label(&m.list);
             let category = chainalysis_category(m.category);
             let mut name = format!("{}: {label}", category.to_ascii_uppercase());
-            for part in [e.entity.as_deref(), e.listed.as_deref()].into_iter().flatten() {
+            for part in [e.entity.as_deref(), e.listed.as_deref()]
+                .into_iter()
+                .flatten()
+            {
                 name.push(' ');
                 name.push_str(part);
             }

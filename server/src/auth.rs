@@ -155,9 +155,8 @@ pub async fn require_key(State(state): State<AppState>, req: Request, next: Next
             } else {
                 "unknown API key"
             };
-            let mut r =
-                ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
-                    .into_response();
+            let mut r = ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
+                .into_response();
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"walletscreen\", Bearer"),
@@ -189,7 +188,10 @@ mod tests {
         h.insert("x-api-key", HeaderValue::from_static("k1"));
         h.append(header::AUTHORIZATION, HeaderValue::from_static("Bearer k2"));
         // base64("u:p")
-        h.append(header::AUTHORIZATION, HeaderValue::from_static("basic dTpw"));
+        h.append(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("basic dTpw"),
+        );
         h.append(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
         assert_eq!(candidates(&h), ["k1", "k2", "u", "p"]);
     }

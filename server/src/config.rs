@@ -120,7 +120,12 @@ pub struct Config {
     pub request_timeout: Duration,
 
     /// Log lines as text or JSON (on stderr; level from RUST_LOG, default info).
-    #[arg(long, value_enum, env = "WALLETSCREEN_LOG_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        value_enum,
+        env = "WALLETSCREEN_LOG_FORMAT",
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 }
 

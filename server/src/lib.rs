@@ -44,12 +44,7 @@ pub fn build_state(
         None => None,
     };
     let (lists, refresher) = lists::Lists::build(config)?;
-    let state = AppState::new(
-        lists,
-        keys,
-        Limits::of(config),
-        config.compiled.is_some(),
-    );
+    let state = AppState::new(lists, keys, Limits::of(config), config.compiled.is_some());
     Ok((state, refresher))
 }
 

@@ -304,7 +304,9 @@ fn live(config: &Config) -> Result<LiveScreener> {
         }
         // The last good lists (cache, else bundled and --list) serve; the
         // failure shows in /v1/lists, /metrics and (strict) /readyz.
-        Err(e) => tracing::warn!(error = %e, "the first refresh failed; serving the last good lists"),
+        Err(e) => {
+            tracing::warn!(error = %e, "the first refresh failed; serving the last good lists")
+        }
     }
     Ok(live)
 }
@@ -313,8 +315,7 @@ fn live(config: &Config) -> Result<LiveScreener> {
 /// holds `ofac-sdn` gets the bundled one, for `?as_of=` (as the batch
 /// binary does for `--as-of`).
 fn with_history(screener: Screener) -> Result<Screener> {
-    if screener.history().is_some() || !screener.lists().iter().any(|l| l.meta.id == "ofac-sdn")
-    {
+    if screener.history().is_some() || !screener.lists().iter().any(|l| l.meta.id == "ofac-sdn") {
         return Ok(screener);
     }
     let history = History::bundled().context("the bundled history")?;
@@ -333,4 +334,3 @@ fn load_list(path: &Path) -> Result<List> {
     tracing::info!(list = %shown, report = %list.report(), "list loaded");
     Ok(list)
 }
-

@@ -41,9 +41,7 @@ pub async fn address(
 ) -> Result<Json<ChainalysisAnswer>, ApiError> {
     let current = state.lists.current();
     let verdict = current.screener.check(&address);
-    state
-        .metrics
-        .verdict(Endpoint::Chainalysis, verdict.kind());
+    state.metrics.verdict(Endpoint::Chainalysis, verdict.kind());
     if current.refuses_clear() && verdict.kind() == walletscreen::VerdictKind::Clear {
         return Err(ApiError::stale_lists(
             "the lists are stale (strict mode): no clear answer",

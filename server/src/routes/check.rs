@@ -164,7 +164,10 @@ fn internal(e: serde_json::Error) -> ApiError {
 /// A JSON body.
 pub(crate) fn json_response(body: Vec<u8>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response()
@@ -245,7 +248,9 @@ fn body_kind(req: &Request) -> Result<BodyKind, ApiError> {
     let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
     let essence = ct.split(';').next().unwrap_or("").trim();
     match essence {
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl"
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
         | "application/x-jsonlines" => Ok(BodyKind::Ndjson),
         "application/json" | "" => Ok(BodyKind::Json),
         e if e.ends_with("+json") => Ok(BodyKind::Json),
@@ -292,7 +297,11 @@ pub async fn check_post(
 ) -> Result<Response, ApiError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     match body_kind(&req)? {
-        BodyKind::Ndjson => Ok(crate::routes::stream::respond(state, as_of, req.into_body())),
+        BodyKind::Ndjson => Ok(crate::routes::stream::respond(
+            state,
+            as_of,
+            req.into_body(),
+        )),
         BodyKind::Json => batch(state, as_of, req.into_body()).await,
     }
 }
@@ -302,8 +311,7 @@ pub(crate) async fn read_body(body: Body, max: u64) -> Result<bytes::Bytes, ApiE
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     axum::body::to_bytes(body, limit).await.map_err(|e| {
         // The only errors: the limit, or a broken connection.
-        if std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
             || e.to_string().contains("length limit")
         {
             ApiError::payload_too_large(max)

@@ -87,9 +87,10 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
                 }
                 Ok(Some(Ok(chunk))) => {
                     r.buf.extend_from_slice(&chunk);
-                    r.answer_lines(&mut out);
-                    if r.buf.len() as u64 > r.state.limits.max_body {
+                    let complete = r.answer_lines(&mut out);
+                    if !complete || r.buf.len() as u64 > r.state.limits.max_body {
                         r.done = true;
+                        let max = r.state.limits.max_body;
                         error_line(
                             &mut out,
                             r.line + 1,
@@ -97,10 +98,7 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
                             &ApiError::new(
                                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                                 ErrorCode::PayloadTooLarge,
-                                format!(
-                                    "a line longer than {} bytes (--max-body)",
-                                    r.state.limits.max_body
-                                ),
+                                format!("a line longer than {max} bytes (--max-body)"),
                             ),
                         );
                     }
@@ -125,16 +123,24 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
 }
 
 impl Reader {
-    /// Answers every complete line of the buffer and keeps the rest.
-    fn answer_lines(&mut self, out: &mut Vec<u8>) {
+    /// Answers every complete line of the buffer and keeps the rest; false
+    /// (and the rest unanswered) at a line longer than `--max-body`.
+    fn answer_lines(&mut self, out: &mut Vec<u8>) -> bool {
         let mut start = 0;
         let buf = std::mem::take(&mut self.buf);
+        let max = self.state.limits.max_body;
+        let mut complete = true;
         while let Some(nl) = buf[start..].iter().position(|&b| b == b'\n') {
+            if nl as u64 > max {
+                complete = false;
+                break;
+            }
             self.answer_line(&buf[start..start + nl], out);
             start += nl + 1;
         }
         self.buf = buf;
         self.buf.drain(..start);
+        complete
     }
 
     /// Answers one line (without its newline); a blank one is skipped.
@@ -146,7 +152,12 @@ impl Reader {
         self.line += 1;
         let n = self.line;
         let Ok(text) = std::str::from_utf8(raw) else {
-            error_line(out, n, None, &ApiError::bad_request("the line is not UTF-8"));
+            error_line(
+                out,
+                n,
+                None,
+                &ApiError::bad_request("the line is not UTF-8"),
+            );
             return;
         };
         let address = match raw[0] {
