@@ -114,7 +114,8 @@ pub struct Config {
     pub max_body: u64,
 
     /// Longest time to read a request and answer it (an NDJSON stream: the
-    /// longest wait for its next bytes).
+    /// longest wait for its next bytes); a client that has not sent a
+    /// request's headers within it is disconnected.
     #[arg(long, value_name = "DURATION", env = "WALLETSCREEN_REQUEST_TIMEOUT",
           default_value = "30s", value_parser = parse_duration)]
     pub request_timeout: Duration,

@@ -67,13 +67,58 @@ pub async fn run(config: Config) -> Result<()> {
         "ready"
     );
     eprintln!("listening on http://{addr}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    let header_timeout = config.request_timeout;
+    serve(listener, app(state), header_timeout, shutdown_signal()).await;
     tracing::info!("stopped");
     drop(refresher);
     Ok(())
+}
+
+/// Serves HTTP/1.1 on `listener` until `signal` resolves, then stops
+/// accepting (the listener is closed) and waits for every open connection
+/// to finish its in-flight request (idle keep-alive connections close at
+/// once). A client that has not sent a request's headers within
+/// `header_timeout` is disconnected (slow clients cannot hold connections
+/// open; the body is bounded by the request timeout middleware).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    header_timeout: std::time::Duration,
+    signal: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    let mut signal = std::pin::pin!(signal);
+    loop {
+        tokio::select! {
+            conn = listener.accept() => {
+                let stream = match conn {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait, keep serving.
+                        tracing::warn!(error = %e, "accepting a connection");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(router.clone());
+                let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut signal => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

@@ -714,6 +714,17 @@ fn slow_clients_time_out() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"verdict\":\"hit\""), "{answer}");
     assert!(answer.contains("\"code\":\"timeout\""), "{answer}");
+    // Headers that never end: the connection is closed.
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let closed = c.read_to_end(&mut answer).is_ok();
+    assert!(closed, "not closed");
+    assert!(start.elapsed() < Duration::from_secs(15));
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
     // The service keeps serving.
     assert_eq!(get(&s, "/healthz").0, StatusCode::OK);
 }
