@@ -65,7 +65,7 @@ fn big_list(rng: &mut Rng) -> (List, Vec<String>) {
     let addrs: Vec<String> = (0..BIG_LIST).map(|_| address(rng)).collect();
     let entries = addrs.iter().enumerate().map(|(i, a)| {
         let mut e = Entry::new(a.clone(), i + 1);
-        e.entity = Some(format!("entity {}", i % 997));
+        e.provenance.entity = Some(format!("entity {}", i % 997));
         e
     });
     let list = List::from_entries(ListMeta::new("synthetic", Category::Custom), entries);

@@ -65,7 +65,10 @@ struct Row {
 }
 
 fn party(e: &Entry) -> Option<&str> {
-    e.entity_id.as_deref().or(e.entity.as_deref())
+    e.provenance
+        .entity_id
+        .as_deref()
+        .or(e.provenance.entity.as_deref())
 }
 
 fn main() -> ExitCode {
@@ -188,7 +191,7 @@ fn screener(entries: impl IntoIterator<Item = Entry>) -> Result<Screener, String
 /// The indexes (line - 1) of the entries of `s` that `address` reaches.
 fn reached(s: &Screener, address: &str) -> Vec<usize> {
     match s.check(address).hit() {
-        Some(h) => h.matches().iter().map(|m| m.entry.line - 1).collect(),
+        Some(h) => h.matches().map(|m| m.line() - 1).collect(),
         None => Vec::new(),
     }
 }
@@ -242,11 +245,11 @@ fn build(publications: &[Publication]) -> Result<Vec<Row>, String> {
             } else {
                 // One party per address: every party of the address stays.
                 present[i] = true;
-                if same_party || e.entity_id.is_none() {
+                if same_party || e.provenance.entity_id.is_none() {
                     known[j] = true;
                 }
                 if same_party {
-                    update(&mut rows[i].entry, e, e.entity_id.is_some());
+                    update(&mut rows[i].entry, e, e.provenance.entity_id.is_some());
                 }
             }
         }
@@ -294,9 +297,9 @@ fn merge_same(entries: &[Entry]) -> Result<Vec<Entry>, String> {
             Some(k) => {
                 into[j] = k;
                 let target = &mut out[slot[&k]];
-                for t in &e.tickers {
-                    if !target.tickers.contains(t) {
-                        target.tickers.push(t.clone());
+                for t in &e.provenance.tickers {
+                    if !target.provenance.tickers.contains(t) {
+                        target.provenance.tickers.push(t.clone());
                     }
                 }
             }
@@ -314,20 +317,20 @@ fn merge_same(entries: &[Entry]) -> Result<Vec<Entry>, String> {
 /// every party).
 fn update(row: &mut Entry, e: &Entry, every_party: bool) {
     if every_party {
-        row.tickers.clone_from(&e.tickers);
-        row.entity.clone_from(&e.entity);
+        row.provenance.tickers.clone_from(&e.provenance.tickers);
+        row.provenance.entity.clone_from(&e.provenance.entity);
     }
-    if e.chain.is_some() {
-        row.chain.clone_from(&e.chain);
+    if e.provenance.chain.is_some() {
+        row.provenance.chain.clone_from(&e.provenance.chain);
     }
-    if !e.programs.is_empty() {
-        row.programs.clone_from(&e.programs);
+    if !e.provenance.programs.is_empty() {
+        row.provenance.programs.clone_from(&e.provenance.programs);
     }
-    if e.listed.is_some() {
-        row.listed.clone_from(&e.listed);
+    if e.provenance.listed.is_some() {
+        row.provenance.listed.clone_from(&e.provenance.listed);
     }
-    if e.entity.is_some() && row.entity.is_none() {
-        row.entity.clone_from(&e.entity);
+    if e.provenance.entity.is_some() && row.provenance.entity.is_none() {
+        row.provenance.entity.clone_from(&e.provenance.entity);
     }
 }
 
@@ -375,9 +378,9 @@ fn extracted(dir: &Path) -> Result<Vec<Publication>, String> {
                 return Err(format!("{name}:{}: expected 4 fields", n + 1));
             };
             let mut e = Entry::new(address, n + 1);
-            e.tickers = vec![code.to_owned()];
-            e.entity_id = Some(id.to_owned()).filter(|s| !s.is_empty());
-            e.entity = Some(party.to_owned()).filter(|s| !s.is_empty());
+            e.provenance.tickers = vec![code.to_owned()];
+            e.provenance.entity_id = Some(id.to_owned()).filter(|s| !s.is_empty());
+            e.provenance.entity = Some(party.to_owned()).filter(|s| !s.is_empty());
             entries.push(e);
         }
         out.push(Publication {
@@ -432,15 +435,15 @@ fn naughtylist(dir: &Path) -> Result<Publication, String> {
         .enumerate()
         .map(|(n, r)| {
             let mut e = Entry::new(r.address, n + 1);
-            e.chain = r.chain;
-            e.tickers = r.ofac_tickers;
-            e.entity = r.entity_name;
-            e.entity_id = r.entity_id.map(|v| match v {
+            e.provenance.chain = r.chain;
+            e.provenance.tickers = r.ofac_tickers;
+            e.provenance.entity = r.entity_name;
+            e.provenance.entity_id = r.entity_id.map(|v| match v {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
             });
-            e.programs = r.programs;
-            e.listed = r.date_listed;
+            e.provenance.programs = r.programs;
+            e.provenance.listed = r.date_listed;
             e
         })
         .collect();
@@ -495,9 +498,9 @@ fn bitnob(dir: &Path) -> Result<Publication, String> {
         .enumerate()
         .map(|(n, r)| {
             let mut e = Entry::new(r.address, n + 1);
-            e.tickers = vec![r.chain];
-            e.entity = r.name;
-            e.programs = r
+            e.provenance.tickers = vec![r.chain];
+            e.provenance.entity = r.name;
+            e.provenance.programs = r
                 .program
                 .map(|p| {
                     p.split(';')

@@ -220,10 +220,26 @@ fn report_and_write(
     for c in changed {
         let (b, a) = (&c.before, &c.after);
         let fields = [
-            ("tickers", b.tickers.join(";"), a.tickers.join(";")),
-            ("entity", opt(&b.entity), opt(&a.entity)),
-            ("programs", b.programs.join(";"), a.programs.join(";")),
-            ("listed", opt(&b.listed), opt(&a.listed)),
+            (
+                "tickers",
+                b.provenance.tickers.join(";"),
+                a.provenance.tickers.join(";"),
+            ),
+            (
+                "entity",
+                opt(&b.provenance.entity),
+                opt(&a.provenance.entity),
+            ),
+            (
+                "programs",
+                b.provenance.programs.join(";"),
+                a.provenance.programs.join(";"),
+            ),
+            (
+                "listed",
+                opt(&b.provenance.listed),
+                opt(&a.provenance.listed),
+            ),
         ];
         for (field, old, new) in fields {
             if old != new {
@@ -278,8 +294,8 @@ fn with_overrides(p: List, args: &Args) -> List {
     let entries: Vec<Entry> = p
         .entries()
         .map(|mut e| {
-            if e.source == old_source {
-                e.source.clone_from(&meta.source);
+            if e.provenance.source == old_source {
+                e.provenance.source.clone_from(&meta.source);
             }
             e
         })
@@ -295,9 +311,9 @@ fn describe(e: &Entry) -> String {
     format!(
         "{} {} {} ({})",
         e.address,
-        e.tickers.join(";"),
-        opt(&e.entity),
-        opt(&e.entity_id)
+        e.provenance.tickers.join(";"),
+        opt(&e.provenance.entity),
+        opt(&e.provenance.entity_id)
     )
 }
 
@@ -546,23 +562,25 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
     let mut targets: Vec<Target> = Vec::new();
     let mut primary_of: Vec<usize> = Vec::with_capacity(groups.len());
     for g in &groups {
-        let o = find_old(&g.key, &|e| e.entity.as_deref() == Some(g.name.as_str()));
+        let o = find_old(&g.key, &|e| {
+            e.provenance.entity.as_deref() == Some(g.name.as_str())
+        });
         let oe = o.map(|i| &old[i]);
         primary_of.push(targets.len());
         targets.push(Target {
             address: oe.map_or_else(|| g.address.clone(), |e| e.address.clone()),
             entity: g.name.clone(),
-            entity_id: oe.and_then(|e| e.entity_id.clone()),
+            entity_id: oe.and_then(|e| e.provenance.entity_id.clone()),
             tickers: match oe {
-                Some(e) => same_set_keep_order(&e.tickers, g.codes.clone()),
+                Some(e) => same_set_keep_order(&e.provenance.tickers, g.codes.clone()),
                 None => g.codes.clone(),
             },
             programs: match oe {
-                Some(e) => same_set_keep_order(&e.programs, g.programs.clone()),
+                Some(e) => same_set_keep_order(&e.provenance.programs, g.programs.clone()),
                 None => g.programs.clone(),
             },
-            listed: oe.and_then(|e| e.listed.clone()),
-            chain: oe.and_then(|e| e.chain.clone()),
+            listed: oe.and_then(|e| e.provenance.listed.clone()),
+            chain: oe.and_then(|e| e.provenance.chain.clone()),
             old: o,
         });
     }
@@ -634,13 +652,15 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
             if codes.is_empty() {
                 continue;
             }
-            let o = find_old(&g.key, &|e| e.entity_id.as_deref() == Some(p.id.as_str()));
+            let o = find_old(&g.key, &|e| {
+                e.provenance.entity_id.as_deref() == Some(p.id.as_str())
+            });
             let t = Target {
                 address: primary.address.clone(),
                 entity: kept.entity.clone(),
                 entity_id: Some(p.id.clone()),
                 tickers: match o {
-                    Some(i) => same_set_keep_order(&old[i].tickers, codes),
+                    Some(i) => same_set_keep_order(&old[i].provenance.tickers, codes),
                     None => codes,
                 },
                 programs: kept.programs.clone(),
@@ -663,13 +683,13 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
     };
     let to_entry = |t: &Target, source: Option<String>| {
         let mut e = Entry::new(t.address.as_str(), 0);
-        e.chain.clone_from(&t.chain);
-        e.tickers.clone_from(&t.tickers);
-        e.entity = Some(t.entity.clone());
-        e.entity_id.clone_from(&t.entity_id);
-        e.programs.clone_from(&t.programs);
-        e.listed.clone_from(&t.listed);
-        e.source = source;
+        e.provenance.chain.clone_from(&t.chain);
+        e.provenance.tickers.clone_from(&t.tickers);
+        e.provenance.entity = Some(t.entity.clone());
+        e.provenance.entity_id.clone_from(&t.entity_id);
+        e.provenance.programs.clone_from(&t.programs);
+        e.provenance.listed.clone_from(&t.listed);
+        e.provenance.source = source;
         e
     };
     let mut by_old: Vec<Option<usize>> = vec![None; old.len()];
@@ -688,12 +708,16 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
             removed.push(o.clone());
             continue;
         };
-        let source = o.source.clone().filter(|s| Some(s) != meta.source.as_ref());
+        let source = o
+            .provenance
+            .source
+            .clone()
+            .filter(|s| Some(s) != meta.source.as_ref());
         let e = to_entry(&targets[ti], source);
-        if o.tickers != e.tickers
-            || o.entity != e.entity
-            || o.programs != e.programs
-            || o.listed != e.listed
+        if o.provenance.tickers != e.provenance.tickers
+            || o.provenance.entity != e.provenance.entity
+            || o.provenance.programs != e.provenance.programs
+            || o.provenance.listed != e.provenance.listed
         {
             changed.push(ofac::Change {
                 before: o.clone(),
@@ -710,8 +734,8 @@ fn run_feed(args: &Args, rows: &[feed::Row]) -> Result<(), String> {
     debug_assert!(entries.iter().all(|e| !e.address.is_empty()));
     for (n, e) in entries.iter_mut().enumerate() {
         e.line = n + 1;
-        if e.source.is_none() {
-            e.source.clone_from(&meta.source);
+        if e.provenance.source.is_none() {
+            e.provenance.source.clone_from(&meta.source);
         }
     }
     let list = List::from_entries(meta, entries);

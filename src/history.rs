@@ -110,6 +110,7 @@ impl HistoryRecord {
     /// date.
     pub fn listed_on(&self) -> Option<Date> {
         self.entry
+            .provenance
             .listed
             .as_deref()
             .and_then(|s| Date::parse(s).ok())
@@ -144,7 +145,7 @@ impl HistoryRecord {
 
 /// The party of an entry: its entity id, else its entity name.
 pub(crate) fn party(e: &Entry) -> Option<&str> {
-    e.entity_id.as_deref().or(e.entity.as_deref())
+    e.provenance.party()
 }
 
 /// Listing periods of entries, current and past: see the [module
@@ -295,7 +296,7 @@ impl History {
                 }
                 (None, None) => None,
             };
-            if let Some(l) = &entry.listed
+            if let Some(l) = &entry.provenance.listed
                 && Date::parse(l).is_err()
             {
                 return Err(bad(line, format!("listed: {l:?} is not a YYYY-MM-DD date")));

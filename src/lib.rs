@@ -24,10 +24,10 @@
 //! // An OFAC-listed Bitcoin address (Hydra Market), wrapped in a payment URI:
 //! match screener.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX?amount=0.1") {
 //!     Verdict::Hit(hit) => {
-//!         let m = &hit.matches()[0];
-//!         assert_eq!(m.list.as_ref(), "ofac-sdn");
-//!         assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
-//!         assert_eq!(m.entry.programs, ["CYBER2"]);
+//!         let m = hit.matches().next().expect("a hit has matches");
+//!         assert_eq!(m.list(), "ofac-sdn");
+//!         assert_eq!(m.provenance().entity.as_deref(), Some("Hydra Market"));
+//!         assert_eq!(m.provenance().programs, ["CYBER2"]);
 //!     }
 //!     other => panic!("expected a hit, got {other:?}"),
 //! }
@@ -71,11 +71,11 @@ pub use date::{Date, DateError};
 pub use error::{Bech32Error, BuildError, LoadError, ParseError};
 pub use history::{Delisting, History, HistoryRecord};
 pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAGIC};
-pub use list::{Category, Entry, List, ListMeta};
+pub use list::{Category, Entry, List, ListMeta, Provenance};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
-    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match,
-    Screener, ScreenerBuilder, Verdict, VerdictAt, VerdictKind, Version, Via,
+    AUTO_BLOOM_MIN_KEYS, BloomMode, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match, Matches,
+    OwnedMatch, Screener, ScreenerBuilder, Spelling, Verdict, VerdictAt, VerdictKind, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};
 pub use update::{

@@ -232,7 +232,7 @@ impl Screener {
     /// let found: Vec<_> = s.scan(memo).collect();
     /// assert_eq!(found.len(), 1);
     /// assert_eq!(found[0].span, 10..52);
-    /// assert_eq!(found[0].hit.matches()[0].list.as_ref(), "fbi-dprk");
+    /// assert_eq!(found[0].hit.matches().next().unwrap().list(), "fbi-dprk");
     /// # Ok::<(), walletscreen::BuildError>(())
     /// ```
     pub fn scan<'s, 't>(&'s self, text: &'t str) -> Scan<'s, 't> {

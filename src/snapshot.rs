@@ -59,7 +59,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use crate::list::{List, Provenance, Store};
+use crate::list::{List, Store};
 use crate::wire::{Decoder, Encoder, Frame, HEADER_LEN, WireError, WireFile, write_atomic};
 
 /// The first eight bytes of every snapshot.
@@ -176,15 +176,8 @@ impl Snapshot {
             e.0.extend_from_slice(&list.sha256());
             e.len(list.len());
             for entry in list.store().iter() {
-                let p = entry.provenance;
                 e.str(entry.address);
-                e.opt(&p.chain);
-                e.strs(&p.tickers);
-                e.opt(&p.entity);
-                e.opt(&p.entity_id);
-                e.strs(&p.programs);
-                e.opt(&p.listed);
-                e.opt(&p.source);
+                e.provenance(entry.provenance);
                 e.len(entry.line as usize);
             }
         }
@@ -285,24 +278,9 @@ fn decode_list(d: &mut Decoder) -> Result<List, WireError> {
     let mut entries = Store::with_capacity(n, 0);
     for _ in 0..n {
         let address = d.string()?;
-        let chain = d.opt()?;
-        let tickers = d.strings()?;
-        let entity = d.opt()?;
-        let entity_id = d.opt()?;
-        let programs = d.strings()?;
-        let listed = d.opt()?;
-        let source = d.opt()?;
+        let provenance = d.provenance()?;
         let line = d.varint()?;
         // Validated again here, as when the list was first loaded.
-        let provenance = Provenance {
-            chain,
-            tickers,
-            entity,
-            entity_id,
-            programs,
-            listed,
-            source,
-        };
         entries.push_parts(&address, line, provenance);
     }
     Ok(List::from_parts(meta, entries, sha256))

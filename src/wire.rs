@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::list::{Category, ListMeta};
+use crate::list::{Category, ListMeta, Provenance};
 
 /// Which kind of file the codec was reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +274,20 @@ impl Encoder {
         self.opt(&m.license);
     }
 
+    /// An entry's [`Provenance`]: `chain`, `tickers`, `entity`,
+    /// `entity_id`, `programs`, `listed`, `source` (options and string
+    /// lists), in that order: the same bytes in snapshots and compiled
+    /// images.
+    pub(crate) fn provenance(&mut self, p: &Provenance) {
+        self.opt(&p.chain);
+        self.strs(&p.tickers);
+        self.opt(&p.entity);
+        self.opt(&p.entity_id);
+        self.strs(&p.programs);
+        self.opt(&p.listed);
+        self.opt(&p.source);
+    }
+
     pub(crate) fn strs(&mut self, v: &[String]) {
         self.len(v.len());
         for s in v {
@@ -400,6 +414,19 @@ impl<'a> Decoder<'a> {
     pub(crate) fn strings(&mut self) -> Result<Vec<String>, WireError> {
         let n = self.count(1)?;
         (0..n).map(|_| self.string()).collect()
+    }
+
+    /// An entry's provenance, as [`Encoder::provenance`] writes it.
+    pub(crate) fn provenance(&mut self) -> Result<Provenance, WireError> {
+        Ok(Provenance {
+            chain: self.opt()?,
+            tickers: self.strings()?,
+            entity: self.opt()?,
+            entity_id: self.opt()?,
+            programs: self.strings()?,
+            listed: self.opt()?,
+            source: self.opt()?,
+        })
     }
 
     /// A list's metadata, as [`Encoder::list_meta`] writes it.

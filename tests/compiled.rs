@@ -47,10 +47,10 @@ fn tricky_lists() -> Vec<List> {
         .enumerate()
         .map(|(i, s)| {
             let mut e = Entry::new(*s, 10 + 3 * i);
-            e.entity = Some(if i % 2 == 0 { "Even" } else { "Odd" }.into());
-            e.programs = vec!["CYBER2".into(), "DPRK3".into()];
-            e.tickers = vec!["ETH".into()];
-            e.listed = Some("2024-01-02".into());
+            e.provenance.entity = Some(if i % 2 == 0 { "Even" } else { "Odd" }.into());
+            e.provenance.programs = vec!["CYBER2".into(), "DPRK3".into()];
+            e.provenance.tickers = vec!["ETH".into()];
+            e.provenance.listed = Some("2024-01-02".into());
             e
         })
         .collect();

@@ -102,12 +102,10 @@ fn assert_hits(s: &Screener, query: &str, listed: &str, list: &str, via: Via) ->
     let h = expect_hit(&v, query);
     assert!(
         h.matches()
-            .iter()
-            .any(|m| m.entry.address == listed && &*m.list == list && m.via == via),
+            .any(|m| m.address() == listed && m.list() == list && m.via() == via),
         "{query:?} should match {listed:?} on {list} via {via:?}, got {:?}",
         h.matches()
-            .iter()
-            .map(|m| (&m.entry.address, &m.list, m.via))
+            .map(|m| (m.address().to_string(), m.list(), m.via()))
             .collect::<Vec<_>>()
     );
     h.clone()
@@ -282,7 +280,7 @@ fn whitespace_in_custom_text_list_and_query() {
     ] {
         let v = s.check(&q);
         let h = expect_hit(&v, &q);
-        assert_eq!(&*h.matches()[0].list, "internal");
+        assert_eq!(h.matches().next().unwrap().list(), "internal");
     }
 }
 
@@ -569,13 +567,13 @@ fn uri_forms() {
     for (q, listed, list) in cases {
         let h = assert_listed(q, listed, list);
         assert_eq!(h.matches().len(), 1, "{q}");
-        assert_eq!(h.matches()[0].entry.address, *listed);
+        assert_eq!(h.matches().next().unwrap().address(), *listed);
     }
     // The entry's provenance comes along.
     let v = bundled().check(&format!("bitcoin:{OFAC_P2PKH}?amount=1&label=x"));
-    let m = &expect_hit(&v, OFAC_P2PKH).matches()[0];
-    assert_eq!(m.entry.entity.as_deref(), Some("Hydra Market"));
-    assert_eq!(m.category, Category::Sanctioned);
+    let m = &expect_hit(&v, OFAC_P2PKH).matches().next().unwrap();
+    assert_eq!(m.provenance().entity.as_deref(), Some("Hydra Market"));
+    assert_eq!(m.category(), Category::Sanctioned);
 }
 
 /// An EIP-681 token transfer (a USDT payment request) pays its `address`

@@ -206,15 +206,25 @@ mod seeds {
         let list = List::from_bytes(&read("lists/ofac_sdn.csv"), ListMeta::default()).unwrap();
         let mut parties: Vec<Party> = Vec::new();
         for e in list.entries() {
-            let id: u64 = e.entity_id.as_deref().unwrap_or("1").parse().unwrap_or(1);
+            let id: u64 = e
+                .provenance
+                .entity_id
+                .as_deref()
+                .unwrap_or("1")
+                .parse()
+                .unwrap_or(1);
             let i = match parties.iter().position(|p| p.id == id) {
                 Some(i) => i,
                 None => {
                     parties.push(Party {
                         id,
-                        name: Name::Entity(e.entity.clone().unwrap_or_default()),
-                        programs: e.programs.clone(),
-                        listed: e.listed.clone().unwrap_or_else(|| "2020-01-01".into()),
+                        name: Name::Entity(e.provenance.entity.clone().unwrap_or_default()),
+                        programs: e.provenance.programs.clone(),
+                        listed: e
+                            .provenance
+                            .listed
+                            .clone()
+                            .unwrap_or_else(|| "2020-01-01".into()),
                         addresses: Vec::new(),
                         aliases: vec!["AKA & CO".into()],
                         features: vec![("Website".into(), "www.example.invalid".into())],
@@ -224,7 +234,7 @@ mod seeds {
             };
             parties[i]
                 .addresses
-                .push((e.address.clone(), e.tickers.clone()));
+                .push((e.address.clone(), e.provenance.tickers.clone()));
         }
         let small = |p: &Party, n: usize| Party {
             addresses: p.addresses.iter().take(n).cloned().collect(),
@@ -265,7 +275,7 @@ mod seeds {
             let l = List::from_bytes(data, ListMeta::default()).unwrap();
             let mut seen_tickers: Vec<String> = Vec::new();
             for e in l.entries() {
-                let key = format!("{:?}{:?}", e.tickers, e.parsed().map(|a| a.kind));
+                let key = format!("{:?}{:?}", e.provenance.tickers, e.parsed().map(|a| a.kind));
                 if !seen_tickers.contains(&key) {
                     seen_tickers.push(key);
                     addrs.push(e.address.clone());

@@ -93,12 +93,18 @@ fn inherited_source_with_a_lone_cr_round_trips_as_a_space() {
     let csv =
         include_bytes!("../fuzz/regressions/list_csv/lone-cr-in-source-inherited-by-entry.csv");
     let list = List::from_bytes_as(csv, Format::Csv, ListMeta::new("x", Category::Custom)).unwrap();
-    assert_eq!(list.entry(0).unwrap().source.as_deref(), Some("a\rb"));
+    assert_eq!(
+        list.entry(0).unwrap().provenance.source.as_deref(),
+        Some("a\rb")
+    );
     let mut out = Vec::new();
     list.write_csv(&mut out).unwrap();
     let back =
         List::from_bytes_as(&out, Format::Csv, ListMeta::new("x", Category::Custom)).unwrap();
-    assert_eq!(back.entry(0).unwrap().source.as_deref(), Some("a b"));
+    assert_eq!(
+        back.entry(0).unwrap().provenance.source.as_deref(),
+        Some("a b")
+    );
 }
 
 /// An `sdnEntry` with an address and no `uid` is refused: its addresses

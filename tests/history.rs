@@ -71,7 +71,7 @@ fn the_bundled_history_ends_exactly_the_known_delistings() {
         .map(|r| {
             let dl = r.delisted.unwrap();
             (
-                r.entry.entity.clone().unwrap_or_default(),
+                r.entry.provenance.entity.clone().unwrap_or_default(),
                 dl.after.map(|a| a.to_string()).unwrap_or_default(),
                 dl.by.to_string(),
             )
@@ -103,7 +103,7 @@ fn the_bundled_history_ends_exactly_the_known_delistings() {
             .records()
             .iter()
             .filter(|r| r.entry.address == address)
-            .filter_map(|r| r.entry.entity_id.as_deref())
+            .filter_map(|r| r.entry.provenance.entity_id.as_deref())
             .collect();
         assert_eq!(got, parties.into_iter().collect(), "{address}");
     }
@@ -147,7 +147,10 @@ fn tornado_cash_is_a_hit_while_listed_and_clear_after_its_delisting() {
             assert_eq!(v.is_hit(), hit, "{name}: {address} as of {date}: {v:?}");
             if let VerdictAt::Hit(h) = v {
                 let m = &h.matches[0];
-                assert_eq!(m.matched.entry.entity.as_deref(), Some("TORNADO CASH"));
+                assert_eq!(
+                    m.matched.provenance().entity.as_deref(),
+                    Some("TORNADO CASH")
+                );
                 assert_eq!(
                     m.delisted,
                     Some(Delisting {
@@ -173,7 +176,7 @@ fn fayzimatov_xbt_is_a_hit_as_of_2026_08_01() {
     assert_eq!(hit.matches.len(), 1, "{hit:?}");
     let m = &hit.matches[0];
     assert_eq!(
-        m.matched.entry.entity.as_deref(),
+        m.matched.provenance().entity.as_deref(),
         Some("FAYZIMATOV Farrukh Furkatovitch")
     );
     assert_eq!(m.listed_on, Some(d("2021-07-28")));
@@ -241,9 +244,9 @@ fn an_address_is_clear_as_of_a_date_before_its_listing() {
 
 fn entry(address: &str, entity_id: &str, listed: Option<&str>) -> Entry {
     let mut e = Entry::new(address, 1);
-    e.entity = Some(format!("party {entity_id}"));
-    e.entity_id = Some(entity_id.to_owned());
-    e.listed = listed.map(str::to_owned);
+    e.provenance.entity = Some(format!("party {entity_id}"));
+    e.provenance.entity_id = Some(entity_id.to_owned());
+    e.provenance.listed = listed.map(str::to_owned);
     e
 }
 
@@ -411,7 +414,7 @@ fn a_record_reached_through_another_spelling_never_clears_a_current_entry() {
         let v = s.check_at(FIXED, d(date));
         let hit = v.hit().unwrap_or_else(|| panic!("{date}: {v:?}"));
         assert_eq!(hit.matches.len(), matches, "{date}: {hit:?}");
-        assert_eq!(hit.matches[0].matched.entry.address, FIXED, "{date}");
+        assert_eq!(hit.matches[0].matched.address(), FIXED, "{date}");
     }
 }
 
@@ -483,14 +486,14 @@ fn a_history_round_trips_through_its_file() {
         assert_eq!(
             (
                 &a.entry.address,
-                &a.entry.entity_id,
+                &a.entry.provenance.entity_id,
                 a.listed_after,
                 a.listed_by,
                 a.delisted
             ),
             (
                 &b.entry.address,
-                &b.entry.entity_id,
+                &b.entry.provenance.entity_id,
                 b.listed_after,
                 b.listed_by,
                 b.delisted

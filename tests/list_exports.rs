@@ -192,15 +192,19 @@ fn every_export_shape_screens_its_addresses_with_provenance() {
             let hit = v
                 .hit()
                 .unwrap_or_else(|| panic!("{name}: {address} is {v:?}"));
-            let m = &hit.matches()[0];
-            assert_eq!(m.category, Category::Custom, "{name}");
-            assert_eq!(&m.entry.entity, entity, "{name}: entity of {address}");
+            let m = &hit.matches().next().unwrap();
+            assert_eq!(m.category(), Category::Custom, "{name}");
             assert_eq!(
-                m.entry.programs.first(),
+                &m.provenance().entity,
+                entity,
+                "{name}: entity of {address}"
+            );
+            assert_eq!(
+                m.provenance().programs.first(),
                 note.as_ref(),
                 "{name}: note of {address}"
             );
-            assert_eq!(&m.entry.listed, date, "{name}: date of {address}");
+            assert_eq!(&m.provenance().listed, date, "{name}: date of {address}");
             // The same address spelled otherwise is the same hit.
             if let Some(hex) = address.strip_prefix("0x") {
                 let upper = format!("0x{}", hex.to_uppercase());
@@ -220,13 +224,25 @@ fn every_export_shape_screens_its_addresses_with_provenance() {
 fn other_provenance_columns_land() {
     let list = List::from_path(fixture("wallet_address_header.csv")).unwrap();
     let e = &list.entry(0).unwrap();
-    assert_eq!(e.entity_id.as_deref(), Some("C-100"));
-    assert_eq!(e.source.as_deref(), Some("https://example.org/case/0"));
+    assert_eq!(e.provenance.entity_id.as_deref(), Some("C-100"));
+    assert_eq!(
+        e.provenance.source.as_deref(),
+        Some("https://example.org/case/0")
+    );
     let list = List::from_path(fixture("addr_column.csv")).unwrap();
-    assert_eq!(list.entry(0).unwrap().chain.as_deref(), Some("bitcoin"));
+    assert_eq!(
+        list.entry(0).unwrap().provenance.chain.as_deref(),
+        Some("bitcoin")
+    );
     let list = List::from_path(fixture("objects.json")).unwrap();
-    assert_eq!(list.entry(0).unwrap().chain.as_deref(), Some("ethereum"));
-    assert_eq!(list.entry(0).unwrap().entity_id.as_deref(), Some("0"));
+    assert_eq!(
+        list.entry(0).unwrap().provenance.chain.as_deref(),
+        Some("ethereum")
+    );
+    assert_eq!(
+        list.entry(0).unwrap().provenance.entity_id.as_deref(),
+        Some("0")
+    );
     // Lines are the file's: after the header, after the JSON array's
     // opening bracket.
     let lines = |f: &str| -> Vec<usize> {
@@ -435,7 +451,11 @@ fn large_tables_read_the_same_on_the_parallel_and_the_csv_path() {
         assert_eq!(r.not_address_lines, [60_005]);
         let e = &a.entry(59_999).unwrap();
         assert_eq!(
-            (e.line, e.entity.as_deref(), e.programs.as_slice()),
+            (
+                e.line,
+                e.provenance.entity.as_deref(),
+                e.provenance.programs.as_slice()
+            ),
             (60_004, Some("Owner 2"), &["note 59999".to_owned()][..])
         );
     }
@@ -455,7 +475,7 @@ fn large_text_lists_keep_every_line() {
     assert_eq!(list.entries().len(), 150_000);
     for (i, e) in list.entries().enumerate() {
         assert_eq!(e.address, format!("0x{i:040x}"));
-        assert_eq!(e.programs, [format!("note {i}")]);
+        assert_eq!(e.provenance.programs, [format!("note {i}")]);
     }
     assert_eq!(list.entry(0).unwrap().line, 4);
     assert_eq!(list.entry(149_999).unwrap().line, 4 + 149_999 + 2 * 3);
@@ -565,7 +585,7 @@ mod shapes {
             prop_assert_eq!(list.entries().len(), rows.len());
             for ((e, a), (_, entity)) in list.entries().zip(&addresses).zip(&rows) {
                 prop_assert_eq!(&e.address, a);
-                prop_assert_eq!(e.entity.as_deref(), Some(entity.as_str()));
+                prop_assert_eq!(e.provenance.entity.as_deref(), Some(entity.as_str()));
                 prop_assert!(e.issue.is_none());
             }
         }

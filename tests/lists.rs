@@ -41,10 +41,9 @@ fn hit(s: &Screener, query: &str) -> Hit {
 }
 
 /// The match of `hit` in list `list` whose entry is `address` exactly.
-fn match_in(hit: &Hit, list: &str, address: &str, query: &str) -> Match {
+fn match_in<'h>(hit: &'h Hit, list: &str, address: &str, query: &str) -> Match<'h> {
     hit.matches()
-        .into_iter()
-        .find(|m| &*m.list == list && m.entry.address == address)
+        .find(|m| m.list() == list && m.address() == address)
         .unwrap_or_else(|| panic!("{query:?}: no match of {address} in {list}: {hit:?}"))
 }
 
@@ -212,30 +211,35 @@ fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
         }
         let h = hit(&s, addr);
         let m = match_in(&h, "ofac-sdn", addr, addr);
-        assert_eq!(m.via, Via::Listed, "{addr}");
-        assert_eq!(m.category, Category::Sanctioned, "{addr}");
-        let e = &m.entry;
-        assert_eq!(e.chain.as_deref(), Some(str_field(r, "chain")), "{addr}");
-        assert_eq!(e.tickers, str_list(r, "ofac_tickers"), "{addr}");
+        assert_eq!(m.via(), Via::Listed, "{addr}");
+        assert_eq!(m.category(), Category::Sanctioned, "{addr}");
+        let e = &m.to_entry();
         assert_eq!(
-            e.entity.as_deref(),
+            e.provenance.chain.as_deref(),
+            Some(str_field(r, "chain")),
+            "{addr}"
+        );
+        assert_eq!(e.provenance.tickers, str_list(r, "ofac_tickers"), "{addr}");
+        assert_eq!(
+            e.provenance.entity.as_deref(),
             Some(str_field(r, "entity_name")),
             "{addr}"
         );
         let id = r["entity_id"].as_u64().expect("numeric entity_id");
-        assert_eq!(e.entity_id, Some(id.to_string()), "{addr}");
-        assert_eq!(e.programs, str_list(r, "programs"), "{addr}");
+        assert_eq!(e.provenance.entity_id, Some(id.to_string()), "{addr}");
+        assert_eq!(e.provenance.programs, str_list(r, "programs"), "{addr}");
         assert_eq!(
-            e.listed.as_deref(),
+            e.provenance.listed.as_deref(),
             Some(str_field(r, "date_listed")),
             "{addr}"
         );
-        assert_eq!(e.source.as_deref(), Some(ofac_source.as_str()), "{addr}");
-        // OFAC and the FBI list share no address.
-        assert!(
-            h.matches().iter().all(|m| &*m.list == "ofac-sdn"),
-            "{addr}: {h:?}"
+        assert_eq!(
+            e.provenance.source.as_deref(),
+            Some(ofac_source.as_str()),
+            "{addr}"
         );
+        // OFAC and the FBI list share no address.
+        assert!(h.matches().all(|m| m.list() == "ofac-sdn"), "{addr}: {h:?}");
     }
     assert_eq!(records.len(), 961);
     assert_eq!(gone, [DELISTED_XBT, XMR_TYPO]);
@@ -243,8 +247,12 @@ fn naughtylist_addresses_are_ofac_hits_with_their_metadata() {
     let old = ofac_2026_08_08();
     for r in &records {
         let addr = str_field(r, "address");
-        let m = match_in(&hit(&old, addr), "ofac-sdn", addr, addr);
-        assert_eq!(m.entry.entity.as_deref(), Some(str_field(r, "entity_name")));
+        let h = hit(&old, addr);
+        let m = match_in(&h, "ofac-sdn", addr, addr);
+        assert_eq!(
+            m.provenance().entity.as_deref(),
+            Some(str_field(r, "entity_name"))
+        );
     }
 }
 
@@ -275,21 +283,20 @@ fn every_address_of_the_2026_09_30_publication_is_a_hit() {
     for [code, addr, name, programs] in &feed {
         distinct.insert(addr.clone());
         let h = hit(&s, addr);
-        let ms: Vec<Match> = h
-            .matches()
-            .into_iter()
-            .filter(|m| &*m.list == "ofac-sdn")
-            .collect();
+        let ms: Vec<Match> = h.matches().filter(|m| m.list() == "ofac-sdn").collect();
         let m = ms
             .iter()
-            .find(|m| m.entry.entity.as_deref() == Some(name.as_str()))
+            .find(|m| m.provenance().entity.as_deref() == Some(name.as_str()))
             .unwrap_or_else(|| panic!("{addr}: no match of {name}: {ms:?}"));
-        assert!(m.entry.tickers.contains(code), "{addr}: {code} {m:?}");
+        assert!(
+            m.provenance().tickers.contains(code),
+            "{addr}: {code} {m:?}"
+        );
         // The same programs (a kept row keeps its order of them).
         let want: BTreeSet<&str> = programs.split("; ").collect();
-        let got: BTreeSet<&str> = m.entry.programs.iter().map(String::as_str).collect();
+        let got: BTreeSet<&str> = m.provenance().programs.iter().map(String::as_str).collect();
         assert_eq!(got, want, "{addr}");
-        assert!(m.entry.address.eq_ignore_ascii_case(addr), "{addr}");
+        assert!(m.address().eq_ignore_ascii_case(addr), "{addr}");
     }
     assert_eq!(distinct.len(), 1050);
     // The bundled list: those 1,050 addresses, two of them with two parties.
@@ -336,13 +343,12 @@ fn shared_addresses_name_every_party() {
         let h = hit(&s, addr);
         let got: BTreeSet<(String, String, Vec<String>)> = h
             .matches()
-            .iter()
             .map(|m| {
-                assert_eq!(&*m.list, "ofac-sdn");
+                assert_eq!(m.list(), "ofac-sdn");
                 (
-                    m.entry.entity.clone().unwrap(),
-                    m.entry.entity_id.clone().unwrap(),
-                    m.entry.tickers.clone(),
+                    m.provenance().entity.clone().unwrap(),
+                    m.provenance().entity_id.clone().unwrap(),
+                    m.provenance().tickers.clone(),
                 )
             })
             .collect();
@@ -508,22 +514,33 @@ fn fbi_addresses_are_dprk_hits_with_their_provenance() {
             assert_eq!(h.matches().len(), 1, "{}: {addr}: {h:?}", src.name);
             let m = match_in(&h, "fbi-dprk", addr, addr);
             assert_eq!(
-                (m.via, m.category),
+                (m.via(), m.category()),
                 (Via::Listed, Category::Attributed),
                 "{addr}"
             );
-            let e = &m.entry;
-            assert_eq!(e.entity.as_deref(), Some(src.entity), "{addr}");
-            assert_eq!(e.listed.as_deref(), Some(src.listed), "{addr}");
-            assert_eq!(e.source.as_deref(), Some(src.source.as_str()), "{addr}");
+            let e = &m.to_entry();
+            assert_eq!(e.provenance.entity.as_deref(), Some(src.entity), "{addr}");
+            assert_eq!(e.provenance.listed.as_deref(), Some(src.listed), "{addr}");
+            assert_eq!(
+                e.provenance.source.as_deref(),
+                Some(src.source.as_str()),
+                "{addr}"
+            );
             let (chain, ticker) = if src.chain.is_empty() {
                 stake_chain_ticker(addr)
             } else {
                 (src.chain.to_owned(), src.ticker)
             };
-            assert_eq!(e.chain.as_deref(), Some(chain.as_str()), "{addr}");
-            assert_eq!(e.tickers, [ticker], "{addr}");
-            assert!(e.entity_id.is_none() && e.programs.is_empty(), "{addr}");
+            assert_eq!(
+                e.provenance.chain.as_deref(),
+                Some(chain.as_str()),
+                "{addr}"
+            );
+            assert_eq!(e.provenance.tickers, [ticker], "{addr}");
+            assert!(
+                e.provenance.entity_id.is_none() && e.provenance.programs.is_empty(),
+                "{addr}"
+            );
             assert!(e.issue.is_none(), "{addr}: {:?}", e.issue);
         }
         total += src.addresses.len();
@@ -544,9 +561,12 @@ fn graphsense_lazarus_addresses_are_ofac_hits() {
     for addr in &addrs {
         let h = hit(&s, addr);
         let m = match_in(&h, "ofac-sdn", addr, addr);
-        assert_eq!(m.category, Category::Sanctioned);
+        assert_eq!(m.category(), Category::Sanctioned);
         let r = &by_addr[addr];
-        assert_eq!(m.entry.entity.as_deref(), Some(str_field(r, "entity_name")));
+        assert_eq!(
+            m.provenance().entity.as_deref(),
+            Some(str_field(r, "entity_name"))
+        );
     }
     assert_eq!(addrs.len(), 21);
 }
@@ -566,7 +586,7 @@ fn b10c_lists_every_line_is_a_hit() {
         for addr in lines {
             let h = hit(&s, addr);
             let m = match_in(&h, &id, addr, addr);
-            assert_eq!((m.via, m.category), (Via::Listed, Category::Sanctioned));
+            assert_eq!((m.via(), m.category()), (Via::Listed, Category::Sanctioned));
             pairs += 1;
             distinct.insert(addr.clone());
         }
@@ -591,8 +611,7 @@ fn b10c_multi_ticker_addresses_match_every_list() {
     for (addr, lists) in &tickers {
         let got: BTreeSet<String> = hit(&s, addr)
             .matches()
-            .iter()
-            .map(|m| m.list.to_string())
+            .map(|m| m.list().to_string())
             .collect();
         assert_eq!(&got, lists, "{addr}");
         multi += usize::from(lists.len() > 1);
@@ -640,13 +659,13 @@ fn quirk_tron_address_filed_under_xbt() {
 
     let h = hit(&bundled(), t);
     let m = match_in(&h, "ofac-sdn", t, t);
-    assert_eq!(m.entry.chain.as_deref(), Some("bitcoin"));
-    assert_eq!(m.entry.tickers, ["XBT"]);
+    assert_eq!(m.provenance().chain.as_deref(), Some("bitcoin"));
+    assert_eq!(m.provenance().tickers, ["XBT"]);
     // Indexed as TRON all the same: its 41-hex spelling hits too.
     let hex41 = format!("41{}", hex(&a.payload));
     let h = hit(&bundled(), &hex41);
     assert_eq!(
-        match_in(&h, "ofac-sdn", t, &hex41).via,
+        match_in(&h, "ofac-sdn", t, &hex41).via(),
         Via::TronHexOfBase58
     );
 
@@ -699,13 +718,13 @@ fn quirk_unprefixed_cashaddr() {
             ] {
                 let h = hit(&screener, &q);
                 assert_eq!(h.family, Family::CashAddr, "{q}");
-                assert_eq!(match_in(&h, list, addr, &q).via, Via::Listed, "{q}");
+                assert_eq!(match_in(&h, list, addr, &q).via(), Via::Listed, "{q}");
             }
             let legacy = legacy_of(*kind, &a.payload);
             let h = hit(&screener, &legacy);
             assert_eq!(h.family, Family::Base58, "{legacy}");
             assert_eq!(
-                match_in(&h, list, addr, &legacy).via,
+                match_in(&h, list, addr, &legacy).via(),
                 Via::LegacyOfCashaddr,
                 "{legacy}"
             );
@@ -723,20 +742,20 @@ fn quirk_legacy_bch_address() {
     let bare = cash.strip_prefix("bitcoincash:").unwrap().to_owned();
     for (screener, list) in [(bundled(), "ofac-sdn"), (b10c_screener(), "0xb10c-BCH")] {
         let h = hit(&screener, legacy);
-        assert_eq!(match_in(&h, list, legacy, legacy).via, Via::Listed);
+        assert_eq!(match_in(&h, list, legacy, legacy).via(), Via::Listed);
         for q in [cash.clone(), bare.clone(), cash.to_ascii_uppercase()] {
             let h = hit(&screener, &q);
             assert_eq!(h.family, Family::CashAddr, "{q}");
             assert_eq!(
-                match_in(&h, list, legacy, &q).via,
+                match_in(&h, list, legacy, &q).via(),
                 Via::CashaddrOfLegacy,
                 "{q}"
             );
         }
     }
     let h = hit(&bundled(), legacy);
-    let e = &h.matches()[0].entry;
-    assert_eq!(e.chain.as_deref(), Some("bitcoin_cash"));
+    let e = &h.matches().next().unwrap().to_entry();
+    assert_eq!(e.provenance.chain.as_deref(), Some("bitcoin_cash"));
 }
 
 #[test]
@@ -748,8 +767,8 @@ fn quirk_xmr_64_hex_string() {
         let h = hit(&screener, x);
         assert_eq!(h.family, Family::Opaque);
         let m = match_in(&h, list, x, x);
-        assert_eq!(m.entry.issue, Some(ParseError::UnknownFormat));
-        assert!(m.entry.parsed().is_none());
+        assert_eq!(m.issue(), Some(&ParseError::UnknownFormat));
+        assert!(m.to_entry().parsed().is_none());
         // Matched exactly: another 64-hex string is not a hit.
         let other = x.replace("5be5", "5be6");
         assert!(
@@ -783,9 +802,9 @@ fn quirk_monero_entry_with_a_typo() {
     let h = hit(&s, typo);
     assert_eq!(h.family, Family::Opaque);
     let m = match_in(&h, "ofac-sdn", typo, typo);
-    assert_eq!(m.entry.issue.as_ref(), Some(&want));
-    assert_eq!(m.entry.chain.as_deref(), Some("monero"));
-    assert_eq!(m.via, Via::Listed);
+    assert_eq!(m.issue(), Some(&want));
+    assert_eq!(m.provenance().chain.as_deref(), Some("monero"));
+    assert_eq!(m.via(), Via::Listed);
 
     // Someone paying the real address (with '1') was caught too, and the
     // match says it was reached through the corrected spelling of a flagged
@@ -793,10 +812,10 @@ fn quirk_monero_entry_with_a_typo() {
     let h = hit(&s, &fixed);
     assert_eq!(h.family, Family::Monero);
     assert_eq!(h.matches().len(), 1);
-    assert_eq!(h.matches()[0].via, Via::CorrectedSpelling);
-    assert_eq!(h.matches()[0].entry.address, typo);
+    assert_eq!(h.matches().next().unwrap().via(), Via::CorrectedSpelling);
+    assert_eq!(h.matches().next().unwrap().address(), typo);
     assert_eq!(
-        h.matches()[0].entry.entity.as_deref(),
+        h.matches().next().unwrap().provenance().entity.as_deref(),
         Some("ISIL Khorasan")
     );
     // Only that one replacement: another look-alike change is no hit.
@@ -808,10 +827,10 @@ fn quirk_monero_entry_with_a_typo() {
     let h = hit(&s, XMR_CORRECTED);
     assert_eq!(h.matches().len(), 1);
     let m = match_in(&h, "ofac-sdn", XMR_CORRECTED, XMR_CORRECTED);
-    assert_eq!(m.via, Via::Listed);
-    assert!(m.entry.issue.is_none());
-    assert_eq!(m.entry.entity.as_deref(), Some("ISIL Khorasan"));
-    assert_eq!(m.entry.tickers, ["XMR"]);
+    assert_eq!(m.via(), Via::Listed);
+    assert!(m.issue().is_none());
+    assert_eq!(m.provenance().entity.as_deref(), Some("ISIL Khorasan"));
+    assert_eq!(m.provenance().tickers, ["XMR"]);
     // The typo is no address and no entry: invalid, not a hit.
     assert!(matches!(s.check(typo), Verdict::Invalid { .. }));
 }
@@ -852,9 +871,9 @@ fn corrected_spelling_only_for_a_single_lookalike() {
     let one = with_l(&[7]);
     let s = screener(&one);
     let h = hit(&s, valid);
-    assert_eq!(h.matches()[0].via, Via::CorrectedSpelling);
-    assert_eq!(h.matches()[0].entry.address, one);
-    assert_eq!(hit(&s, &one).matches()[0].via, Via::Listed);
+    assert_eq!(h.matches().next().unwrap().via(), Via::CorrectedSpelling);
+    assert_eq!(h.matches().next().unwrap().address(), one);
+    assert_eq!(hit(&s, &one).matches().next().unwrap().via(), Via::Listed);
 
     let two = with_l(&[7, 12]);
     let s = screener(&two);
@@ -879,7 +898,7 @@ fn quirk_doge_addresses_filed_under_solana() {
         assert!(a.chains.contains(&"dogecoin"));
         let h = hit(&s, addr);
         let m = match_in(&h, "ofac-sdn", addr, addr);
-        assert_eq!(m.entry.chain.as_deref(), Some("solana"));
+        assert_eq!(m.provenance().chain.as_deref(), Some("solana"));
     }
 }
 
@@ -898,8 +917,8 @@ fn quirk_bnb_beacon_chain_address() {
     for q in [addr.to_owned(), addr.to_ascii_uppercase()] {
         let h = hit(&s, &q);
         let m = match_in(&h, "ofac-sdn", addr, &q);
-        assert_eq!(m.entry.chain.as_deref(), Some("unknown"));
-        assert_eq!(m.entry.tickers, ["BNB"]);
+        assert_eq!(m.provenance().chain.as_deref(), Some("unknown"));
+        assert_eq!(m.provenance().tickers, ["BNB"]);
     }
 }
 
@@ -952,7 +971,7 @@ fn quirk_evm_addresses_hit_in_any_case() {
             checksummed,
         ] {
             let h = hit(screener, &q);
-            assert_eq!(match_in(&h, &list, &addr, &q).via, Via::Listed, "{q}");
+            assert_eq!(match_in(&h, &list, &addr, &q).via(), Via::Listed, "{q}");
         }
         *counts.entry((source, mixed)).or_default() += 1;
     }
@@ -982,7 +1001,7 @@ fn quirk_tron_addresses_hit_in_their_hex_spelling() {
             let h = hit(&s, &q);
             assert_eq!(h.family, Family::TronHex, "{q}");
             assert_eq!(
-                match_in(&h, "ofac-sdn", addr, &q).via,
+                match_in(&h, "ofac-sdn", addr, &q).via(),
                 Via::TronHexOfBase58,
                 "{q}"
             );
@@ -1096,7 +1115,7 @@ fn hit_provenance_serializes() {
         let h = hit(&s, &query);
         assert_eq!(*h.version(), version, "{query}");
         assert_eq!(h.matches().len(), 1, "{query}");
-        let j = serde_json::to_value(&h.matches()[0]).unwrap();
+        let j = serde_json::to_value(h.matches().next().unwrap()).unwrap();
         assert_eq!(j["list"], list, "{query}");
         assert_eq!(j["category"], category, "{query}");
         assert_eq!(j["entity"], entity.as_str(), "{query}");

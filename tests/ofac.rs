@@ -346,8 +346,11 @@ fn lists_from_every_format() {
         for (o, e) in f.entries.iter().zip(list.entries()) {
             assert_eq!(e.address, o.address);
             assert_eq!(e.line, o.position.line);
-            assert_eq!(e.entity_id.as_deref(), Some(o.entity_id.as_str()));
-            assert_eq!(e.source.as_deref(), Some(f.format.url()));
+            assert_eq!(
+                e.provenance.entity_id.as_deref(),
+                Some(o.entity_id.as_str())
+            );
+            assert_eq!(e.provenance.source.as_deref(), Some(f.format.url()));
         }
         // The forced format agrees with detection.
         if f.format != OfacFormat::SdnCsv {
@@ -358,10 +361,14 @@ fn lists_from_every_format() {
         let s = Screener::builder().list(list).build().unwrap();
         match s.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX") {
             Verdict::Hit(h) => {
-                let e = &h.matches()[0].entry;
-                assert_eq!(e.entity.as_deref(), Some("Hydra Market"), "{name}");
-                assert_eq!(e.entity_id.as_deref(), Some("36216"), "{name}");
-                assert_eq!(e.programs, ["CYBER2"], "{name}");
+                let e = &h.matches().next().unwrap().to_entry();
+                assert_eq!(
+                    e.provenance.entity.as_deref(),
+                    Some("Hydra Market"),
+                    "{name}"
+                );
+                assert_eq!(e.provenance.entity_id.as_deref(), Some("36216"), "{name}");
+                assert_eq!(e.provenance.programs, ["CYBER2"], "{name}");
             }
             other => panic!("{name}: {other:?}"),
         }
@@ -1237,12 +1244,12 @@ fn refresh_reports_what_changed() {
     assert!(
         r.removed
             .iter()
-            .all(|e| e.entity_id.as_deref() == Some(&*gone.id.to_string()))
+            .all(|e| e.provenance.entity_id.as_deref() == Some(&*gone.id.to_string()))
     );
     assert_eq!(r.changed.len(), d.parties[0].addresses.len());
     for c in &r.changed {
-        assert_eq!(c.before.programs, ["CYBER2"]);
-        assert_eq!(c.after.programs, ["CYBER2", "DPRK3"]);
+        assert_eq!(c.before.provenance.programs, ["CYBER2"]);
+        assert_eq!(c.after.provenance.programs, ["CYBER2", "DPRK3"]);
     }
     let added: Vec<&str> = r.added.iter().map(|e| e.address.as_str()).collect();
     assert_eq!(

@@ -162,8 +162,7 @@ fn real_sdn_advanced_files_give_exactly_the_independent_extraction() {
                     .hit()
                     .unwrap()
                     .matches()
-                    .iter()
-                    .map(|m| m.entry.entity_id.clone().unwrap())
+                    .map(|m| m.provenance().entity_id.clone().unwrap())
                     .collect();
                 assert_eq!(got, ids.map(str::to_owned).into(), "{addr}");
             }

@@ -248,8 +248,8 @@ fn check_hit(s: &Screener, q: &str, listed: &str, via: Via) -> Result<(), TestCa
     match s.check(q) {
         Verdict::Hit(h) => {
             prop_assert_eq!(h.matches().len(), 1, "{:?}", q);
-            prop_assert_eq!(&h.matches()[0].entry.address, listed, "{:?}", q);
-            prop_assert_eq!(h.matches()[0].via, via, "{:?}", q);
+            prop_assert_eq!(&h.matches().next().unwrap().address(), listed, "{:?}", q);
+            prop_assert_eq!(h.matches().next().unwrap().via(), via, "{:?}", q);
         }
         other => prop_assert!(false, "{q:?} (listed {listed:?}) not a hit: {other:?}"),
     }

@@ -66,8 +66,8 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
         if all_matches || i % 997 == 0 {
             let m = hit.matches();
             assert!(
-                m.iter()
-                    .any(|m| m.entry.address == e.address && m.entry.line == e.line),
+                m.clone()
+                    .any(|m| m.address() == e.address && m.line() == e.line),
                 "entry {i}: {m:?}"
             );
         }

@@ -172,18 +172,33 @@ fn spans_and_hits() {
     assert_eq!(&text[m[0].span.clone()], EVM);
     assert_eq!(m[0].span.start, "héllo ".len());
     assert_eq!(
-        m[0].hit.matches()[0].entry.entity.as_deref(),
+        m[0].hit
+            .matches()
+            .next()
+            .unwrap()
+            .provenance()
+            .entity
+            .as_deref(),
         Some("Lazarus Group")
     );
     assert_eq!(m[1].text, format!("bitcoincash:{CASH}"));
     assert_eq!(
-        m[1].hit.matches()[0].entry.entity.as_deref(),
+        m[1].hit
+            .matches()
+            .next()
+            .unwrap()
+            .provenance()
+            .entity
+            .as_deref(),
         Some("SOUTHFRONT")
     );
     // An equivalent spelling says how it was reached.
     let legacy = cash_legacy();
     let m: Vec<_> = bundled().scan(&legacy).collect();
-    assert_eq!(m[0].hit.matches()[0].via, Via::LegacyOfCashaddr);
+    assert_eq!(
+        m[0].hit.matches().next().unwrap().via(),
+        Via::LegacyOfCashaddr
+    );
     // Serializes with its span.
     let v = serde_json::to_value(&m[0]).unwrap();
     assert_eq!(v["span"]["start"], 0);

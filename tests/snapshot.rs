@@ -20,8 +20,8 @@ fn small() -> Vec<u8> {
     let mut meta = ListMeta::new("small", Category::Attributed);
     meta.as_of = Some("2025-03-21".into());
     let mut e = Entry::new("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", 7);
-    e.entity = Some("Lazarus Group".into());
-    e.programs = vec!["DPRK3".into()];
+    e.provenance.entity = Some("Lazarus Group".into());
+    e.provenance.programs = vec!["DPRK3".into()];
     let list = List::from_entries(meta, [e, Entry::new("not an address", 8)]);
     Snapshot::new(vec![list]).to_bytes()
 }

@@ -61,12 +61,12 @@ fn assert_hits(s: &Screener, query: &str, listed: &str, list: &str, via: Via) ->
     let found = h.matches();
     assert!(
         found
-            .iter()
-            .any(|m| m.entry.address == listed && &*m.list == list && m.via == via),
+            .clone()
+            .any(|m| m.address() == listed && m.list() == list && m.via() == via),
         "{query:?} should match {listed:?} on {list} via {via:?}, got {:?}",
         found
-            .iter()
-            .map(|m| (&m.entry.address, &m.list, m.via))
+            .clone()
+            .map(|m| (m.address().to_string(), m.list(), m.via()))
             .collect::<Vec<_>>()
     );
     let verified = s.check_with(query, VERIFY);
@@ -691,7 +691,7 @@ proptest! {
             let hit = v.hit();
             prop_assert!(hit.is_some(), "{} should hit {}", q, listed);
             let m = hit.unwrap().matches();
-            prop_assert!(m.iter().any(|m| m.entry.address == listed && m.via == via), "{} {:?}", q, m);
+            prop_assert!(m.clone().any(|m| m.address() == listed && m.via() == via), "{} {:?}", q, m);
             if via == Via::XAddressOfClassic {
                 prop_assert_eq!(hit.unwrap().destination_tag, tag);
             }
@@ -700,11 +700,11 @@ proptest! {
         // The reverse directions that are indexed.
         let s = custom("r", &[&tex(&h), &base58check(&[0x1c], &h), &base58check(&[0x32], &h)]);
         let hit = s.check(&t1);
-        prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::TransparentOfTex));
+        prop_assert!(hit.hit().is_some_and(|h| h.matches().next().unwrap().via() == Via::TransparentOfTex));
         let hit = s.check(&legacy);
-        prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::LegacyOfBitpay));
+        prop_assert!(hit.hit().is_some_and(|h| h.matches().next().unwrap().via() == Via::LegacyOfBitpay));
         let hit = s.check(&p2sh);
-        prop_assert!(hit.hit().is_some_and(|h| h.matches()[0].via == Via::LegacyOfLitecoin));
+        prop_assert!(hit.hit().is_some_and(|h| h.matches().next().unwrap().via() == Via::LegacyOfLitecoin));
     }
 }
 
@@ -736,11 +736,7 @@ fn scan_finds_new_spellings_in_text() {
         let start = text.find(spelling.as_str()).unwrap();
         assert_eq!(found[0].span, start..start + spelling.len(), "{name}");
         assert!(
-            found[0]
-                .hit
-                .matches()
-                .iter()
-                .any(|m| m.entry.address == listed),
+            found[0].hit.matches().any(|m| m.address() == listed),
             "{name}"
         );
     }

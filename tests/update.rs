@@ -718,10 +718,12 @@ fn checks_during_a_thousand_swaps_see_one_complete_version() {
                             panic!("unknown version {:?}", v.version);
                         };
                         (seen_a, seen_b) = (seen_a || is_a, seen_b || !is_a);
-                        let entity = v
-                            .verdict
-                            .hit()
-                            .map(|h| (h.version().clone(), h.matches()[0].entry.entity.clone()));
+                        let entity = v.verdict.hit().map(|h| {
+                            (
+                                h.version().clone(),
+                                h.matches().next().unwrap().provenance().entity.clone(),
+                            )
+                        });
                         match (i, is_a, entity) {
                             // Only in A: a hit from A, clear from B.
                             (0, true, Some((hv, e))) => {
@@ -1155,8 +1157,14 @@ fn a_fetched_user_export_is_read_and_its_load_report_logged() {
     live.refresh().unwrap();
     let v = live.check(&addr(4)).unwrap();
     let hit = v.verdict.hit().expect("a hit");
-    assert_eq!(hit.matches()[0].entry.entity.as_deref(), Some("Mule ring"));
-    assert_eq!(hit.matches()[0].entry.programs, ["cash-out"]);
+    assert_eq!(
+        hit.matches().next().unwrap().provenance().entity.as_deref(),
+        Some("Mule ring")
+    );
+    assert_eq!(
+        hit.matches().next().unwrap().provenance().programs,
+        ["cash-out"]
+    );
     let logged = CAPTURE.0.lock().unwrap().clone();
     assert!(
         logged

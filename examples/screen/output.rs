@@ -5,7 +5,10 @@ use std::io::Write;
 use std::ops::Range;
 
 use serde::Serialize;
-use walletscreen::{Checksum, Date, DatedMatch, Family, Match, Verdict, VerdictAt, Version};
+use walletscreen::{
+    Category, Checksum, Date, DatedMatch, Family, Matches, Provenance, Verdict, VerdictAt, Version,
+    Via,
+};
 
 use crate::args::Format;
 
@@ -91,7 +94,7 @@ struct JsonRecord<'a> {
     line: u64,
     input: &'a str,
     verdict: &'static str,
-    matches: Matches,
+    matches: MatchList<'a>,
     file: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
@@ -111,12 +114,13 @@ struct JsonRecord<'a> {
     as_of: Option<Date>,
 }
 
-/// Matches, each with its dates when screened as of a date.
+/// Matches, each with its dates when screened as of a date (none but for
+/// a hit).
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Matches {
-    Plain(Vec<Match>),
-    Dated(Vec<DatedMatch>),
+enum MatchList<'a> {
+    Plain(Matches<'a>),
+    Dated(&'a [DatedMatch]),
 }
 
 impl<'a> JsonRecord<'a> {
@@ -125,7 +129,7 @@ impl<'a> JsonRecord<'a> {
             line: r.line,
             input: r.input,
             verdict: "invalid",
-            matches: Matches::Plain(Vec::new()),
+            matches: MatchList::Dated(&[]),
             file: r.file,
             column: r.column.as_ref().map(|c| c.0),
             start: r.column.as_ref().map(|c| c.1.start),
@@ -142,7 +146,7 @@ impl<'a> JsonRecord<'a> {
                 j.verdict = v.kind().as_str();
                 match v {
                     VerdictAt::Hit(hit) => {
-                        j.matches = Matches::Dated(hit.matches.clone());
+                        j.matches = MatchList::Dated(&hit.matches);
                         j.family = Some(hit.family);
                         j.checksum = Some(hit.checksum);
                         j.version = Some(&hit.version);
@@ -156,7 +160,7 @@ impl<'a> JsonRecord<'a> {
             }
             Outcome::Verdict(Verdict::Hit(hit)) => {
                 j.verdict = "hit";
-                j.matches = Matches::Plain(hit.matches());
+                j.matches = MatchList::Plain(hit.matches());
                 j.family = Some(hit.family);
                 j.checksum = Some(hit.checksum);
                 j.version = Some(hit.version());
@@ -179,7 +183,13 @@ impl<'a> JsonRecord<'a> {
 /// `FILE:LINE:COLUMN\tADDRESS\tMATCHES`.
 fn text_line(r: &Record<'_>) -> String {
     let (verdict, detail) = match &r.outcome {
-        Outcome::Verdict(Verdict::Hit(hit)) => ("HIT", text_matches(&hit.matches())),
+        Outcome::Verdict(Verdict::Hit(hit)) => (
+            "HIT",
+            hit.matches()
+                .map(|m| text_match(m.list(), m.via(), m.provenance()))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         Outcome::Verdict(Verdict::Clear { family, .. }) => ("CLEAR", family.to_string()),
         Outcome::Dated(VerdictAt::Hit(hit), date) => (
             "HIT",
@@ -209,23 +219,15 @@ fn text_line(r: &Record<'_>) -> String {
     )
 }
 
-/// `list: entity [programs] listed DATE (via ...)`, joined by `"; "`.
-fn text_matches(matches: &[Match]) -> String {
-    matches
-        .iter()
-        .map(text_match)
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// [`text_matches`] with the dates: ` listed after DATE` / ` first seen
+/// The matches of a hit as of a date, as [`text_match`] with the dates: ` listed after DATE` / ` first seen
 /// DATE` (the publication bounds) when OFAC's listing date is unknown, ` delisted_on DATE (after DATE)` for an entry
 /// delisted since.
 fn text_dated_matches(matches: &[DatedMatch]) -> String {
     matches
         .iter()
         .map(|m| {
-            let mut s = text_match(&m.matched);
+            let o = &m.matched;
+            let mut s = text_match(o.list(), o.via(), o.provenance());
             if m.listed_on.is_none()
                 && let Some(after) = m.listed_after
             {
@@ -248,21 +250,18 @@ fn text_dated_matches(matches: &[DatedMatch]) -> String {
         .join("; ")
 }
 
-fn text_match(m: &Match) -> String {
-    let e = &m.entry;
-    let mut s = format!(
-        "{}: {}",
-        m.list,
-        e.entity.as_deref().unwrap_or("(no entity)")
-    );
-    if !e.programs.is_empty() {
-        s.push_str(&format!(" [{}]", e.programs.join(";")));
+/// `list: entity [programs] listed DATE (via ...)`; a hit's matches are
+/// joined by `"; "`.
+fn text_match(list: &str, via: Via, p: &Provenance) -> String {
+    let mut s = format!("{list}: {}", p.entity.as_deref().unwrap_or("(no entity)"));
+    if !p.programs.is_empty() {
+        s.push_str(&format!(" [{}]", p.programs.join(";")));
     }
-    if let Some(date) = &e.listed {
+    if let Some(date) = &p.listed {
         s.push_str(&format!(" listed {date}"));
     }
-    if m.via != walletscreen::Via::Listed {
-        s.push_str(&format!(" (via {})", m.via.name()));
+    if via != Via::Listed {
+        s.push_str(&format!(" (via {})", via.name()));
     }
     s
 }
@@ -332,7 +331,7 @@ struct CsvRow<'a> {
     entity_id: &'a str,
     programs: String,
     listed: &'a str,
-    address: &'a str,
+    address: String,
     via: &'a str,
     family: &'a str,
     checksum: &'a str,
@@ -343,22 +342,26 @@ struct CsvRow<'a> {
 }
 
 impl<'a> CsvRow<'a> {
-    /// A row of a match (the verdict's `family` and `checksum`).
-    fn hit(m: &'a Match, family: Family, checksum: Checksum) -> CsvRow<'a> {
-        let e = &m.entry;
+    /// A row of a match (`list`, `category`, `address` as listed, `via`,
+    /// `p`rovenance), with the verdict's `family` and `checksum`.
+    fn hit(
+        (list, category, address, via, p): (&'a str, Category, String, Via, &'a Provenance),
+        family: Family,
+        checksum: Checksum,
+    ) -> CsvRow<'a> {
         CsvRow {
             verdict: "hit",
-            list: &m.list,
-            category: serde_json::to_value(m.category)
+            list,
+            category: serde_json::to_value(category)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),
-            entity: e.entity.as_deref().unwrap_or_default(),
-            entity_id: e.entity_id.as_deref().unwrap_or_default(),
-            programs: e.programs.join(";"),
-            listed: e.listed.as_deref().unwrap_or_default(),
-            address: &e.address,
-            via: m.via.name(),
+            entity: p.entity.as_deref().unwrap_or_default(),
+            entity_id: p.entity_id.as_deref().unwrap_or_default(),
+            programs: p.programs.join(";"),
+            listed: p.listed.as_deref().unwrap_or_default(),
+            address,
+            via: via.name(),
             family: family.name(),
             checksum: checksum.name(),
             ..CsvRow::default()
@@ -402,13 +405,17 @@ fn csv_rows(w: &mut csv::Writer<Vec<u8>>, r: &Record<'_>, dated: bool) {
     let rows: Vec<CsvRow<'_>> = match &r.outcome {
         Outcome::Verdict(Verdict::Hit(hit)) => {
             let (family, checksum) = (hit.family, hit.checksum);
-            let matches = hit.matches();
-            return write_csv(
-                w,
-                r,
-                dated,
-                matches.iter().map(|m| CsvRow::hit(m, family, checksum)),
-            );
+            let rows = hit.matches().map(|m| {
+                let m = (
+                    m.list(),
+                    m.category(),
+                    m.address().into(),
+                    m.via(),
+                    m.provenance(),
+                );
+                CsvRow::hit(m, family, checksum)
+            });
+            return write_csv(w, r, dated, rows);
         }
         Outcome::Verdict(Verdict::Clear {
             family, checksum, ..
@@ -418,7 +425,17 @@ fn csv_rows(w: &mut csv::Writer<Vec<u8>>, r: &Record<'_>, dated: bool) {
         Outcome::Dated(VerdictAt::Hit(hit), date) => hit
             .matches
             .iter()
-            .map(|m| CsvRow::hit(&m.matched, hit.family, hit.checksum).dated(*date, Some(m)))
+            .map(|d| {
+                let o = &d.matched;
+                let m = (
+                    o.list(),
+                    o.category(),
+                    o.address().to_owned(),
+                    o.via(),
+                    o.provenance(),
+                );
+                CsvRow::hit(m, hit.family, hit.checksum).dated(*date, Some(d))
+            })
             .collect(),
         Outcome::Dated(VerdictAt::Clear { family, checksum }, date) => {
             vec![CsvRow::clear(*family, *checksum).dated(*date, None)]
@@ -462,7 +479,7 @@ fn write_csv<'a>(
             row.entity_id,
             &row.programs,
             row.listed,
-            row.address,
+            &row.address,
             row.via,
             row.family,
             row.checksum,

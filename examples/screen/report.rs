@@ -2,7 +2,6 @@
 //! end-of-run summary.
 
 use std::io::{self, IsTerminal};
-use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -112,7 +111,7 @@ pub fn summary(scan: bool, t: &Tally, shown: usize, bytes: u64, elapsed: Duratio
     if t.bad > shown as u64 {
         eprintln!("screen: {} more bad lines not shown", t.bad - shown as u64);
     }
-    let mut by: Vec<(&(Arc<str>, String), &u64)> = t.by_entity.iter().collect();
+    let mut by: Vec<(&(String, String), &u64)> = t.by_entity.iter().collect();
     by.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     for ((list, entity), n) in by.iter().take(MAX_SUMMARY_ENTITIES) {
         eprintln!("screen:   {list}  {entity}: {n}");

@@ -2,9 +2,8 @@
 //! formatted into the chunk's output buffer.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use walletscreen::{Date, Match, Verdict, VerdictAt, VerdictKind};
+use walletscreen::{Date, Verdict, VerdictAt, VerdictKind};
 
 use crate::output::{Outcome, Record, Sink};
 use crate::pipeline::{Chunk, Ctx, Done, Mode, What};
@@ -20,7 +19,7 @@ pub struct Tally {
     pub bad: u64,
     pub matches: u64,
     /// Inputs (or scan matches) per list and entity.
-    pub by_entity: HashMap<(Arc<str>, String), u64>,
+    pub by_entity: HashMap<(String, String), u64>,
 }
 
 impl Tally {
@@ -49,15 +48,17 @@ impl Tally {
         true
     }
 
-    fn count_hit(&mut self, matches: &[Match]) {
-        let mut seen: Vec<(&Arc<str>, &str)> = Vec::new();
-        for m in matches {
-            let key = (&m.list, m.entry.entity.as_deref().unwrap_or("(no entity)"));
+    /// Counts a hit once per list and entity of its matches, given as
+    /// `(list, entity)`.
+    fn count_hit<'m>(&mut self, matches: impl Iterator<Item = (&'m str, Option<&'m str>)>) {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for (list, entity) in matches {
+            let key = (list, entity.unwrap_or("(no entity)"));
             if !seen.contains(&key) {
                 seen.push(key);
                 *self
                     .by_entity
-                    .entry((m.list.clone(), key.1.to_owned()))
+                    .entry((key.0.to_owned(), key.1.to_owned()))
                     .or_default() += 1;
             }
         }
@@ -220,8 +221,10 @@ impl Work<'_> {
         match &verdict {
             VerdictAt::Hit(hit) => {
                 self.tally.hits += 1;
-                let matches: Vec<Match> = hit.matches.iter().map(|m| m.matched.clone()).collect();
-                self.tally.count_hit(&matches);
+                self.tally.count_hit(hit.matches.iter().map(|m| {
+                    let e = m.matched.provenance().entity.as_deref();
+                    (m.matched.list(), e)
+                }));
             }
             VerdictAt::Clear { .. } => self.tally.clear += 1,
             VerdictAt::Invalid { .. } => self.tally.invalid += 1,
@@ -256,7 +259,10 @@ impl Work<'_> {
         match &verdict {
             Verdict::Hit(hit) => {
                 self.tally.hits += 1;
-                self.tally.count_hit(&hit.matches());
+                self.tally.count_hit(
+                    hit.matches()
+                        .map(|m| (m.list(), m.provenance().entity.as_deref())),
+                );
             }
             Verdict::Clear { .. } => self.tally.clear += 1,
             Verdict::Invalid { .. } => self.tally.invalid += 1,
@@ -295,7 +301,11 @@ impl Work<'_> {
     fn scan(&mut self, line: u64, text: &str) {
         for m in self.ctx.screener.scan(text) {
             self.tally.matches += 1;
-            self.tally.count_hit(&m.hit.matches());
+            self.tally.count_hit(
+                m.hit
+                    .matches()
+                    .map(|m| (m.list(), m.provenance().entity.as_deref())),
+            );
             let column = text[..m.span.start].chars().count() + 1;
             self.write(&Record {
                 file: self.file,

@@ -66,17 +66,24 @@ impl fmt::Display for Hex<'_> {
 
 /// The EIP-55 checksummed spelling of a 20-byte address, `0x`-prefixed.
 pub fn to_checksum(bytes: &[u8; 20]) -> String {
-    let lower = Hex(bytes).to_string();
-    let hash = keccak256(lower.as_bytes());
-    let mut out = String::with_capacity(42);
-    out.push_str("0x");
-    for (i, c) in lower.chars().enumerate() {
+    checksummed(bytes).iter().map(|&b| char::from(b)).collect()
+}
+
+/// [`to_checksum`]'s 42 ASCII bytes, without allocating.
+pub(crate) fn checksummed(bytes: &[u8; 20]) -> [u8; 42] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 42];
+    out[..2].copy_from_slice(b"0x");
+    for (o, b) in out[2..].chunks_exact_mut(2).zip(bytes) {
+        o[0] = DIGITS[usize::from(b >> 4)];
+        o[1] = DIGITS[usize::from(b & 15)];
+    }
+    let hash = keccak256(&out[2..]);
+    for (i, c) in out[2..].iter_mut().enumerate() {
         let nibble = (hash[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0x0f;
-        out.push(if nibble >= 8 {
-            c.to_ascii_uppercase()
-        } else {
-            c
-        });
+        if nibble >= 8 {
+            c.make_ascii_uppercase();
+        }
     }
     out
 }

@@ -72,8 +72,8 @@ pub(crate) use automaton::ScanIndex;
 pub(crate) use build::IndexBuilder;
 pub(crate) use format::{EntryRec, FLAGGED, MAX_ENTRIES, NO_KEY, SEED, pack_ref};
 pub(crate) use image::Image;
-pub(crate) use spelling::{Form, form_of};
-pub(crate) use table::Index;
+pub(crate) use spelling::{Form, form_of, spell, spelled_len};
+pub(crate) use table::{Index, Refs};
 
 pub use format::{FORMAT_VERSION, MAGIC};
 
@@ -114,8 +114,8 @@ mod tests {
         assert_eq!(idx.key_count(), 2);
         let h = idx.hash(b'e', &[1, 2, 3]);
         assert_eq!(idx.find(h, b'e', &[1, 2, 3]), Some(a));
-        assert_eq!(idx.refs(a), vec![(0, 0), (2, 1)]);
-        assert_eq!(idx.refs(c), vec![(1, 0)]);
+        assert_eq!(idx.refs(a).collect::<Vec<_>>(), vec![(0, 0), (2, 1)]);
+        assert_eq!(idx.refs(c).collect::<Vec<_>>(), vec![(1, 0)]);
         let h = idx.hash(b'e', &[1, 2, 4]);
         assert_eq!(idx.find(h, b'e', &[1, 2, 4]), None);
         // The image is a file that reads back.
@@ -136,7 +136,7 @@ mod tests {
             let k = i.to_le_bytes();
             let off = idx.find(idx.hash(b'o', &k), b'o', &k).unwrap();
             assert_eq!(off, offs[i as usize]);
-            assert_eq!(idx.refs(off), vec![(i, 0)]);
+            assert_eq!(idx.refs(off).collect::<Vec<_>>(), vec![(i, 0)]);
         }
         for i in n..2 * n {
             let k = i.to_le_bytes();

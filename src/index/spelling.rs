@@ -2,7 +2,6 @@
 //! a [`Form`] of its key and rebuilt from it.
 
 use crate::address;
-use crate::address::evm::Hex;
 use crate::address::tag;
 
 /// How an entry's listed spelling is rebuilt from its key.
@@ -34,41 +33,85 @@ impl Form {
         Form::Other,
     ];
 
-    pub(super) fn from_u8(b: u8) -> Option<Form> {
+    pub(crate) fn from_u8(b: u8) -> Option<Form> {
         Form::ALL.get(usize::from(b)).copied()
     }
 }
 
-/// The spelling of a key in `form`, if that form applies to its tag.
+/// The spelling of a key in `form`, if that form applies to its tag (see
+/// [`spelled_len`] and [`spell`]).
 pub(crate) fn render(tag: u8, payload: &[u8], form: Form) -> Option<String> {
-    let text = || String::from_utf8_lossy(payload).into_owned();
+    let mut out = vec![0; spelled_len(tag, payload, form)?];
+    spell(tag, payload, form, &mut out);
+    Some(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// The length in bytes of the spelling of a key in `form`; `None` when
+/// that form does not apply to the key's tag (nothing to [`spell`]).
+pub(crate) fn spelled_len(tag: u8, payload: &[u8], form: Form) -> Option<usize> {
     match (tag, form) {
-        (tag::BASE58 | tag::BECH32 | tag::OPAQUE, Form::Plain) => Some(text()),
-        (tag::BECH32, Form::Upper) => Some(text().to_ascii_uppercase()),
-        (tag::EVM, Form::Plain) => Some(format!("0x{}", Hex(payload))),
-        (tag::EVM, Form::Upper) => Some(
-            format!("0x{}", Hex(payload))
-                .to_ascii_uppercase()
-                .replacen("0X", "0x", 1),
-        ),
-        (tag::EVM, Form::Eip55) => <&[u8; 20]>::try_from(payload)
-            .ok()
-            .map(address::evm::to_checksum),
-        (tag::TRON_HEX, Form::Plain) => Some(Hex(payload).to_string()),
-        (tag::TRON_HEX, Form::Upper) => Some(Hex(payload).to_string().to_ascii_uppercase()),
-        (tag::CASHADDR, _) => {
-            let (&prefix, rest) = payload.split_first()?;
-            let rest = String::from_utf8_lossy(rest);
-            let prefix = address::cashaddr_prefix(prefix)?;
-            match form {
-                Form::Plain => Some(format!("{prefix}:{rest}")),
-                Form::Upper => Some(format!("{prefix}:{rest}").to_ascii_uppercase()),
-                Form::Bare => Some(rest.into_owned()),
-                Form::BareUpper => Some(rest.to_ascii_uppercase()),
-                _ => None,
-            }
+        (tag::BASE58 | tag::BECH32 | tag::OPAQUE, Form::Plain) | (tag::BECH32, Form::Upper) => {
+            Some(payload.len())
+        }
+        (tag::EVM, Form::Plain | Form::Upper) => Some(2 + 2 * payload.len()),
+        (tag::EVM, Form::Eip55) => (payload.len() == 20).then_some(42),
+        (tag::TRON_HEX, Form::Plain | Form::Upper) => Some(2 * payload.len()),
+        (tag::CASHADDR, Form::Plain | Form::Upper | Form::Bare | Form::BareUpper) => {
+            let (&p, rest) = payload.split_first()?;
+            let prefix = address::cashaddr_prefix(p)?;
+            Some(match form {
+                Form::Plain | Form::Upper => prefix.len() + 1 + rest.len(),
+                _ => rest.len(),
+            })
         }
         _ => None,
+    }
+}
+
+/// Writes the spelling of a key in `form` into `out`, which is
+/// [`spelled_len`] bytes long (ASCII, but for an opaque key's own text):
+/// no allocation. Only rebuilding an EIP-55 spelling hashes (Keccak-256).
+pub(crate) fn spell(tag: u8, payload: &[u8], form: Form, out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let hex = |bytes: &[u8], out: &mut [u8]| {
+        for (o, b) in out.chunks_exact_mut(2).zip(bytes) {
+            o[0] = DIGITS[usize::from(b >> 4)];
+            o[1] = DIGITS[usize::from(b & 15)];
+        }
+    };
+    match (tag, form) {
+        (tag::EVM, Form::Eip55) => {
+            if let Ok(bytes) = <&[u8; 20]>::try_from(payload) {
+                out.copy_from_slice(&address::evm::checksummed(bytes));
+            }
+        }
+        (tag::EVM, _) => {
+            out[..2].copy_from_slice(b"0x");
+            hex(payload, &mut out[2..]);
+        }
+        (tag::TRON_HEX, _) => hex(payload, out),
+        (tag::CASHADDR, _) => {
+            let Some((&p, rest)) = payload.split_first() else {
+                return;
+            };
+            match (form, address::cashaddr_prefix(p)) {
+                (Form::Plain | Form::Upper, Some(prefix)) => {
+                    let (head, body) = out.split_at_mut(prefix.len() + 1);
+                    head[..prefix.len()].copy_from_slice(prefix.as_bytes());
+                    head[prefix.len()] = b':';
+                    body.copy_from_slice(rest);
+                }
+                _ => out.copy_from_slice(rest),
+            }
+        }
+        _ => out.copy_from_slice(payload),
+    }
+    if matches!(form, Form::Upper | Form::BareUpper) {
+        let from = if tag == tag::EVM { 2 } else { 0 };
+        out[from..].make_ascii_uppercase();
     }
 }
 

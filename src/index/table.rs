@@ -8,7 +8,7 @@ use super::format::{
     SECTIONS, TRAILER_LEN, VIA_BITS, VIA_MASK, check_frame, corrupt, record, record_is,
 };
 use super::image::Image;
-use super::spelling::{Form, render};
+use super::spelling::Form;
 use crate::wire::{Decoder, HEADER_LEN, WireError, WireFile};
 
 /// The hash of a key: XXH3-64 of the payload, seeded with the image's
@@ -70,6 +70,34 @@ pub(super) fn read_u32(b: &[u8], at: usize) -> Option<u32> {
         b.get(at..at.checked_add(4)?)?.try_into().ok()?,
     ))
 }
+
+/// The `(entry, via)` references of one key, see [`Index::refs`].
+#[derive(Debug, Clone)]
+pub(crate) struct Refs<'a> {
+    groups: &'a [u8],
+    /// A key's only reference, not yet yielded.
+    single: Option<u32>,
+    /// The next reference of a key's group, by index.
+    next: Option<usize>,
+}
+
+impl Iterator for Refs<'_> {
+    type Item = (u32, u8);
+
+    fn next(&mut self) -> Option<(u32, u8)> {
+        if let Some(r) = self.single.take() {
+            return Some((r >> VIA_BITS, (r & VIA_MASK) as u8));
+        }
+        let g = self.next.take()?;
+        let r = read_u32(self.groups, g.saturating_mul(4))?;
+        if r & GROUP_BIT == 0 {
+            self.next = Some(g + 1);
+        }
+        Some(((r & !GROUP_BIT) >> VIA_BITS, (r & VIA_MASK) as u8))
+    }
+}
+
+impl std::iter::FusedIterator for Refs<'_> {}
 
 /// The compiled index: the image and where its sections are.
 pub(crate) struct Index {
@@ -192,27 +220,24 @@ impl Index {
         })
     }
 
-    /// The `(entry, via)` references of the record at `off`, in list order.
-    pub(crate) fn refs(&self, off: u32) -> Vec<(u32, u8)> {
+    /// The `(entry, via)` references of the record at `off`, in list
+    /// order, read as they are iterated (no allocation).
+    pub(crate) fn refs(&self, off: u32) -> Refs<'_> {
         let arena = &self.image[self.arena.clone()];
         let groups = &self.image[self.groups.clone()];
-        let mut out = Vec::new();
-        let Some(r) = record(arena, off as usize).and_then(|(_, _, at)| read_u32(arena, at)) else {
-            return out;
-        };
-        if r & GROUP_BIT == 0 {
-            out.push((r >> VIA_BITS, (r & VIA_MASK) as u8));
-            return out;
+        let first = record(arena, off as usize).and_then(|(_, _, at)| read_u32(arena, at));
+        match first {
+            Some(r) if r & GROUP_BIT != 0 => Refs {
+                groups,
+                single: None,
+                next: Some((r & !GROUP_BIT) as usize),
+            },
+            single => Refs {
+                groups,
+                single,
+                next: None,
+            },
         }
-        let mut g = (r & !GROUP_BIT) as usize;
-        while let Some(r) = read_u32(groups, g.saturating_mul(4)) {
-            out.push(((r & !GROUP_BIT) >> VIA_BITS, (r & VIA_MASK) as u8));
-            if r & GROUP_BIT != 0 {
-                break;
-            }
-            g += 1;
-        }
-        out
     }
 
     /// Entry record `i`.
@@ -226,17 +251,6 @@ impl Index {
             line: read_u32(r, 8)?,
             form: r[12],
         })
-    }
-
-    /// The listed spelling of entry `rec` when it renders from its key;
-    /// `None` for [`Form::Other`] (stored in the meta section).
-    pub(crate) fn rendered(&self, rec: &EntryRec) -> Option<String> {
-        let form = Form::from_u8(rec.form & !FLAGGED)?;
-        if form == Form::Other || rec.key == NO_KEY {
-            return None;
-        }
-        let (t, p) = self.key_at(rec.key)?;
-        render(t, p, form)
     }
 
     /// Heap bytes held.

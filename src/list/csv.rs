@@ -61,19 +61,20 @@ impl List {
 /// joined with `;`, the source left empty when it is the list's own.
 pub(crate) fn entry_cells(e: &Entry, list_source: Option<&str>) -> [String; 8] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let source = e
+    let p = &e.provenance;
+    let source = p
         .source
         .clone()
         .filter(|s| Some(s.as_str()) != list_source)
         .unwrap_or_default();
     [
         e.address.clone(),
-        opt(&e.chain),
-        e.tickers.join(";"),
-        opt(&e.entity),
-        opt(&e.entity_id),
-        e.programs.join(";"),
-        opt(&e.listed),
+        opt(&p.chain),
+        p.tickers.join(";"),
+        opt(&p.entity),
+        opt(&p.entity_id),
+        p.programs.join(";"),
+        opt(&p.listed),
         source,
     ]
 }
@@ -106,15 +107,15 @@ mod write_tests {
         meta.as_of = Some("2026-08-08".to_owned());
         meta.source = Some("https://example.org/list".to_owned());
         let mut a = Entry::new("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 1);
-        a.entity = Some("SUEX OTC, S.R.O. \"x\"".to_owned());
-        a.tickers = vec!["XBT".to_owned(), "USDT".to_owned()];
-        a.programs = vec!["CYBER2".to_owned(), "DPRK3".to_owned()];
-        a.entity_id = Some("33151".to_owned());
-        a.listed = Some("2021-09-21".to_owned());
-        a.chain = Some("bitcoin".to_owned());
-        a.source = meta.source.clone();
+        a.provenance.entity = Some("SUEX OTC, S.R.O. \"x\"".to_owned());
+        a.provenance.tickers = vec!["XBT".to_owned(), "USDT".to_owned()];
+        a.provenance.programs = vec!["CYBER2".to_owned(), "DPRK3".to_owned()];
+        a.provenance.entity_id = Some("33151".to_owned());
+        a.provenance.listed = Some("2021-09-21".to_owned());
+        a.provenance.chain = Some("bitcoin".to_owned());
+        a.provenance.source = meta.source.clone();
         let mut b = Entry::new("not an address", 2);
-        b.source = Some("https://example.org/row".to_owned());
+        b.provenance.source = Some("https://example.org/row".to_owned());
         let list = List::from_entries(meta, [a, b]);
         let mut out = Vec::new();
         list.write_csv(&mut out).unwrap();

@@ -265,14 +265,14 @@ fn object_entry(address: String, o: &Map<String, Value>, field: &str, line: usiz
         }
         match r {
             Role::Address => {}
-            Role::Chain => e.chain = text(v),
-            Role::Tickers => e.tickers = texts(v),
-            Role::Entity => e.entity = text(v),
-            Role::EntityId => e.entity_id = text(v),
-            Role::Programs => e.programs.extend(texts(v)),
-            Role::Note => e.programs.extend(text(v)),
-            Role::Listed => e.listed = text(v),
-            Role::Source => e.source = text(v),
+            Role::Chain => e.provenance.chain = text(v),
+            Role::Tickers => e.provenance.tickers = texts(v),
+            Role::Entity => e.provenance.entity = text(v),
+            Role::EntityId => e.provenance.entity_id = text(v),
+            Role::Programs => e.provenance.programs.extend(texts(v)),
+            Role::Note => e.provenance.programs.extend(text(v)),
+            Role::Listed => e.provenance.listed = text(v),
+            Role::Source => e.provenance.source = text(v),
         }
     }
     e
@@ -297,8 +297,8 @@ mod tests {
         assert_eq!(r.format, DetectedFormat::JsonArray);
         let got: Vec<_> = e.iter().map(|e| (e.address.as_str(), e.line)).collect();
         assert_eq!(got, [("0xab", 2), ("x", 4)]);
-        assert_eq!(e[1].entity.as_deref(), Some("O"));
-        assert_eq!(e[1].programs, ["mule"]);
+        assert_eq!(e[1].provenance.entity.as_deref(), Some("O"));
+        assert_eq!(e[1].provenance.programs, ["mule"]);
     }
 
     #[test]

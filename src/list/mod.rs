@@ -32,7 +32,8 @@ use sha2::{Digest, Sha256};
 
 use crate::address::ParseError;
 use crate::address::{self, Address};
-pub(crate) use store::{EntryRef, Provenance, Store};
+pub use provenance::Provenance;
+pub(crate) use store::{EntryRef, Store};
 
 pub(crate) mod csv;
 mod decode;
@@ -41,6 +42,7 @@ mod json;
 mod lines;
 mod names;
 pub mod ofac;
+mod provenance;
 mod report;
 mod store;
 mod table;
@@ -113,26 +115,30 @@ impl ListMeta {
 }
 
 /// One listed address with its provenance.
+///
+/// A plain value: a [`List`] validates its entries again when it takes
+/// them ([`List::from_entries`]), so an `issue` set by hand does not
+/// survive; [`Entry::new`] computes it. Serialized as one flat record:
+/// `address`, the seven [`Provenance`] fields, `line`, `issue`.
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::{Category, Entry, List, ListMeta};
+///
+/// let mut e = Entry::new("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 1);
+/// e.provenance.entity = Some("Satoshi".to_owned());
+/// assert!(e.issue.is_none());
+/// let list = List::from_entries(ListMeta::new("mine", Category::Custom), [e.clone()]);
+/// assert_eq!(list.entry(0), Some(e));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     /// The address exactly as listed.
     pub address: String,
-    /// Chain, as published.
-    pub chain: Option<String>,
-    /// Currency codes, as published (OFAC's `XBT`, `ETH`, `USDT`, ...).
-    pub tickers: Vec<String>,
-    /// Listed person, entity or group.
-    pub entity: Option<String>,
-    /// The publisher's identifier of the entity.
-    pub entity_id: Option<String>,
-    /// Sanctions programs; for a user list, also its reason / note /
-    /// comment columns and the note after an address in a text list (one
-    /// value each): why the address is listed.
-    pub programs: Vec<String>,
-    /// Date listed (`YYYY-MM-DD`).
-    pub listed: Option<String>,
-    /// URL for this entry (the list's source when the row has none).
-    pub source: Option<String>,
+    /// What the list says about the address.
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// 1-based line number in the list file.
     pub line: usize,
     /// Why the address does not validate, if it does not. Such entries are
@@ -153,13 +159,7 @@ impl Entry {
     pub(crate) fn unvalidated(address: String, line: usize) -> Self {
         Entry {
             address,
-            chain: None,
-            tickers: Vec::new(),
-            entity: None,
-            entity_id: None,
-            programs: Vec::new(),
-            listed: None,
-            source: None,
+            provenance: Provenance::default(),
             line,
             issue: None,
         }
@@ -237,7 +237,7 @@ impl std::str::FromStr for Column {
 /// let csv = "id,owner,wallet_2\n7,Ronin thief,0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n";
 /// let opts = LoadOptions::new().column(Column::Name("wallet_2".into()));
 /// let list = List::from_bytes_with(csv.as_bytes(), ListMeta::new("x", Category::Custom), &opts)?;
-/// assert_eq!(list.entry(0).unwrap().entity.as_deref(), Some("Ronin thief"));
+/// assert_eq!(list.entry(0).unwrap().provenance.entity.as_deref(), Some("Ronin thief"));
 /// # Ok::<(), walletscreen::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

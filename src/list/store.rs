@@ -9,40 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::Entry;
+use super::{Entry, Provenance};
 use crate::address::ParseError;
 use crate::address::{self, Address, AddressKind, Checksum, Family};
-
-/// The seven provenance fields of an entry, as published.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Provenance {
-    pub chain: Option<String>,
-    pub tickers: Vec<String>,
-    pub entity: Option<String>,
-    pub entity_id: Option<String>,
-    pub programs: Vec<String>,
-    pub listed: Option<String>,
-    pub source: Option<String>,
-}
-
-impl Provenance {
-    /// Takes the provenance out of an entry, leaving it empty.
-    pub fn take(e: &mut Entry) -> Provenance {
-        Provenance {
-            chain: e.chain.take(),
-            tickers: std::mem::take(&mut e.tickers),
-            entity: e.entity.take(),
-            entity_id: e.entity_id.take(),
-            programs: std::mem::take(&mut e.programs),
-            listed: e.listed.take(),
-            source: e.source.take(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        *self == Provenance::default()
-    }
-}
 
 /// What validating an entry's address found: its family (`None`: not an
 /// address, see the store's issues) and how many equivalent spellings its
@@ -99,16 +68,9 @@ pub(crate) struct EntryRef<'a> {
 impl EntryRef<'_> {
     /// The owned entry.
     pub fn to_entry(self) -> Entry {
-        let p = self.provenance.clone();
         Entry {
             address: self.address.to_owned(),
-            chain: p.chain,
-            tickers: p.tickers,
-            entity: p.entity,
-            entity_id: p.entity_id,
-            programs: p.programs,
-            listed: p.listed,
-            source: p.source,
+            provenance: self.provenance.clone(),
             line: self.line as usize,
             issue: self.issue.cloned(),
         }
@@ -178,7 +140,7 @@ impl Store {
 
     /// Validates and appends an entry (its `issue` is recomputed).
     pub fn push(&mut self, mut e: Entry) {
-        let p = Provenance::take(&mut e);
+        let p = std::mem::take(&mut e.provenance);
         self.push_parts(&e.address, e.line, p);
     }
 

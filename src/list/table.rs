@@ -8,7 +8,7 @@ use super::names::{Role, fold, role};
 use super::report::{ChosenBy, ColumnChoice, LoadReport, SkipReason};
 use std::collections::HashMap;
 
-use super::{Column, Entry, Provenance, Store, non_empty, split_multi};
+use super::{Column, Entry, Store, non_empty, split_multi};
 use crate::address;
 use crate::list::LoadError;
 
@@ -284,18 +284,18 @@ impl Mapping {
     fn entry<'r>(&self, field: impl Fn(usize) -> Option<&'r str>, line: usize) -> Entry {
         let get = |c: Option<usize>| c.and_then(&field).unwrap_or("");
         let mut e = Entry::unvalidated(field(self.col).unwrap_or("").to_owned(), line);
-        e.chain = non_empty(get(self.chain));
-        e.tickers = split_multi(get(self.tickers));
-        e.entity = non_empty(get(self.entity));
-        e.entity_id = non_empty(get(self.entity_id));
-        e.programs = split_multi(get(self.programs));
+        e.provenance.chain = non_empty(get(self.chain));
+        e.provenance.tickers = split_multi(get(self.tickers));
+        e.provenance.entity = non_empty(get(self.entity));
+        e.provenance.entity_id = non_empty(get(self.entity_id));
+        e.provenance.programs = split_multi(get(self.programs));
         for &j in &self.notes {
             if let Some(n) = non_empty(get(Some(j))) {
-                e.programs.push(n);
+                e.provenance.programs.push(n);
             }
         }
-        e.listed = non_empty(get(self.listed));
-        e.source = non_empty(get(self.source));
+        e.provenance.listed = non_empty(get(self.listed));
+        e.provenance.source = non_empty(get(self.source));
         e
     }
 }
@@ -370,7 +370,7 @@ fn parse_plain(
                 Some(&id) => id,
                 None => {
                     let mut e = map.entry(|j| fields.get(j).copied(), line);
-                    let id = out.intern(Provenance::take(&mut e));
+                    let id = out.intern(std::mem::take(&mut e.provenance));
                     seen.insert(cells.as_str().into(), id);
                     id
                 }
@@ -418,8 +418,8 @@ mod tests {
         let e = run(body, 8).unwrap();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].line, 9);
-        assert_eq!(e[0].entity.as_deref(), Some("SUEX OTC, S.R.O."));
-        assert_eq!(e[0].tickers, ["XBT", "USDT"]);
+        assert_eq!(e[0].provenance.entity.as_deref(), Some("SUEX OTC, S.R.O."));
+        assert_eq!(e[0].provenance.tickers, ["XBT", "USDT"]);
     }
 
     #[test]

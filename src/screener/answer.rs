@@ -1,5 +1,5 @@
-//! The answer types: [`Verdict`] and its [`VerdictKind`], [`Hit`],
-//! [`Match`] and the [`Via`] that reached it, the list set's [`Version`],
+//! The answer types: [`Verdict`] and its [`VerdictKind`], [`Hit`] (whose
+//! matches are in `matches.rs`), the [`Via`] that reached a match, the list set's [`Version`],
 //! a compiled list's [`ListInfo`], and the per-call [`CheckOptions`].
 
 use std::sync::Arc;
@@ -7,10 +7,10 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer, ser::SerializeMap};
 use sha2::{Digest, Sha256};
 
-use super::Inner;
+use super::{Inner, Matches};
 use crate::address::{Checksum, Family, Network};
 use crate::error::ParseError;
-use crate::list::{Category, Entry, ListMeta};
+use crate::list::ListMeta;
 
 /// Per-call options of [`Screener::check_with`](super::Screener::check_with): made with
 /// [`CheckOptions::new`] and its setters (new options can be added without
@@ -186,50 +186,6 @@ impl Via {
     }
 }
 
-/// One listed entry that a query matched, with its provenance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Match {
-    /// Id of the list (e.g. `ofac-sdn`).
-    pub list: Arc<str>,
-    /// What the list asserts.
-    pub category: Category,
-    /// How the query reached the entry.
-    pub via: Via,
-    /// The entry: address as listed, chain, tickers, entity, programs,
-    /// listing date, source URL, line, validation issue.
-    pub entry: Arc<Entry>,
-}
-
-impl Serialize for Match {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(13))?;
-        self.serialize_fields(&mut m)?;
-        m.end()
-    }
-}
-
-impl Match {
-    /// The serialized fields, into a map being written (for
-    /// [`crate::DatedMatch`], which adds its dates).
-    pub(crate) fn serialize_fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        let e = &self.entry;
-        m.serialize_entry("list", &*self.list)?;
-        m.serialize_entry("category", &self.category)?;
-        m.serialize_entry("address", &e.address)?;
-        m.serialize_entry("via", &self.via)?;
-        m.serialize_entry("chain", &e.chain)?;
-        m.serialize_entry("tickers", &e.tickers)?;
-        m.serialize_entry("entity", &e.entity)?;
-        m.serialize_entry("entity_id", &e.entity_id)?;
-        m.serialize_entry("programs", &e.programs)?;
-        m.serialize_entry("listed", &e.listed)?;
-        m.serialize_entry("source", &e.source)?;
-        m.serialize_entry("line", &e.line)?;
-        m.serialize_entry("issue", &e.issue)?;
-        Ok(())
-    }
-}
-
 /// Version of the list set that answered: newest `as_of` date and a SHA-256
 /// over every list's id and content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -246,6 +202,27 @@ pub struct Version {
 /// `Arc` increment, no allocation): its matches and version are that
 /// screener's, precomputed when it was compiled, so a hit stays valid and
 /// unchanged after the screener is replaced or dropped.
+///
+/// # Examples
+///
+/// ```
+/// use walletscreen::{Family, Screener};
+/// let s = Screener::bundled()?;
+/// // Hydra Market's address, in a payment URI.
+/// let v = s.check("bitcoin:123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX?amount=0.1");
+/// let hit = v.hit().expect("listed");
+/// assert_eq!(hit.family, Family::Base58);
+/// assert_eq!(hit.matches().len(), 1);
+/// for m in hit.matches() {
+///     assert_eq!(m.list(), "ofac-sdn");
+///     assert_eq!(m.provenance().entity.as_deref(), Some("Hydra Market"));
+///     assert_eq!(m.provenance().programs, ["CYBER2"]);
+/// }
+/// // Serialized, a hit is its family, checksum, matches and version.
+/// let json = serde_json::to_value(hit).unwrap();
+/// assert_eq!(json["matches"][0]["entity"], "Hydra Market");
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
 #[derive(Clone)]
 pub struct Hit {
     /// Family of the query's spelling.
@@ -264,12 +241,14 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// Every listed entry the query matched, in list order. Materialized
-    /// from the compiled index on each call (the entry's address is
-    /// validated again, as when it was loaded): keep the result rather than
-    /// calling this in a loop.
-    pub fn matches(&self) -> Vec<Match> {
-        let mut m = self.inner.matches(self.key);
+    /// Every listed entry the query matched, in list order (and, within a
+    /// list, file order), never empty.
+    ///
+    /// Cheap to call again: an iterator over the compiled screener's
+    /// precomputed entries, borrowing them from this hit (no allocation,
+    /// no parsing). Collect it (`Vec<Match>`) to index into it; see
+    /// [`Match::into_owned`](crate::Match::into_owned) to keep a match apart from the hit.
+    pub fn matches(&self) -> Matches<'_> {
         // A spelling mapped when the query was keyed reached the listed
         // spelling's key: say how.
         let mapped = match self.family {
@@ -277,12 +256,7 @@ impl Hit {
             Family::Icap => Some(Via::IcapOfEvm),
             _ => None,
         };
-        if let Some(via) = mapped {
-            for x in m.iter_mut().filter(|x| x.via == Via::Listed) {
-                x.via = via;
-            }
-        }
-        m
+        Matches::new(&self.inner, self.key, mapped)
     }
 
     /// The list set that answered.
@@ -296,7 +270,7 @@ impl PartialEq for Hit {
         self.family == other.family
             && self.checksum == other.checksum
             && self.destination_tag == other.destination_tag
-            && self.matches() == other.matches()
+            && self.matches().eq(other.matches())
             && self.version() == other.version()
     }
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer, ser::SerializeMap};
 
-use super::{CheckOptions, Match, Raw, Screener, ScreenerBuilder, VerdictKind, Version};
+use super::{
+    CheckOptions, Match, Matches, OwnedMatch, Raw, Screener, ScreenerBuilder, VerdictKind, Version,
+};
 use crate::address::{self, Checksum, Family, ParseError, Scratch};
 use crate::date::Date;
 use crate::error::BuildError;
@@ -74,8 +76,8 @@ impl HistoryIndex {
     }
 
     /// The record behind a match of the history screener.
-    pub(crate) fn record(&self, m: &Match) -> Option<&HistoryRecord> {
-        self.history.records().get(m.entry.line.checked_sub(1)?)
+    pub(crate) fn record(&self, m: &Match<'_>) -> Option<&HistoryRecord> {
+        self.history.records().get(m.line().checked_sub(1)?)
     }
 }
 
@@ -84,7 +86,7 @@ impl HistoryIndex {
 pub struct DatedMatch {
     /// The entry and how it was reached (for a delisted entry, as the
     /// history records it).
-    pub matched: Match,
+    pub matched: OwnedMatch,
     /// The publisher's listing date, when known.
     pub listed_on: Option<Date>,
     /// When the listing date is not known: the last publication without
@@ -298,9 +300,9 @@ impl Screener {
             (Raw::Invalid, None) => return AtRaw::Invalid,
         };
         // Every delisted record this input reaches.
-        let mut past_records: Vec<(&history::HistoryRecord, Match)> = Vec::new();
+        let mut past_records: Vec<(&history::HistoryRecord, Match<'_>)> = Vec::new();
         if let Some((h, s, key)) = &past {
-            for m in s.inner.matches(*key) {
+            for m in Matches::new(&s.inner, *key, None) {
                 if let Some(r) = h.record(&m) {
                     past_records.push((r, m));
                 }
@@ -308,7 +310,7 @@ impl Screener {
         }
         let mut out: Vec<DatedMatch> = Vec::new();
         if let Raw::Hit(key, _, _) = raw {
-            for m in self.inner.matches(key) {
+            for m in Matches::new(&self.inner, key, None) {
                 if let Some(d) = self.current_at(&m, &past_records, date) {
                     out.push(d);
                 }
@@ -321,8 +323,8 @@ impl Screener {
         let mut reported: Vec<(String, Option<String>)> = out
             .iter()
             .map(|d| {
-                let party = history::party(&d.matched.entry).map(str::to_owned);
-                (d.matched.list.to_string(), party)
+                let party = d.matched.provenance().party().map(str::to_owned);
+                (d.matched.list().to_owned(), party)
             })
             .collect();
         for (r, m) in past_records {
@@ -332,10 +334,7 @@ impl Screener {
             }
             reported.push(who);
             out.push(DatedMatch {
-                matched: Match {
-                    entry: Arc::new(r.entry.clone()),
-                    ..m
-                },
+                matched: m.owned_with(r.entry.clone()),
                 listed_on: r.listed_on(),
                 listed_after: r.listed_after,
                 listed_by: r.listed_by,
@@ -363,19 +362,19 @@ impl Screener {
     /// when a record of the history reports it instead.
     fn current_at(
         &self,
-        m: &Match,
-        past: &[(&history::HistoryRecord, Match)],
+        m: &Match<'_>,
+        past: &[(&history::HistoryRecord, Match<'_>)],
         date: Date,
     ) -> Option<DatedMatch> {
-        let party = history::party(&m.entry);
+        let party = m.provenance().party();
         // Records of this very entry: same list, same party, same address
         // (not one reached through another spelling, e.g. a look-alike a
         // later publication corrected).
         let same = || {
             past.iter().map(|(r, _)| *r).filter(move |r| {
-                *r.list == *m.list
+                *r.list == *m.list()
                     && r.party() == party
-                    && same_address(&r.entry.address, &m.entry.address)
+                    && same_address(&r.entry.address, &m.address())
             })
         };
         // The history's record of this entry on that date is reported
@@ -383,7 +382,11 @@ impl Screener {
         if same().any(|r| r.covers(date)) {
             return None;
         }
-        let listed_on = m.entry.listed.as_deref().and_then(|d| Date::parse(d).ok());
+        let listed_on = m
+            .provenance()
+            .listed
+            .as_deref()
+            .and_then(|d| Date::parse(d).ok());
         if listed_on.is_some_and(|l| l > date) {
             return None;
         }
@@ -393,7 +396,7 @@ impl Screener {
             .inner
             .lists
             .iter()
-            .find(|l| *l.meta.id == *m.list)
+            .find(|l| *l.meta.id == *m.list())
             .and_then(|l| l.meta.as_of.as_deref())
             .and_then(|d| Date::parse(d).ok());
         let delisted_since = same()
@@ -403,7 +406,7 @@ impl Screener {
             return None;
         }
         Some(DatedMatch {
-            matched: m.clone(),
+            matched: m.into_owned(),
             listed_on,
             listed_after: None,
             listed_by: None,

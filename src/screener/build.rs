@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::aliases::{alias_bound, entry_keys};
 use super::answer::{hex, version_of};
 use super::{BloomMode, Inner, ListInfo, Meta, Screener, Via, compiled};
-use crate::error::BuildError;
+use crate::error::{BuildError, ParseError};
 use crate::history::History;
 use crate::index::{self, EntryRec, Form, Index, IndexBuilder};
 use crate::list::{EntryRef, List, Provenance, Store};
@@ -123,40 +123,18 @@ impl ScreenerBuilder {
 }
 
 /// The borrowed form of [`Meta`], for interning without copying. Equal
-/// when every field is; hashed on the list, entity and entity id only
-/// (equal values still hash equal): hashing all eight fields of every
-/// entry was ~12 % of a 10 M-entry build.
+/// when the list and the provenance are; hashed on the list, entity and
+/// entity id only (equal values still hash equal): hashing all eight
+/// fields of every entry was ~12 % of a 10 M-entry build.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct MetaRef<'a>(
-    u32,
-    Option<&'a str>,
-    &'a [String],
-    Option<&'a str>,
-    Option<&'a str>,
-    &'a [String],
-    Option<&'a str>,
-    Option<&'a str>,
-);
+struct MetaRef<'a>(u32, &'a Provenance);
 
 impl std::hash::Hash for MetaRef<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         self.0.hash(h);
-        self.3.hash(h);
-        self.4.hash(h);
+        self.1.entity.hash(h);
+        self.1.entity_id.hash(h);
     }
-}
-
-fn meta_ref(list: u32, e: &Provenance) -> MetaRef<'_> {
-    MetaRef(
-        list,
-        e.chain.as_deref(),
-        &e.tickers,
-        e.entity.as_deref(),
-        e.entity_id.as_deref(),
-        &e.programs,
-        e.listed.as_deref(),
-        e.source.as_deref(),
-    )
 }
 
 /// Every list's entries, numbered across the lists in order.
@@ -252,7 +230,7 @@ fn key_entries(all: &All<'_>, run: std::ops::Range<usize>) -> RunKeys {
     let mut firsts = Vec::new();
     let mut last: Option<(MetaRef<'_>, u32)> = None;
     for (pos, &(li, ref e)) in entries.iter().enumerate() {
-        let r = meta_ref(li, e.provenance);
+        let r = MetaRef(li, e.provenance);
         let id = match last {
             Some((prev, id)) if prev == r => id,
             _ => {
@@ -349,6 +327,8 @@ struct Gathered<'a> {
     metas: Vec<Meta>,
     meta_ids: std::collections::HashMap<MetaRef<'a>, u32, foldhash::fast::FixedState>,
     odd: Vec<(u32, Box<str>)>,
+    /// Why each flagged entry does not validate, by entry.
+    issues: Vec<(u32, ParseError)>,
 }
 
 impl<'a> Gathered<'a> {
@@ -368,19 +348,15 @@ impl<'a> Gathered<'a> {
             .iter()
             .map(|&pos| {
                 let (li, e) = all.get(run_start + pos);
-                let entry = e.provenance;
                 let next = self.metas.len() as u32;
-                let id = *self.meta_ids.entry(meta_ref(li, entry)).or_insert(next);
+                let id = *self
+                    .meta_ids
+                    .entry(MetaRef(li, e.provenance))
+                    .or_insert(next);
                 if id == next {
                     self.metas.push(Meta {
                         list: li,
-                        chain: entry.chain.clone(),
-                        tickers: entry.tickers.clone(),
-                        entity: entry.entity.clone(),
-                        entity_id: entry.entity_id.clone(),
-                        programs: entry.programs.clone(),
-                        listed: entry.listed.clone(),
-                        source: entry.source.clone(),
+                        provenance: e.provenance.clone(),
                     });
                 }
                 id
@@ -430,6 +406,9 @@ impl<'a> Gathered<'a> {
             info.unmatchable += usize::from(n == 0);
             if form & !index::FLAGGED == Form::Other as u8 {
                 self.odd.push((ei as u32, entry.address.into()));
+            }
+            if let Some(issue) = entry.issue {
+                self.issues.push((ei as u32, issue.clone()));
             }
             let mut own_key = index::NO_KEY;
             for _ in 0..n {
@@ -491,6 +470,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             index::SEED,
         )),
         odd: Vec::new(),
+        issues: Vec::new(),
     };
     // A small set is keyed on this thread: spawning costs more than it
     // saves (and `available_parallelism` reads cgroup files).
@@ -560,7 +540,11 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
         })?
     };
     let Gathered {
-        infos, metas, odd, ..
+        infos,
+        metas,
+        odd,
+        issues,
+        ..
     } = g;
     let meta = compiled::encode_meta(&infos, &shas, bloom_mode, fp_rate, &metas, &odd);
     let index = b.finish(&meta);
@@ -580,6 +564,7 @@ fn compile(lists: &[&List], bloom_mode: BloomMode, fp_rate: f64) -> Result<Scree
             lists: infos,
             list_ids,
             version,
+            issues: issues.into(),
             scan: std::sync::OnceLock::new(),
         }),
         history: None,

@@ -77,13 +77,7 @@ impl Screener {
             }
             metas.push(Meta {
                 list: list as u32,
-                chain: d.opt()?,
-                tickers: d.strings()?,
-                entity: d.opt()?,
-                entity_id: d.opt()?,
-                programs: d.strings()?,
-                listed: d.opt()?,
-                source: d.opt()?,
+                provenance: d.provenance()?,
             });
         }
         let odd_count = d.count(2)?;
@@ -147,6 +141,7 @@ impl Screener {
                 lists,
                 list_ids,
                 version,
+                issues: std::sync::OnceLock::new(),
                 scan: std::sync::OnceLock::new(),
             }),
             history: None,
@@ -198,13 +193,7 @@ pub(super) fn encode_meta(
     e.len(metas.len());
     for m in metas {
         e.len(m.list as usize);
-        e.opt(&m.chain);
-        e.strs(&m.tickers);
-        e.opt(&m.entity);
-        e.opt(&m.entity_id);
-        e.strs(&m.programs);
-        e.opt(&m.listed);
-        e.opt(&m.source);
+        e.provenance(&m.provenance);
     }
     e.len(odd.len());
     for (i, s) in odd {

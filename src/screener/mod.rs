@@ -4,7 +4,9 @@
 //! One concern a file: this one holds the [`Screener`] and its query path
 //! (`check`, `check_many`, `is_listed`, the lookups, the compiled lists'
 //! accessors); `answer.rs` the answer types ([`Verdict`], [`Hit`],
-//! [`Match`], [`Via`], [`ListInfo`], [`CheckOptions`]); `build.rs` the
+//! [`Via`], [`ListInfo`], [`CheckOptions`]); `matches.rs` a hit's
+//! [`Matches`], borrowed from the compiled screener ([`Match`],
+//! [`Spelling`], [`OwnedMatch`]); `build.rs` the
 //! [`ScreenerBuilder`] and the threaded compile; `aliases.rs` the keys of a
 //! listed address (its equivalent spellings, corrected look-alikes);
 //! `compiled.rs` the compiled file and its meta section; `at.rs` the
@@ -16,18 +18,20 @@ use crate::address::{self, Checksum, Family, Keyed, Network, Scratch};
 use crate::error::{BuildError, ParseError};
 use crate::history::History;
 use crate::index::{self, Index};
-use crate::list::Entry;
+use crate::list::{Entry, Provenance};
 
 mod aliases;
 mod answer;
 mod at;
 mod build;
 mod compiled;
+mod matches;
 
-pub use answer::{CheckOptions, Hit, ListInfo, Match, Verdict, VerdictKind, Version, Via};
+pub use answer::{CheckOptions, Hit, ListInfo, Verdict, VerdictKind, Version, Via};
 pub(crate) use at::HistoryIndex;
 pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
+pub use matches::{Match, Matches, OwnedMatch, Spelling};
 
 /// Whether the compiled screener puts a bloom filter in front of its exact
 /// key set.
@@ -75,18 +79,12 @@ enum Raw {
     Invalid,
 }
 
-/// Metadata shared by entries (interned: a list of a million entries with
-/// one entity holds it once).
+/// Metadata shared by entries: the list and the provenance (interned: a
+/// list of a million entries with one entity holds it once).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Meta {
     list: u32,
-    chain: Option<String>,
-    tickers: Vec<String>,
-    entity: Option<String>,
-    entity_id: Option<String>,
-    programs: Vec<String>,
-    listed: Option<String>,
-    source: Option<String>,
+    provenance: Provenance,
 }
 
 struct Inner {
@@ -98,50 +96,11 @@ struct Inner {
     lists: Vec<ListInfo>,
     list_ids: Vec<Arc<str>>,
     version: Arc<Version>,
+    /// Why each flagged entry's address does not validate, by entry: from
+    /// the lists when compiled, found on first use in an image read back.
+    issues: std::sync::OnceLock<Vec<(u32, ParseError)>>,
     /// The automatons of `Screener::scan`, built on its first call.
     scan: std::sync::OnceLock<crate::index::ScanIndex>,
-}
-
-impl Inner {
-    /// Entry `i`, materialized: its listed address validated again (as
-    /// [`Entry::new`] does), with its metadata.
-    fn entry(&self, i: u32) -> Option<(u32, Entry)> {
-        let rec = self.index.entry(i)?;
-        let address = match self.index.rendered(&rec) {
-            Some(a) => a,
-            None => {
-                let k = self.odd.binary_search_by_key(&i, |(e, _)| *e).ok()?;
-                self.odd[k].1.to_string()
-            }
-        };
-        let m = self.metas.get(rec.meta as usize)?;
-        let mut e = Entry::new(address, rec.line as usize);
-        e.chain = m.chain.clone();
-        e.tickers = m.tickers.clone();
-        e.entity = m.entity.clone();
-        e.entity_id = m.entity_id.clone();
-        e.programs = m.programs.clone();
-        e.listed = m.listed.clone();
-        e.source = m.source.clone();
-        Some((m.list, e))
-    }
-
-    fn matches(&self, key: u32) -> Vec<Match> {
-        self.index
-            .refs(key)
-            .into_iter()
-            .filter_map(|(entry, via)| {
-                let (list, e) = self.entry(entry)?;
-                let info = self.lists.get(list as usize)?;
-                Some(Match {
-                    list: Arc::clone(&self.list_ids[list as usize]),
-                    category: info.meta.category,
-                    via: Via::from_code(via)?,
-                    entry: Arc::new(e),
-                })
-            })
-            .collect()
-    }
 }
 
 /// A compiled, immutable screener. `Send + Sync`; cloning is an `Arc` bump.
@@ -152,7 +111,7 @@ impl Inner {
 /// // A Lazarus Group address from the FBI's Bybit notice, in lower case:
 /// let v = s.check("0x51e9d833ecae4e8d9d8be17300aee6d3398c135d");
 /// let hit = v.hit().unwrap();
-/// assert_eq!(hit.matches()[0].list.as_ref(), "fbi-dprk");
+/// assert_eq!(hit.matches().next().unwrap().list(), "fbi-dprk");
 /// assert!(matches!(s.check("0x0000000000000000000000000000000000000001"), Verdict::Clear { .. }));
 /// assert!(matches!(s.check("hello"), Verdict::Invalid { .. }));
 /// ```
@@ -536,30 +495,25 @@ impl Screener {
     }
 
     /// Approximate heap bytes: the compiled image (table, keys, entry
-    /// records, metadata section), the decoded metadata and the bloom
-    /// filter; not the scan automatons (built on first scan).
+    /// records, metadata section), the decoded metadata, the flagged
+    /// entries' issues (for a screener read from a compiled file, once a
+    /// match has asked for one) and the bloom filter; not the scan
+    /// automatons (built on first scan).
     pub fn index_bytes(&self) -> usize {
         let inner = &*self.inner;
-        let strs = |v: &[String]| v.iter().map(|s| 24 + s.len()).sum::<usize>();
-        let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
         let metas: usize = inner
             .metas
             .iter()
-            .map(|m| {
-                std::mem::size_of::<Meta>()
-                    + opt(&m.chain)
-                    + strs(&m.tickers)
-                    + opt(&m.entity)
-                    + opt(&m.entity_id)
-                    + strs(&m.programs)
-                    + opt(&m.listed)
-                    + opt(&m.source)
-            })
+            .map(|m| std::mem::size_of::<Meta>() + m.provenance.heap_bytes())
             .sum();
         let odd: usize = inner.odd.iter().map(|(_, s)| 20 + s.len()).sum();
+        let issues = inner.issues.get().map_or(0, |v| {
+            v.capacity() * std::mem::size_of::<(u32, ParseError)>()
+        });
         inner.index.heap_bytes()
             + metas
             + odd
+            + issues
             + inner.bloom.as_ref().map_or(0, |b| b.as_slice().len())
     }
 }

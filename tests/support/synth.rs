@@ -216,10 +216,10 @@ fn entries_list(id: &str, addrs: Vec<String>) -> List {
                         .map(|(j, a)| {
                             let i = start + j;
                             let mut e = Entry::new(a, i + 2);
-                            e.entity = Some(format!("entity-{}", i % 1000));
-                            e.programs = vec![format!("PROGRAM{}", i % 5)];
-                            e.listed = Some("2026-01-01".into());
-                            e.source = Some("https://example.org/synthetic".into());
+                            e.provenance.entity = Some(format!("entity-{}", i % 1000));
+                            e.provenance.programs = vec![format!("PROGRAM{}", i % 5)];
+                            e.provenance.listed = Some("2026-01-01".into());
+                            e.provenance.source = Some("https://example.org/synthetic".into());
                             e
                         })
                         .collect::<Vec<_>>()

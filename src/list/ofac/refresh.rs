@@ -60,7 +60,12 @@ pub fn refresh(
         },
         None => fresh.meta().clone(),
     };
-    let key = |e: &Entry| (e.address.clone(), e.entity_id.clone().unwrap_or_default());
+    let key = |e: &Entry| {
+        (
+            e.address.clone(),
+            e.provenance.entity_id.clone().unwrap_or_default(),
+        )
+    };
     let mut new_by_key: HashMap<(String, String), usize> = HashMap::new();
     let fresh_entries: Vec<Entry> = fresh.entries().collect();
     for (i, e) in fresh_entries.iter().enumerate() {
@@ -82,21 +87,26 @@ pub fn refresh(
         taken[i] = true;
         let new = &fresh_entries[i];
         let mut e = Entry::new(new.address.as_str(), 0);
-        e.chain.clone_from(&old.chain);
-        e.tickers.clone_from(&new.tickers);
-        e.entity.clone_from(&new.entity);
-        e.entity_id.clone_from(&new.entity_id);
-        e.programs.clone_from(&new.programs);
+        e.provenance.chain.clone_from(&old.provenance.chain);
+        e.provenance.tickers.clone_from(&new.provenance.tickers);
+        e.provenance.entity.clone_from(&new.provenance.entity);
+        e.provenance.entity_id.clone_from(&new.provenance.entity_id);
+        e.provenance.programs.clone_from(&new.provenance.programs);
         // `sdn.csv` and `SDN.XML` have no listing dates: keep the old one.
-        e.listed = new.listed.clone().or_else(|| old.listed.clone());
-        e.source = old
+        e.provenance.listed = new
+            .provenance
+            .listed
+            .clone()
+            .or_else(|| old.provenance.listed.clone());
+        e.provenance.source = old
+            .provenance
             .source
             .clone()
             .filter(|s| Some(s) != meta.source.as_ref());
-        let differs = old.tickers != e.tickers
-            || old.entity != e.entity
-            || old.programs != e.programs
-            || old.listed != e.listed;
+        let differs = old.provenance.tickers != e.provenance.tickers
+            || old.provenance.entity != e.provenance.entity
+            || old.provenance.programs != e.provenance.programs
+            || old.provenance.listed != e.provenance.listed;
         if differs {
             changed.push(Change {
                 before: old.clone(),
@@ -112,15 +122,15 @@ pub fn refresh(
         }
         let mut e = new.clone();
         e.line = 0;
-        e.source = None;
+        e.provenance.source = None;
         added.push(e.clone());
         entries.push(e);
     }
     // Entries carry the list's source when they have none, as on loading.
     for (n, e) in entries.iter_mut().enumerate() {
         e.line = n + 1;
-        if e.source.is_none() {
-            e.source.clone_from(&meta.source);
+        if e.provenance.source.is_none() {
+            e.provenance.source.clone_from(&meta.source);
         }
     }
     Ok(Refreshed {

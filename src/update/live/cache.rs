@@ -12,7 +12,7 @@ use super::SourceState;
 use crate::date::Date;
 use crate::error::BuildError;
 use crate::history::{Delisting, History, HistoryRecord};
-use crate::list::{Category, Entry, List};
+use crate::list::{Category, Entry, List, Provenance};
 use crate::snapshot::{Snapshot, SnapshotError};
 use crate::update::fetch::Validators;
 use crate::update::{Source, hex, unhex32};
@@ -80,13 +80,8 @@ struct CachedRemoval {
     list: String,
     category: String,
     address: String,
-    chain: Option<String>,
-    tickers: Vec<String>,
-    entity: Option<String>,
-    entity_id: Option<String>,
-    programs: Vec<String>,
-    listed: Option<String>,
-    source: Option<String>,
+    #[serde(flatten)]
+    provenance: Provenance,
     delisted_after: Option<String>,
     delisted_by: String,
 }
@@ -108,13 +103,7 @@ fn cached_removals(h: &History) -> Vec<CachedRemoval> {
                 list: r.list.clone(),
                 category: category_name(r.category).to_owned(),
                 address: e.address.clone(),
-                chain: e.chain.clone(),
-                tickers: e.tickers.clone(),
-                entity: e.entity.clone(),
-                entity_id: e.entity_id.clone(),
-                programs: e.programs.clone(),
-                listed: e.listed.clone(),
-                source: e.source.clone(),
+                provenance: e.provenance.clone(),
                 delisted_after: d.after.map(|a| a.to_string()),
                 delisted_by: d.by.to_string(),
             })
@@ -137,13 +126,7 @@ pub(super) fn restore_history(snap: &Snapshot) -> Result<History, String> {
             .parse()
             .map_err(|e| format!("removal {i}: {e}"))?;
         let mut e = Entry::new(c.address, 0);
-        e.chain = c.chain;
-        e.tickers = c.tickers;
-        e.entity = c.entity;
-        e.entity_id = c.entity_id;
-        e.programs = c.programs;
-        e.listed = c.listed;
-        e.source = c.source;
+        e.provenance = c.provenance;
         h.push(HistoryRecord {
             list: c.list,
             category,

@@ -65,7 +65,7 @@ pub(super) fn record_removals(
                 continue;
             };
             for m in hit.matches() {
-                let i = m.entry.line.saturating_sub(1);
+                let i = m.line().saturating_sub(1);
                 if candidates
                     .get(i)
                     .is_some_and(|c| crate::history::party(c) == crate::history::party(n))
@@ -119,7 +119,7 @@ pub(super) fn diff(old: &[Entry], new: &[Entry]) -> (Vec<Change>, Vec<Change>) {
                 let k = diff_key(e);
                 (!other.contains_key(&k) && seen.insert(k)).then(|| Change {
                     address: e.address.clone(),
-                    entity: e.entity.clone(),
+                    entity: e.provenance.entity.clone(),
                 })
             })
             .collect()
