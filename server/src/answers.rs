@@ -60,12 +60,11 @@ pub fn identifications(screener: &Screener, verdict: &Verdict) -> Vec<Identifica
     };
     let version = hit.version();
     hit.matches()
-        .iter()
         .map(|m| {
-            let e = &m.entry;
-            let info: Option<&ListInfo> = screener.lists().iter().find(|l| *l.meta.id == *m.list);
-            let label = list_label(&m.list);
-            let category = chainalysis_category(m.category);
+            let e = m.provenance();
+            let info: Option<&ListInfo> = screener.lists().iter().find(|l| l.meta.id == m.list());
+            let label = list_label(m.list());
+            let category = chainalysis_category(m.category());
             let mut name = format!("{}: {label}", category.to_ascii_uppercase());
             for part in [e.entity.as_deref(), e.listed.as_deref()]
                 .into_iter()
@@ -92,7 +91,7 @@ pub fn identifications(screener: &Screener, verdict: &Verdict) -> Vec<Identifica
             if let Some(listed) = &e.listed {
                 d.push(format!("listed {listed}"));
             }
-            let mut list = format!("list {}", m.list);
+            let mut list = format!("list {}", m.list());
             if let Some(as_of) = info.and_then(|i| i.meta.as_of.as_deref()) {
                 list.push_str(&format!(" of {as_of}"));
             }
