@@ -27,28 +27,30 @@
 
 use std::path::Path;
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::address::ParseError;
-use crate::address::{self, Address};
+use crate::address;
 pub use provenance::Provenance;
 pub(crate) use store::{EntryRef, Store};
 
 pub(crate) mod csv;
 mod decode;
+mod entry;
 mod error;
 mod json;
 mod lines;
 mod names;
 pub mod ofac;
+mod options;
 mod provenance;
 mod report;
 mod store;
 mod table;
 mod text;
 
+pub use entry::{Category, Entry, ListMeta};
 pub use error::LoadError;
+pub use options::{Column, Format, LoadOptions};
 pub use report::{
     ChosenBy, ColumnChoice, DetectedFormat, Encoding, LoadReport, REPORT_LINES, SkipReason,
 };
@@ -58,232 +60,6 @@ pub use report::{
 /// [`LoadOptions::allow_non_addresses`]. Half: `not_addresses * 2 >
 /// entries`. OFAC files keep their own rules.
 pub const MAX_NOT_ADDRESSES: f64 = 0.5;
-
-/// What a list asserts about its addresses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// A government sanctions designation (OFAC SDN, ...).
-    Sanctioned,
-    /// Attributed by an authority to a threat actor (FBI, ...), not sanctioned.
-    Attributed,
-    /// A caller's own list (internal blocklist, commercial feed).
-    #[default]
-    Custom,
-}
-
-impl std::str::FromStr for Category {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "sanctioned" => Ok(Category::Sanctioned),
-            "attributed" => Ok(Category::Attributed),
-            "custom" => Ok(Category::Custom),
-            other => Err(format!(
-                "unknown category {other:?} (expected sanctioned, attributed or custom)"
-            )),
-        }
-    }
-}
-
-/// Metadata of one list.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct ListMeta {
-    /// Short identifier, unique within a screener (e.g. `ofac-sdn`).
-    pub id: String,
-    /// Human-readable name.
-    pub name: Option<String>,
-    /// What the list asserts.
-    pub category: Category,
-    /// Date of the data (`YYYY-MM-DD`).
-    pub as_of: Option<String>,
-    /// URL of the publication.
-    pub source: Option<String>,
-    /// License or terms.
-    pub license: Option<String>,
-}
-
-impl ListMeta {
-    /// Metadata with an id and a category, the rest empty.
-    pub fn new(id: impl Into<String>, category: Category) -> Self {
-        ListMeta {
-            id: id.into(),
-            category,
-            ..ListMeta::default()
-        }
-    }
-}
-
-/// One listed address with its provenance.
-///
-/// A plain value: a [`List`] validates its entries again when it takes
-/// them ([`List::from_entries`]), so an `issue` set by hand does not
-/// survive; [`Entry::new`] computes it. Serialized as one flat record:
-/// `address`, the seven [`Provenance`] fields, `line`, `issue`.
-///
-/// # Examples
-///
-/// ```
-/// use walletscreen::{Category, Entry, List, ListMeta};
-///
-/// let mut e = Entry::new("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 1);
-/// e.provenance.entity = Some("Satoshi".to_owned());
-/// assert!(e.issue.is_none());
-/// let list = List::from_entries(ListMeta::new("mine", Category::Custom), [e.clone()]);
-/// assert_eq!(list.entry(0), Some(e));
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    /// The address exactly as listed.
-    pub address: String,
-    /// What the list says about the address.
-    #[serde(flatten)]
-    pub provenance: Provenance,
-    /// 1-based line number in the list file.
-    pub line: usize,
-    /// Why the address does not validate, if it does not. Such entries are
-    /// kept and matched exactly (after normalization); never dropped.
-    pub issue: Option<ParseError>,
-}
-
-impl Entry {
-    /// An entry with only an address and a line number; validated.
-    pub fn new(address: impl Into<String>, line: usize) -> Self {
-        let mut e = Entry::unvalidated(address.into(), line);
-        e.issue = address::parse(&e.address).err();
-        e
-    }
-
-    /// An entry not validated yet: [`List`]'s loaders validate every entry
-    /// before they return.
-    pub(crate) fn unvalidated(address: String, line: usize) -> Self {
-        Entry {
-            address,
-            provenance: Provenance::default(),
-            line,
-            issue: None,
-        }
-    }
-
-    /// The decoded address, when it validates (decoded again on every
-    /// call).
-    pub fn parsed(&self) -> Option<Address> {
-        address::parse(&self.address).ok()
-    }
-}
-
-/// The format of a list file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Format {
-    /// A delimited table: walletscreen list v1, or any CSV / TSV /
-    /// semicolon- or pipe-separated export (delimiter sniffed, header and
-    /// address column detected).
-    Csv,
-    /// One address per line, optionally followed by a note.
-    Text,
-    /// A JSON array (of strings or objects) or JSON lines.
-    Json,
-    /// An OFAC file (see [`ofac`]).
-    Ofac(ofac::OfacFormat),
-}
-
-/// Which column (or JSON field) holds the addresses, for the files whose
-/// column detection cannot decide (see [`LoadOptions::column`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Column {
-    /// A header (or JSON field) name: exact, else trimmed, else compared
-    /// with case, spaces and punctuation ignored (`Wallet Address` names
-    /// `wallet_address`).
-    Name(String),
-    /// A 1-based column number, as `cut -f`.
-    Number(usize),
-}
-
-impl std::fmt::Display for Column {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Column::Name(n) => write!(f, "{n:?}"),
-            Column::Number(k) => write!(f, "#{k}"),
-        }
-    }
-}
-
-impl std::str::FromStr for Column {
-    type Err = String;
-    /// Digits are a column number (from 1), anything else a name.
-    fn from_str(s: &str) -> Result<Column, String> {
-        if s.is_empty() {
-            return Err("empty column name".to_owned());
-        }
-        if s.bytes().all(|b| b.is_ascii_digit()) {
-            return match s.parse::<usize>() {
-                Ok(k) if k >= 1 => Ok(Column::Number(k)),
-                _ => Err(format!("column number {s:?}: columns count from 1")),
-            };
-        }
-        Ok(Column::Name(s.to_owned()))
-    }
-}
-
-/// How to load a user list: the defaults detect everything and refuse a
-/// list that is empty or mostly not addresses.
-///
-/// # Examples
-///
-/// ```
-/// use walletscreen::{Category, List, ListMeta, list::{Column, LoadOptions}};
-///
-/// let csv = "id,owner,wallet_2\n7,Ronin thief,0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n";
-/// let opts = LoadOptions::new().column(Column::Name("wallet_2".into()));
-/// let list = List::from_bytes_with(csv.as_bytes(), ListMeta::new("x", Category::Custom), &opts)?;
-/// assert_eq!(list.entry(0).unwrap().provenance.entity.as_deref(), Some("Ronin thief"));
-/// # Ok::<(), walletscreen::LoadError>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LoadOptions {
-    format: Option<Format>,
-    column: Option<Column>,
-    allow_non_addresses: bool,
-    allow_empty: bool,
-}
-
-impl LoadOptions {
-    /// Detect the format and the column; refuse an empty list and one
-    /// mostly of non-addresses.
-    pub fn new() -> LoadOptions {
-        LoadOptions::default()
-    }
-
-    /// Read the file in this format instead of detecting it.
-    pub fn format(mut self, format: Format) -> LoadOptions {
-        self.format = Some(format);
-        self
-    }
-
-    /// Take the addresses from this column (tables) or field (JSON
-    /// objects). A name that no header has, or a number beyond the first
-    /// row, is a [`LoadError::ColumnNotFound`]; a plain-text list has one
-    /// column.
-    pub fn column(mut self, column: Column) -> LoadOptions {
-        self.column = Some(column);
-        self
-    }
-
-    /// Accept a list where more than [`MAX_NOT_ADDRESSES`] of the entries
-    /// are not addresses (they are kept as opaque keys, matched exactly).
-    pub fn allow_non_addresses(mut self, yes: bool) -> LoadOptions {
-        self.allow_non_addresses = yes;
-        self
-    }
-
-    /// Accept a list with no entries (e.g. a feed that may be empty).
-    pub fn allow_empty(mut self, yes: bool) -> LoadOptions {
-        self.allow_empty = yes;
-        self
-    }
-}
 
 /// A loaded, validated list, ready to be compiled into a screener.
 #[derive(Debug, Clone)]
