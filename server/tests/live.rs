@@ -216,7 +216,7 @@ fn atomic_swaps_under_load() {
                 let mut n = 0u64;
                 while !done.load(Ordering::Relaxed) {
                     n += 1;
-                    if t == 1 && n % 2 == 0 {
+                    if t == 1 && n.is_multiple_of(2) {
                         // The list's as_of (read from the set's list
                         // infos) and the set's date (read from the hit)
                         // agree: one set answered.
