@@ -4,7 +4,8 @@
 //! and the router that puts them together with auth, limits, metrics and
 //! error handling ([`app`]).
 //!
-//! `GET /` is left unrouted (404) for the page for people to come.
+//! `GET /` is the page for people (`page.rs`: one self-contained HTML page
+//! over the native endpoints).
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -21,6 +22,7 @@ pub mod chainalysis;
 pub mod check;
 pub mod health;
 pub mod lists;
+pub mod page;
 pub mod scan;
 pub mod stream;
 pub mod trm;
@@ -46,6 +48,7 @@ pub fn app(state: AppState) -> Router {
             crate::auth::require_key,
         ));
     let open = Router::new()
+        .route("/", get(page::index))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
