@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder, UInt32Builder};
+use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, StructArray};
 use arrow_schema::{DataType, Field, Fields};
@@ -34,7 +34,7 @@ pub(crate) fn fields() -> Fields {
         Field::new("listed", DataType::Utf8, true),
         Field::new("via", DataType::Utf8, true),
         Field::new("address", DataType::Utf8, true),
-        Field::new("matches", DataType::UInt32, true),
+        Field::new("matches", DataType::Int32, true),
         Field::new("reason", DataType::Utf8, true),
     ])
 }
@@ -51,7 +51,7 @@ struct Columns {
     listed: StringBuilder,
     via: StringBuilder,
     address: StringBuilder,
-    matches: UInt32Builder,
+    matches: Int32Builder,
     reason: StringBuilder,
 }
 
@@ -69,7 +69,7 @@ impl Columns {
             listed: StringBuilder::with_capacity(rows, 0),
             via: StringBuilder::with_capacity(rows, 0),
             address: StringBuilder::with_capacity(rows, 0),
-            matches: UInt32Builder::with_capacity(rows),
+            matches: Int32Builder::with_capacity(rows),
             reason: StringBuilder::with_capacity(rows, 0),
         }
     }
@@ -112,7 +112,7 @@ impl Columns {
             }
             Verdict::Hit(h) => {
                 self.family.append_value(h.family.name());
-                let mut n = 0u32;
+                let mut n = 0i32;
                 for (i, m) in h.matches().enumerate() {
                     n += 1;
                     self.lists.values().append_value(m.list());
@@ -184,10 +184,11 @@ fn screen_rows(s: &Screener, rows: &[Option<&str>], opts: CheckOptions) -> PyRes
             None => cols.null(),
         }
     }
-    let nulls = rows
-        .iter()
-        .any(Option::is_none)
-        .then(|| rows.iter().map(Option::is_some).collect::<arrow_buffer::NullBuffer>());
+    let nulls = rows.iter().any(Option::is_none).then(|| {
+        rows.iter()
+            .map(Option::is_some)
+            .collect::<arrow_buffer::NullBuffer>()
+    });
     cols.finish(nulls)
 }
 

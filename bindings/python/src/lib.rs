@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyByteArray, PyMemoryView, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyTuple};
 use rayon::prelude::*;
 
 use walletscreen::list::{Column, Format, LoadOptions, ofac::OfacFormat};
-use walletscreen::{CheckOptions, Category, Date, ListMeta, Verdict};
+use walletscreen::{Category, CheckOptions, Date, ListMeta, Verdict};
 
 pub(crate) use errors::{build_err, load_err, wire_err};
 pub(crate) use types::{PyMatch, PyScanMatch, PyVerdict, PyVersion};
@@ -72,9 +72,9 @@ fn parse_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
         }
         return Ok(Column::Number(n));
     }
-    let s: String = obj
-        .extract()
-        .map_err(|_| PyTypeError::new_err("column must be a str (a header name) or an int (from 1)"))?;
+    let s: String = obj.extract().map_err(|_| {
+        PyTypeError::new_err("column must be a str (a header name) or an int (from 1)")
+    })?;
     s.parse::<Column>().map_err(PyValueError::new_err)
 }
 
@@ -164,7 +164,9 @@ impl PyList {
                 walletscreen::List::from_bytes_with(&bytes, meta, &opts)
             })
             .map_err(load_err)?;
-        Ok(PyList { list: Arc::new(list) })
+        Ok(PyList {
+            list: Arc::new(list),
+        })
     }
 
     /// Loads a list from bytes (or a str), detecting the format unless
@@ -200,7 +202,9 @@ impl PyList {
         let list = py
             .detach(|| walletscreen::List::from_bytes_with(&bytes, meta, &opts))
             .map_err(load_err)?;
-        Ok(PyList { list: Arc::new(list) })
+        Ok(PyList {
+            list: Arc::new(list),
+        })
     }
 
     /// The list's id.
@@ -231,7 +235,11 @@ impl PyList {
     /// Hex SHA-256 of the list's content.
     #[getter]
     fn sha256(&self) -> String {
-        self.list.sha256().iter().map(|b| format!("{b:02x}")).collect()
+        self.list
+            .sha256()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
     /// Number of entries whose address did not validate (kept, matched
     /// exactly).
@@ -349,7 +357,9 @@ impl PyScreener {
             }
             None => {
                 let path: PathBuf = source.extract().map_err(|_| {
-                    PyTypeError::new_err("from_compiled takes a path or the bytes of a compiled file")
+                    PyTypeError::new_err(
+                        "from_compiled takes a path or the bytes of a compiled file",
+                    )
                 })?;
                 py.detach(|| walletscreen::Screener::read_compiled_file(path))
             }
@@ -436,12 +446,8 @@ impl PyScreener {
     /// non-alphanumeric boundaries); each match has its span as Python
     /// string offsets (`text[m.start:m.end] == m.text`).
     fn scan(&self, py: Python<'_>, text: &str) -> Vec<PyScanMatch> {
-        let found: Vec<(std::ops::Range<usize>, walletscreen::Hit)> = py.detach(|| {
-            self.inner
-                .scan(text)
-                .map(|m| (m.span, m.hit))
-                .collect()
-        });
+        let found: Vec<(std::ops::Range<usize>, walletscreen::Hit)> =
+            py.detach(|| self.inner.scan(text).map(|m| (m.span, m.hit)).collect());
         let version = self.inner.version().clone();
         // Byte offsets to code point offsets, in one pass.
         let mut out = Vec::with_capacity(found.len());
@@ -531,6 +537,9 @@ fn _walletscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVersion>()?;
     m.add_class::<live::PyLiveScreener>()?;
     errors::register(m)?;
-    m.add("COMPILED_FORMAT_VERSION", walletscreen::COMPILED_FORMAT_VERSION)?;
+    m.add(
+        "COMPILED_FORMAT_VERSION",
+        walletscreen::COMPILED_FORMAT_VERSION,
+    )?;
     Ok(())
 }

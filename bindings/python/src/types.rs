@@ -343,12 +343,12 @@ impl PyVerdict {
     fn __repr__(&self) -> String {
         match (self.kind(), self.family(), self.reason()) {
             ("hit", f, _) => {
-                let lists: Vec<String> = self
-                    .matches()
-                    .iter()
-                    .map(|m| q(Some(&m.list)))
-                    .collect();
-                format!("Verdict(kind='hit', family={}, lists=[{}])", q(f), lists.join(", "))
+                let lists: Vec<String> = self.matches().iter().map(|m| q(Some(&m.list))).collect();
+                format!(
+                    "Verdict(kind='hit', family={}, lists=[{}])",
+                    q(f),
+                    lists.join(", ")
+                )
             }
             (k, f @ Some(_), _) => format!("Verdict(kind='{k}', family={})", q(f)),
             (k, None, r) => format!("Verdict(kind='{k}', reason={})", q(r.as_deref())),
