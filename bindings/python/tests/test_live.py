@@ -60,3 +60,12 @@ def test_missing_source_is_an_update_error(tmp_path):
 def test_bad_duration():
     with pytest.raises(TypeError):
         walletscreen.LiveScreener(max_age="1h")
+
+
+def test_url_source_failure_is_an_update_error():
+    # Nothing listens on port 9 of the loopback (or the package was built
+    # without HTTP): either way an UpdateError, and the lists still serve.
+    live = walletscreen.LiveScreener(sources=["http://127.0.0.1:9/list.csv"], connect_timeout=2)
+    with pytest.raises(walletscreen.UpdateError):
+        live.refresh()
+    assert live.check(LAZARUS).is_hit
