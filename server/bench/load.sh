@@ -150,7 +150,7 @@ rm -f "$OUT/stream.ndjson"
 if [ "${INPROCESS:-1}" = 1 ]; then
     echo
     echo "In-process check (cargo bench --bench check, EVM hit and clear, bundled lists):"
-    $SERVER_CPU cargo bench --bench check -- --warm-up-time 1 --measurement-time 3 '^check/evm/.*/check_bloom_off$' 2>/dev/null \
+    $SERVER_CPU cargo bench --bench check -- --warm-up-time 1 --measurement-time 3 '^check/evm/.*/check$' 2>/dev/null \
         | grep -E '^check/|time:|thrpt:' | head -20 || true
 fi
 
