@@ -52,10 +52,12 @@ fn decoded_block_size(encoded: usize) -> Option<usize> {
     ENCODED_BLOCK_SIZES.iter().position(|&e| e == encoded)
 }
 
-/// Network of a Monero address.
+/// The network type of a Monero address (Monero's own term: main, test or
+/// stage net). [`crate::Network`] is the crate-wide view, where stagenet is
+/// a test network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Network {
+pub enum NetworkType {
     /// Main network.
     Mainnet,
     /// Test network.
@@ -77,23 +79,23 @@ pub enum Kind {
 }
 
 /// Known network prefixes.
-const PREFIXES: [(u64, Network, Kind); 9] = [
-    (18, Network::Mainnet, Kind::Standard),
-    (19, Network::Mainnet, Kind::Integrated),
-    (42, Network::Mainnet, Kind::Subaddress),
-    (53, Network::Testnet, Kind::Standard),
-    (54, Network::Testnet, Kind::Integrated),
-    (63, Network::Testnet, Kind::Subaddress),
-    (24, Network::Stagenet, Kind::Standard),
-    (25, Network::Stagenet, Kind::Integrated),
-    (36, Network::Stagenet, Kind::Subaddress),
+const PREFIXES: [(u64, NetworkType, Kind); 9] = [
+    (18, NetworkType::Mainnet, Kind::Standard),
+    (19, NetworkType::Mainnet, Kind::Integrated),
+    (42, NetworkType::Mainnet, Kind::Subaddress),
+    (53, NetworkType::Testnet, Kind::Standard),
+    (54, NetworkType::Testnet, Kind::Integrated),
+    (63, NetworkType::Testnet, Kind::Subaddress),
+    (24, NetworkType::Stagenet, Kind::Standard),
+    (25, NetworkType::Stagenet, Kind::Integrated),
+    (36, NetworkType::Stagenet, Kind::Subaddress),
 ];
 
 /// A decoded Monero address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MoneroAddress {
-    /// Network the prefix belongs to.
-    pub network: Network,
+    /// The network type the prefix belongs to.
+    pub network: NetworkType,
     /// Address kind.
     pub kind: Kind,
     /// Public spend key.
@@ -374,14 +376,14 @@ mod tests {
             let d = decode(a).unwrap_or_else(|e| panic!("{a}: {e}"));
             assert_eq!(
                 (d.network, d.kind, d.payment_id),
-                (Network::Mainnet, Kind::Standard, None)
+                (NetworkType::Mainnet, Kind::Standard, None)
             );
         }
         for &a in LISTED_SUBADDRESS {
             let d = decode(a).unwrap_or_else(|e| panic!("{a}: {e}"));
             assert_eq!(
                 (d.network, d.kind, d.payment_id),
-                (Network::Mainnet, Kind::Subaddress, None)
+                (NetworkType::Mainnet, Kind::Subaddress, None)
             );
         }
     }
@@ -428,7 +430,7 @@ mod tests {
         assert_eq!(fixed, ['1']);
         let corrected = LISTED_INVALID_CHAR.replacen('l', "1", 1);
         let d = decode(&corrected).unwrap();
-        assert_eq!((d.network, d.kind), (Network::Mainnet, Kind::Standard));
+        assert_eq!((d.network, d.kind), (NetworkType::Mainnet, Kind::Standard));
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub enum AddressKind {
     /// Monero address.
     Monero {
         /// Network.
-        network: monero::Network,
+        network: monero::NetworkType,
         /// Standard, integrated or subaddress.
         kind: monero::Kind,
     },
@@ -211,7 +211,7 @@ impl Address {
     pub fn network(&self) -> Network {
         if let AddressKind::Monero { network, .. } = &self.kind {
             return match network {
-                monero::Network::Mainnet => Network::Mainnet,
+                monero::NetworkType::Mainnet => Network::Mainnet,
                 _ => Network::Testnet,
             };
         }
