@@ -8,7 +8,7 @@
 mod invariants;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The fuzz targets, each replayed by a test below.
 const TARGETS: &[&str] = &[
@@ -25,17 +25,9 @@ const TARGETS: &[&str] = &[
     "history",
 ];
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = rd
-        .map(|e| e.expect("read_dir entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    out.sort();
-    out
-}
+#[path = "support/corpus.rs"]
+mod corpus;
+use corpus::files;
 
 fn replay(target: &str, check: fn(&[u8])) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");

@@ -22,17 +22,9 @@ fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = rd
-        .map(|e| e.expect("read_dir entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    out.sort();
-    out
-}
+#[path = "../../tests/support/corpus.rs"]
+mod corpus;
+use corpus::files;
 
 /// One seed: flags (method | auth << 3 | key << 4 | content type << 5),
 /// path, query, headers, body.
