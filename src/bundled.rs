@@ -23,6 +23,28 @@ pub(crate) fn image() -> &'static [u8] {
     &IMAGE.0
 }
 
+/// The bundled lists compiled (`lists/bundled.wsidx`), embedded: the image
+/// [`Screener::bundled`](crate::Screener::bundled) reads in place.
+///
+/// [`Screener::from_compiled_bytes`](crate::Screener::from_compiled_bytes)
+/// of it reads it in place too, and is the bundled screener without its
+/// listing history (no [`Screener::check_at`](crate::Screener::check_at)
+/// answers): it costs neither the history's compile nor, in a program that
+/// parses no list (the WebAssembly package, `bindings/wasm`), the list
+/// files and their parsers in the binary.
+///
+/// ```
+/// use walletscreen::{bundled, Screener};
+/// let s = Screener::from_compiled_bytes(bundled::compiled())?;
+/// assert_eq!(s.version(), Screener::bundled()?.version());
+/// assert!(s.check("0x098B716B8Aaf21512996dC57EB0615e2383E2f96").is_hit());
+/// assert!(s.history().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn compiled() -> &'static [u8] {
+    image()
+}
+
 /// `(id, SHA-256 in hex)` of each bundled list file, computed once: what
 /// [`ListInfo::is_bundled`](crate::ListInfo::is_bundled) compares with.
 pub(crate) fn sha256s() -> &'static [(&'static str, String)] {

@@ -136,7 +136,10 @@ use crate::list::{Category, ListMeta};
 use crate::screener::Version;
 
 mod fetch;
+pub mod integrity;
 mod live;
+
+pub use integrity::IntegrityError;
 
 pub use live::{
     CACHE_FILE, CacheError, CacheStatus, ListSet, LiveScreener, LiveScreenerBuilder, LiveVerdict,
@@ -339,13 +342,11 @@ impl Source {
     /// # Ok::<(), walletscreen::update::UpdateError>(())
     /// ```
     pub fn minisign(mut self, public_key: &str) -> Result<Source, UpdateError> {
-        let line = public_key
-            .lines()
-            .map(str::trim)
-            .rfind(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
-            .unwrap_or("");
-        minisign_verify::PublicKey::from_base64(line).map_err(|e| UpdateError::BadPublicKey {
-            reason: format!("{e}"),
+        let line = integrity::minisign_key_line(public_key).map_err(|e| match e {
+            IntegrityError::BadPublicKey { reason } => UpdateError::BadPublicKey { reason },
+            e => UpdateError::BadPublicKey {
+                reason: e.to_string(),
+            },
         })?;
         self.minisign = Some(line.to_owned());
         Ok(self)
@@ -702,7 +703,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Parses 64 hex digits.
 pub(crate) fn unhex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
+    // Hex digits only: `from_str_radix` would take a sign ("+f").
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];

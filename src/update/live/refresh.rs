@@ -12,6 +12,7 @@ use super::diff::{diff, record_removals};
 use super::{ListSet, LiveScreener, SourceState, compose, compose_lists, joined, lock};
 use crate::list::{Entry, List, LoadOptions};
 use crate::update::fetch::{Fetched, Validators};
+use crate::update::integrity::{self, IntegrityError};
 use crate::update::{FetchStatus, Location, RefreshReport, Source, SourceReport, UpdateError, hex};
 
 /// What refreshing one source gave.
@@ -282,21 +283,10 @@ impl LiveScreener {
             Err(e) => return Err(refuse(format!("not available ({e})"))),
         };
         let sig = std::str::from_utf8(&sig)
-            .ok()
-            .and_then(|s| minisign_verify::Signature::decode(s).ok())
-            .ok_or_else(|| refuse("not a minisign signature".to_owned()))?;
-        let key = minisign_verify::PublicKey::from_base64(key)
-            .map_err(|e| refuse(format!("public key: {e}")))?;
-        key.verify(bytes, &sig, false).map_err(|e| {
-            refuse(match e {
-                minisign_verify::Error::UnexpectedKeyId => "made with another key".to_owned(),
-                minisign_verify::Error::UnexpectedAlgorithm => {
-                    "legacy (not hashed) signature, not accepted".to_owned()
-                }
-                minisign_verify::Error::InvalidSignature => "does not verify".to_owned(),
-                e => format!("{e}"),
-            })
-        })
+            .map_err(|_| refuse(IntegrityError::NotASignature.to_string()))?;
+        // The reasons are the integrity check's messages ("does not
+        // verify", "made with another key", ...).
+        integrity::check_minisign(bytes, sig, key).map_err(|e| refuse(e.to_string()))
     }
 
     /// Parses fetched bytes and applies the guards.
