@@ -40,13 +40,15 @@ const rnd = () => {
   return (seed >>> 0) / 2 ** 32;
 };
 const hexDigits = "0123456789abcdef";
+// Joined from an array: a flat string, as JSON.parse or the DOM give
+// (a string built with += is a rope V8 flattens on first use).
 function randomEvm() {
-  let s = "0x";
+  const c = ["0", "x"];
   for (let i = 0; i < 40; i++) {
-    const c = hexDigits[(rnd() * 16) | 0];
-    s += rnd() < 0.5 ? c : c.toUpperCase();
+    const d = hexDigits[(rnd() * 16) | 0];
+    c.push(rnd() < 0.5 ? d : d.toUpperCase());
   }
-  return s;
+  return c.join("");
 }
 const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 function base58(bytes) {

@@ -15,8 +15,11 @@ import initGlue, { initSync as initGlueSync, names, RawError, RawScreener } from
 let ready = false;
 let pending = null;
 let tables = null;
+// The module's memory (screeners write their inputs into it).
+let memory = null;
 
-function loaded() {
+function loaded(exports) {
+  memory = exports.memory;
   ready = true;
   tables = JSON.parse(names());
 }
@@ -31,7 +34,7 @@ export function init(source) {
   if (ready) return Promise.resolve();
   if (pending === null) {
     const arg = source === undefined ? undefined : { module_or_path: source };
-    pending = initGlue(arg).then(loaded, (e) => {
+    pending = initGlue(arg).then((exports) => loaded(exports), (e) => {
       pending = null;
       throw e;
     });
@@ -47,8 +50,7 @@ export function init(source) {
  */
 export function initSync(module) {
   if (ready) return;
-  initGlueSync({ module });
-  loaded();
+  loaded(initGlueSync({ module }));
 }
 
 /** Whether the WebAssembly module is loaded. */
@@ -147,6 +149,10 @@ export const Kind = Object.freeze({ CLEAR: 0, HIT: 1, INVALID: 2 });
 const KIND_NAMES = ["clear", "hit", "invalid"];
 
 const DAY_MS = 86_400_000;
+// Inputs up to this many UTF-16 units are written straight into the
+// screener's input buffer in the module (3 bytes each at most in UTF-8);
+// longer ones go through wasm-bindgen's string passing.
+const DIRECT = 1024;
 // Distinct inputs whose hit details are kept (decoded once, frozen).
 const HIT_CACHE = 4096;
 const EMPTY = Object.freeze([]);
@@ -178,12 +184,15 @@ export class Screener {
   #info;
   #asOfMs;
   #hits = new Map();
+  #input;
+  #view = null;
 
   constructor(raw) {
     if (!(raw instanceof RawScreener)) {
       throw new ArgumentError("use Screener.bundled() or Screener.fromCompiled()", "invalid_argument");
     }
     this.#raw = raw;
+    this.#input = raw.inputBuffer(3 * DIRECT);
     this.#info = deepFreeze(JSON.parse(raw.info()));
     this.#asOfMs = dateMs(this.#info.version.date);
   }
@@ -270,6 +279,22 @@ export class Screener {
   }
 
   /**
+   * Writes `text` as UTF-8 into the input buffer (one native
+   * `encodeInto`, no allocation): its length in bytes, or -1 when it is
+   * too long for it.
+   */
+  #write(text) {
+    if (text.length > DIRECT) return -1;
+    let view = this.#view;
+    // A view of the buffer, made again when the memory grew (which
+    // detaches the old one).
+    if (view === null || view.byteLength === 0) {
+      view = this.#view = new Uint8Array(memory.buffer, this.#input, 3 * DIRECT);
+    }
+    return encoder.encodeInto(text, view).written;
+  }
+
+  /**
    * Screens one string: `{ kind, family, checksum, network,
    * destinationTag, matches, reason, version, listsAsOf, ageDays }`.
    * Every string is an answer; only a non-string throws.
@@ -277,7 +302,8 @@ export class Screener {
   check(address, options) {
     needString(address, "address");
     const verify = options?.verifyChecksum === true;
-    const code = this.#raw.check(address, verify);
+    const len = this.#write(address);
+    const code = len < 0 ? this.#raw.check(address, verify) : this.#raw.checkInput(len, verify);
     const kind = code & 3;
     const info = this.#info;
     if (kind === 2) {
@@ -338,7 +364,8 @@ export class Screener {
   /** Whether `address` is listed (the cheapest question). */
   isListed(address) {
     needString(address, "address");
-    return this.#raw.isListed(address);
+    const len = this.#write(address);
+    return len < 0 ? this.#raw.isListed(address) : this.#raw.isListedInput(len);
   }
 
   /**

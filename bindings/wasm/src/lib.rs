@@ -254,6 +254,26 @@ fn options(verify: bool) -> CheckOptions {
 #[wasm_bindgen]
 pub struct RawScreener {
     s: Screener,
+    /// Where JavaScript writes one input's UTF-8 for
+    /// [`RawScreener::check_input`] and [`RawScreener::is_listed_input`]:
+    /// reused from call to call, so that a check allocates and frees
+    /// nothing in the module (wasm-bindgen's string passing does both).
+    input: Vec<u8>,
+}
+
+impl RawScreener {
+    fn new(s: Screener) -> RawScreener {
+        RawScreener {
+            s,
+            input: Vec::new(),
+        }
+    }
+
+    /// The first `len` bytes of the input buffer as text (what
+    /// `TextEncoder` wrote is UTF-8; anything else is no address).
+    fn input(&self, len: usize) -> Option<&str> {
+        std::str::from_utf8(self.input.get(..len)?).ok()
+    }
 }
 
 #[wasm_bindgen]
@@ -264,9 +284,9 @@ impl RawScreener {
     /// (`check_at`), so that the module carries neither the history nor
     /// the list files and their parsers.
     pub fn bundled() -> Result<RawScreener, RawError> {
-        Ok(RawScreener {
-            s: Screener::from_compiled_bytes(walletscreen::bundled::compiled())?,
-        })
+        Ok(RawScreener::new(Screener::from_compiled_bytes(
+            walletscreen::bundled::compiled(),
+        )?))
     }
 
     /// A screener from a compiled image, checked first against `sha256`
@@ -296,14 +316,41 @@ impl RawScreener {
                 });
             }
         }
-        Ok(RawScreener {
-            s: Screener::from_compiled_bytes(bytes)?,
-        })
+        Ok(RawScreener::new(Screener::from_compiled_bytes(bytes)?))
     }
 
     /// Checks one input: its packed verdict (see `pack`).
     pub fn check(&self, input: &str, verify: bool) -> u32 {
         pack(&self.s.check_with(input, options(verify)))
+    }
+
+    /// The input buffer, at least `capacity` bytes: its address in the
+    /// module's memory, where JavaScript writes an input's UTF-8 before
+    /// [`RawScreener::check_input`]. The address holds until the next call
+    /// of this method.
+    #[wasm_bindgen(js_name = inputBuffer)]
+    pub fn input_buffer(&mut self, capacity: usize) -> usize {
+        if self.input.len() < capacity {
+            self.input.resize(capacity, 0);
+        }
+        self.input.as_ptr() as usize
+    }
+
+    /// [`RawScreener::check`] of the first `len` bytes of the input buffer
+    /// (an invalid verdict if they are not UTF-8 or past its end).
+    #[wasm_bindgen(js_name = checkInput)]
+    pub fn check_input(&self, len: usize, verify: bool) -> u32 {
+        match self.input(len) {
+            Some(input) => pack(&self.s.check_with(input, options(verify))),
+            None => u32::from(INVALID),
+        }
+    }
+
+    /// [`RawScreener::is_listed`] of the first `len` bytes of the input
+    /// buffer.
+    #[wasm_bindgen(js_name = isListedInput)]
+    pub fn is_listed_input(&self, len: usize) -> bool {
+        self.input(len).is_some_and(|input| self.s.is_listed(input))
     }
 
     /// The details of a hit as JSON (`{"matches": [...],

@@ -341,3 +341,16 @@ test("checkMany agrees with check on many inputs", () => {
     assert.equal(r.kind(i), s.check(inputs[i]).kind, inputs[i]);
   }
 });
+
+test("answers stay right when the module's memory grows between checks", () => {
+  const before = s.check(FBI_BECH32);
+  // Megabytes into the module: its memory grows (and JavaScript's views
+  // of the old memory are detached).
+  const big = s.checkMany(`${"0x0000000000000000000000000000000000000001\n".repeat(200_000)}${FBI_BECH32}`);
+  assert.equal(big.counts.hit, 1);
+  assert.deepEqual(s.check(FBI_BECH32), before);
+  assert.equal(s.isListed(FBI_BECH32.toUpperCase()), true);
+  assert.equal(s.check(`\u00a0${OFAC_P2PKH}\u200b`).kind, "hit", "non-ASCII around the address");
+  assert.equal(s.check("x".repeat(2000) + OFAC_P2PKH).kind, "invalid", "past the direct buffer");
+  assert.equal(s.check(OFAC_P2PKH).kind, "hit");
+});
