@@ -153,6 +153,8 @@ const DAY_MS = 86_400_000;
 // screener's input buffer in the module (3 bytes each at most in UTF-8);
 // longer ones go through wasm-bindgen's string passing.
 const DIRECT = 1024;
+// Array elements per call into the module in checkMany.
+const SLICE = 4096;
 // Distinct inputs whose hit details are kept (decoded once, frozen).
 const HIT_CACHE = 4096;
 const EMPTY = Object.freeze([]);
@@ -184,8 +186,11 @@ export class Screener {
   #info;
   #asOfMs;
   #hits = new Map();
+  // The input buffer in the module: its address, size and a view of it.
   #input;
+  #inputSize = 3 * DIRECT;
   #view = null;
+  #kinds = 0;
 
   constructor(raw) {
     if (!(raw instanceof RawScreener)) {
@@ -285,13 +290,37 @@ export class Screener {
    */
   #write(text) {
     if (text.length > DIRECT) return -1;
+    return encoder.encodeInto(text, this.#inputView()).written;
+  }
+
+  /** A view of the input buffer, made again when the memory grew (which detaches the old one). */
+  #inputView() {
     let view = this.#view;
-    // A view of the buffer, made again when the memory grew (which
-    // detaches the old one).
     if (view === null || view.byteLength === 0) {
-      view = this.#view = new Uint8Array(memory.buffer, this.#input, 3 * DIRECT);
+      view = this.#view = new Uint8Array(memory.buffer, this.#input, this.#inputSize);
     }
-    return encoder.encodeInto(text, view).written;
+    return view;
+  }
+
+  /** Screens `inputs[from..to]` (strings) into `kinds[from..to]` with one call into the module. */
+  #checkSlice(inputs, from, to, kinds, verify) {
+    const text = inputs.slice(from, to).join("\n");
+    if (3 * text.length > this.#inputSize) {
+      this.#inputSize = 3 * text.length;
+      this.#input = this.#raw.inputBuffer(this.#inputSize);
+      this.#view = null;
+    }
+    const len = encoder.encodeInto(text, this.#inputView()).written;
+    const lines = this.#raw.checkInputLines(len, verify);
+    if (lines === to - from) {
+      kinds.set(new Uint8Array(memory.buffer, this.#kinds, lines), from);
+    } else {
+      // Some element holds a newline: one check per element.
+      for (let i = from; i < to; i++) {
+        const n = this.#write(inputs[i]);
+        kinds[i] = (n < 0 ? this.#raw.check(inputs[i], verify) : this.#raw.checkInput(n, verify)) & 3;
+      }
+    }
   }
 
   /**
@@ -394,12 +423,13 @@ export class Screener {
         throw new ArgumentError(`checkMany: element ${i} is not a string`, "invalid_argument");
       }
     }
-    if (n === 0) return new CheckManyResult(this, inputs, new Uint8Array(0), verify);
-    let kinds = this.#raw.checkLineBytes(encoder.encode(inputs.join("\n")), verify);
-    if (kinds.length !== n) {
-      // Some element holds a newline: one check per element.
-      kinds = new Uint8Array(n);
-      for (let i = 0; i < n; i++) kinds[i] = this.#raw.check(inputs[i], verify) & 3;
+    const kinds = new Uint8Array(n);
+    // Slices of the array, joined and written into the module's input
+    // buffer, answered in its kinds buffer: the working set stays in cache
+    // and nothing of the size of the whole batch is made.
+    if (this.#kinds === 0) this.#kinds = this.#raw.kindsBuffer(SLICE);
+    for (let from = 0; from < n; from += SLICE) {
+      this.#checkSlice(inputs, from, Math.min(n, from + SLICE), kinds, verify);
     }
     return new CheckManyResult(this, inputs, kinds, verify);
   }

@@ -259,6 +259,8 @@ pub struct RawScreener {
     /// reused from call to call, so that a check allocates and frees
     /// nothing in the module (wasm-bindgen's string passing does both).
     input: Vec<u8>,
+    /// Where [`RawScreener::check_input_lines`] writes its kind codes.
+    kinds: Vec<u8>,
 }
 
 impl RawScreener {
@@ -266,6 +268,7 @@ impl RawScreener {
         RawScreener {
             s,
             input: Vec::new(),
+            kinds: Vec::new(),
         }
     }
 
@@ -344,6 +347,41 @@ impl RawScreener {
             Some(input) => pack(&self.s.check_with(input, options(verify))),
             None => u32::from(INVALID),
         }
+    }
+
+    /// The kinds buffer, at least `capacity` bytes: its address, where
+    /// [`RawScreener::check_input_lines`] writes. The address holds until
+    /// the next call of this method.
+    #[wasm_bindgen(js_name = kindsBuffer)]
+    pub fn kinds_buffer(&mut self, capacity: usize) -> usize {
+        if self.kinds.len() < capacity {
+            self.kinds.resize(capacity, 0);
+        }
+        self.kinds.as_ptr() as usize
+    }
+
+    /// [`RawScreener::check_line_bytes`] of the first `len` bytes of the
+    /// input buffer, the kind codes written into the kinds buffer (as many
+    /// as it holds): the number of lines. A batch of a large array goes
+    /// through these two buffers a slice at a time, so nothing is
+    /// allocated or copied whole.
+    #[wasm_bindgen(js_name = checkInputLines)]
+    pub fn check_input_lines(&mut self, len: usize, verify: bool) -> usize {
+        let opts = options(verify);
+        let Some(text) = self.input.get(..len) else {
+            return 0;
+        };
+        let mut n = 0;
+        for line in text.split(|b| *b == b'\n') {
+            if let Some(k) = self.kinds.get_mut(n) {
+                *k = match std::str::from_utf8(line) {
+                    Ok(line) => kind_code(self.s.check_kind(line, opts)),
+                    Err(_) => INVALID,
+                };
+            }
+            n += 1;
+        }
+        n
     }
 
     /// [`RawScreener::is_listed`] of the first `len` bytes of the input
