@@ -3,10 +3,11 @@
 //! These exports are the package's low level: `js/api.js` wraps them into
 //! the documented JavaScript API (`Screener`, its plain result objects,
 //! the typed errors). What crosses the boundary is kept small on purpose:
-//! a check answers one number (kind, family and checksum packed), a hit's
-//! matches are asked for once per distinct input and arrive as JSON, and
-//! a batch goes in as one newline-joined string and comes back as one
-//! byte per input. Every input string is an answer (`hit`, `clear` or
+//! an input is written into a buffer the screener keeps, a check answers
+//! one number (kind, family, checksum and network packed), a hit's matches
+//! are asked for once per distinct input and arrive as JSON, and a batch
+//! goes through that buffer a slice of lines at a time and comes back as
+//! one byte per input. Every input string is an answer (`hit`, `clear` or
 //! `invalid`), never an error; errors are only for compiled images that
 //! fail a check, and are [`RawError`]s with a stable `code`.
 
@@ -415,19 +416,9 @@ impl RawScreener {
         self.s.is_listed(input)
     }
 
-    /// The kind code of every `\n`-separated line of `text`, in order
-    /// (`""` gives one line).
-    #[wasm_bindgen(js_name = checkLines)]
-    pub fn check_lines(&self, text: &str, verify: bool) -> Vec<u8> {
-        let opts = options(verify);
-        text.split('\n')
-            .map(|line| kind_code(self.s.check_kind(line, opts)))
-            .collect()
-    }
-
-    /// [`RawScreener::check_lines`] over UTF-8 bytes (what `TextEncoder`
-    /// gives: one bulk copy into the module instead of a string copied
-    /// character by character). A line that is not UTF-8 is invalid.
+    /// The kind code of every `\n`-separated line of `text` (UTF-8, what
+    /// `TextEncoder` gives: one bulk copy into the module), in order; `""`
+    /// gives one line. A line that is not UTF-8 is invalid.
     #[wasm_bindgen(js_name = checkLineBytes)]
     pub fn check_line_bytes(&self, text: &[u8], verify: bool) -> Vec<u8> {
         let opts = options(verify);
