@@ -602,6 +602,7 @@ fn _walletscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVersion>()?;
     m.add_class::<live::PyLiveScreener>()?;
     errors::register(m)?;
+    m.add("HTTP", cfg!(feature = "http"))?;
     m.add(
         "COMPILED_FORMAT_VERSION",
         walletscreen::COMPILED_FORMAT_VERSION,

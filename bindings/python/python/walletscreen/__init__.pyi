@@ -9,6 +9,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 COMPILED_FORMAT_VERSION: int
+HTTP: bool
+"""Whether the package was built with HTTP(S) sources for LiveScreener
+(the default; off when built with --no-default-features)."""
 
 _Path = str | os.PathLike[str]
 _Date = str | datetime.date
