@@ -120,6 +120,7 @@ def main():
         SparkSession.builder.master("local[2]")
         .appName("walletscreen-spark-bench")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "4g")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
