@@ -3,23 +3,23 @@
 //! row per input row, computed on every core without the GIL.
 //!
 //! Two passes, both parallel. The first screens the rows in chunks of
-//! [`CHUNK`] through the library's batch path and keeps, per row, a kind
-//! code and the family (one byte each); the rare hits and the invalid
-//! rows' reasons go to per-chunk side lists. The second builds the output
-//! columns straight into their final Arrow buffers: the dense ones
-//! (`kind`, `family`) chunk by chunk into preallocated slices, the sparse
-//! ones (the match's fields, `reason`) by filling the runs between hits.
-//! No per-row builder calls, no per-row allocation, no concatenation.
+//! [`CHUNK`] through the library's batch path and writes, per row, the
+//! keys of the dictionary-encoded `kind` and `family` columns (one byte
+//! each, the output buffers themselves); the rare hits and the invalid
+//! rows' reasons go to per-chunk side lists. The second builds the other
+//! columns (the match's fields, `reason`, `matches`) straight into their
+//! final Arrow buffers, filling the runs between hits at once. No per-row
+//! builder calls, no per-row allocation, no concatenation.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::types::Date32Type;
+use arrow_array::types::{Date32Type, Int8Type};
 use arrow_array::{
-    Array, ArrayRef, Int32Array, LargeStringArray, ListArray, PrimitiveArray, StringArray,
-    StringViewArray, StructArray,
+    Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, ListArray,
+    PrimitiveArray, StringArray, StringViewArray, StructArray,
 };
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Fields};
@@ -33,14 +33,16 @@ use walletscreen::{CheckOptions, Date, Family, Provenance, Screener, Verdict, Ve
 
 use crate::{CHUNK, PyScreener};
 
-/// The output struct's fields, in order. `list`, `entity`, `entity_id`,
+/// The output struct's fields, in order. `kind` and `family` are
+/// dictionary-encoded (one byte per row). `list`, `entity`, `entity_id`,
 /// `programs`, `listed`, `via` and `address` are the first match's (a
 /// hit's matches are in list order); `lists` names every list matched.
 pub(crate) fn fields() -> Fields {
     let strings = || DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+    let labels = || DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
     Fields::from(vec![
-        Field::new("kind", DataType::Utf8, true),
-        Field::new("family", DataType::Utf8, true),
+        Field::new("kind", labels(), true),
+        Field::new("family", labels(), true),
         Field::new("list", DataType::Utf8, true),
         Field::new("lists", strings(), true),
         Field::new("entity", DataType::Utf8, true),
@@ -54,19 +56,48 @@ pub(crate) fn fields() -> Fields {
     ])
 }
 
-/// A row's kind code in the first pass (0: a null input).
-const NULL: u8 = 0;
-const CLEAR: u8 = 1;
-const HIT: u8 = 2;
-const INVALID: u8 = 3;
+/// A row's kind: its key in the `kind` column's dictionary ([`KINDS`]; a
+/// null input's key is 0, masked by the column's validity).
+const CLEAR: i8 = 0;
+const HIT: i8 = 1;
+const INVALID: i8 = 2;
+const KINDS: [&str; 3] = ["clear", "hit", "invalid"];
 
-fn kind_name(code: u8) -> Option<&'static str> {
-    match code {
-        CLEAR => Some("clear"),
-        HIT => Some("hit"),
-        INVALID => Some("invalid"),
-        _ => None,
+/// Every family, in the order of the `family` column's dictionary.
+const FAMILIES: [Family; 9] = [
+    Family::Evm,
+    Family::TronHex,
+    Family::Base58,
+    Family::Monero,
+    Family::Bech32,
+    Family::CashAddr,
+    Family::XAddress,
+    Family::Icap,
+    Family::Opaque,
+];
+
+/// A family's key in the `family` column's dictionary.
+fn family_key(f: Family) -> i8 {
+    match f {
+        Family::Evm => 0,
+        Family::TronHex => 1,
+        Family::Base58 => 2,
+        Family::Monero => 3,
+        Family::Bech32 => 4,
+        Family::CashAddr => 5,
+        Family::XAddress => 6,
+        Family::Icap => 7,
+        Family::Opaque => 8,
     }
+}
+
+/// A dictionary column of labels: one key per row.
+fn labels(keys: Vec<i8>, names: &[&str], nulls: Option<NullBuffer>) -> Result<ArrayRef, String> {
+    let keys = Int8Array::new(ScalarBuffer::from(keys), nulls);
+    let values = Arc::new(StringArray::from(names.to_vec()));
+    DictionaryArray::<Int8Type>::try_new(keys, values)
+        .map(|a| Arc::new(a) as ArrayRef)
+        .map_err(|e| e.to_string())
 }
 
 /// The input column, read in place.
@@ -241,15 +272,15 @@ impl Part {
         self.reasons.push((row, self.reason_text.len()));
     }
 
-    fn now(&mut self, row: usize, kind: &mut u8, family: &mut Option<Family>, v: Verdict) {
+    fn now(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: Verdict) {
         match v {
             Verdict::Clear { family: f, .. } => {
                 *kind = CLEAR;
-                *family = Some(f);
+                *family = family_key(f);
             }
             Verdict::Hit(h) => {
                 *kind = HIT;
-                *family = Some(h.family);
+                *family = family_key(h.family);
                 let ms = h.matches().map(|m| {
                     (
                         m.list(),
@@ -267,15 +298,15 @@ impl Part {
         }
     }
 
-    fn at(&mut self, row: usize, kind: &mut u8, family: &mut Option<Family>, v: VerdictAt) {
+    fn at(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: VerdictAt) {
         match v {
             VerdictAt::Clear { family: f, .. } => {
                 *kind = CLEAR;
-                *family = Some(f);
+                *family = family_key(f);
             }
             VerdictAt::Hit(h) => {
                 *kind = HIT;
-                *family = Some(h.family);
+                *family = family_key(h.family);
                 let ms = h.matches.iter().map(|d| {
                     let m = &d.matched;
                     (
@@ -302,8 +333,8 @@ fn screen_chunk(
     dates: Dates<'_>,
     opts: CheckOptions,
     start: usize,
-    kinds: &mut [u8],
-    families: &mut [Option<Family>],
+    kinds: &mut [i8],
+    families: &mut [i8],
 ) -> Result<Part, String> {
     let mut part = Part::default();
     if let Dates::Now = dates {
@@ -345,45 +376,6 @@ fn utf8(offsets: Vec<i32>, values: Vec<u8>, nulls: Option<NullBuffer>) -> Result
     StringArray::try_new(offsets, Buffer::from_vec(values), nulls)
         .map(|a| Arc::new(a) as ArrayRef)
         .map_err(|e| e.to_string())
-}
-
-/// A column with a string for most rows, from a per-row code: built
-/// chunk by chunk, in parallel, into its final buffers.
-fn dense_utf8<T: Copy + Sync>(
-    codes: &[T],
-    name: impl Fn(T) -> Option<&'static str> + Sync,
-    nulls: Option<NullBuffer>,
-) -> Result<ArrayRef, String> {
-    let lens: Vec<usize> = codes
-        .par_chunks(CHUNK)
-        .map(|c| c.iter().map(|&x| name(x).map_or(0, str::len)).sum())
-        .collect();
-    let total: usize = lens.iter().sum();
-    offset(total)?;
-    let mut offsets = vec![0i32; codes.len() + 1];
-    let mut values = vec![0u8; total];
-    let mut jobs = Vec::with_capacity(lens.len());
-    let (mut o_rest, mut v_rest) = (&mut offsets[1..], &mut values[..]);
-    let mut base = 0usize;
-    for (c, &len) in codes.chunks(CHUNK).zip(&lens) {
-        let (o, o_next) = std::mem::take(&mut o_rest).split_at_mut(c.len());
-        let (v, v_next) = std::mem::take(&mut v_rest).split_at_mut(len);
-        (o_rest, v_rest) = (o_next, v_next);
-        jobs.push((c, o, v, base));
-        base += len;
-    }
-    jobs.into_par_iter().for_each(|(c, o, v, base)| {
-        let mut at = 0;
-        for (&x, o) in c.iter().zip(o.iter_mut()) {
-            if let Some(s) = name(x) {
-                v[at..at + s.len()].copy_from_slice(s.as_bytes());
-                at += s.len();
-            }
-            // `total` fits an i32, so does every partial sum.
-            *o = (base + at) as i32;
-        }
-    });
-    utf8(offsets, values, nulls)
 }
 
 /// A column null but for a few rows: `(row, value)` in row order, the
@@ -449,8 +441,8 @@ fn screen_array(
     let strs = Strs::of(array)?;
     let n = array.len();
     let dates = Dates::of(as_of, n)?;
-    let mut kinds = vec![NULL; n];
-    let mut families: Vec<Option<Family>> = vec![None; n];
+    let mut kinds = vec![CLEAR; n];
+    let mut families = vec![0i8; n];
     let parts: Vec<Part> = kinds
         .par_chunks_mut(CHUNK)
         .zip(families.par_chunks_mut(CHUNK))
@@ -461,20 +453,23 @@ fn screen_array(
     let hits: Vec<&HitRow> = parts.iter().flat_map(|p| &p.hits).collect();
     let input_nulls = array.logical_nulls();
 
-    let columns = (0..12usize)
+    // `family` is null for a null input and an invalid one.
+    let family_valid = BooleanBuffer::collect_bool(n, |i| {
+        kinds[i] != INVALID && input_nulls.as_ref().is_none_or(|v| v.is_valid(i))
+    });
+    let names: Vec<&str> = FAMILIES.iter().map(|f| f.name()).collect();
+    let mut columns = vec![
+        labels(kinds, &KINDS, input_nulls.clone()).map_err(PyValueError::new_err)?,
+        labels(families, &names, Some(NullBuffer::new(family_valid)))
+            .map_err(PyValueError::new_err)?,
+    ];
+    let rest = (2..12usize)
         .into_par_iter()
         .map(|c| -> Result<ArrayRef, String> {
             let sparse = |f: &(dyn Fn(&HitRow) -> Option<&str> + Sync)| {
                 sparse_utf8(n, hits.iter().map(|h| (h.row, f(h))))
             };
             match c {
-                0 => dense_utf8(&kinds, kind_name, input_nulls.clone()),
-                1 => {
-                    let valid = families.iter().any(Option::is_none).then(|| {
-                        NullBuffer::new(BooleanBuffer::collect_bool(n, |i| families[i].is_some()))
-                    });
-                    dense_utf8(&families, |f| f.map(Family::name), valid)
-                }
                 2 => sparse(&|h| Some(&h.list)),
                 3 => Ok(sparse_list(n, &hits, |h| &h.lists)),
                 4 => sparse(&|h| h.entity.as_deref()),
@@ -506,6 +501,7 @@ fn screen_array(
         })
         .collect::<Result<Vec<ArrayRef>, String>>()
         .map_err(PyValueError::new_err)?;
+    columns.extend(rest);
     StructArray::try_new(fields(), columns, input_nulls)
         .map_err(|e| PyValueError::new_err(e.to_string()))
 }

@@ -47,6 +47,8 @@ def test_array_types(screener, typ):
     assert out.null_count == 1 and not out.is_valid()[1].as_py()
     assert out.to_pylist() == expected(screener, INPUTS)
     assert out.type.field("programs").type == pa.list_(pa.string())
+    assert out.type.field("kind").type == pa.dictionary(pa.int8(), pa.string())
+    assert out.type.field("family").type == pa.dictionary(pa.int8(), pa.string())
     assert out.field("kind").to_pylist() == ["hit", None, "invalid", "clear", "hit", "clear"]
 
 

@@ -56,6 +56,19 @@ def verdict_type() -> Any:
     )
 
 
+def _plain(verdicts: pa.StructArray) -> pa.StructArray:
+    """The struct with its dictionary-encoded fields (``kind``,
+    ``family``) decoded: Spark's ``StringType`` takes plain strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fields = [verdicts.field(i) for i in range(verdicts.type.num_fields)]
+    fields = [f.dictionary_decode() if pa.types.is_dictionary(f.type) else f for f in fields]
+    names = [verdicts.type.field(i).name for i in range(verdicts.type.num_fields)]
+    mask = pc.invert(verdicts.is_valid()) if verdicts.null_count else None
+    return pa.StructArray.from_arrays(fields, names=names, mask=mask)
+
+
 def _screener_for(key: str, broadcast: Any) -> Screener:
     s = _SCREENERS.get(key)
     if s is None:
@@ -122,8 +135,8 @@ def screen(
                 dates = batch.column(date_index)
                 if pa.types.is_timestamp(dates.type) or pa.types.is_date64(dates.type):
                     dates = pc.cast(dates, pa.date32())
-            verdicts = s.check_arrow(
-                batch.column(index), verify_checksum=verify_checksum, as_of=dates
+            verdicts = _plain(
+                s.check_arrow(batch.column(index), verify_checksum=verify_checksum, as_of=dates)
             )
             yield pa.RecordBatch.from_arrays(
                 list(batch.columns) + [verdicts],
