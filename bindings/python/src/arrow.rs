@@ -9,19 +9,24 @@
 //! rows' reasons go to per-chunk side lists. The second builds the other
 //! columns (the match's fields, `reason`, `matches`) straight into their
 //! final Arrow buffers, filling the runs between hits at once. No per-row
-//! builder calls, no per-row allocation, no concatenation.
+//! builder calls, no per-row allocation, no concatenation; the columns
+//! null but for a few rows are dictionary-encoded over zeroed memory that
+//! is written at those rows only.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Int8Type};
+use arrow_array::types::{Date32Type, Int8Type, Int32Type};
 use arrow_array::{
     Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, ListArray,
     PrimitiveArray, StringArray, StringViewArray, StructArray,
 };
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{
+    BooleanBuffer, MutableBuffer, NullBuffer, OffsetBuffer, ScalarBuffer, bit_util,
+};
 use arrow_schema::{DataType, Field, Fields};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -33,26 +38,28 @@ use walletscreen::{CheckOptions, Date, Family, Provenance, Screener, Verdict, Ve
 
 use crate::{CHUNK, PyScreener};
 
-/// The output struct's fields, in order. `kind` and `family` are
-/// dictionary-encoded (one byte per row). `list`, `entity`, `entity_id`,
+/// The output struct's fields, in order. The string columns are
+/// dictionary-encoded: `kind` and `family` with one byte per row, the
+/// others (null but for hits, or invalid rows) with an int32 key per row. `list`, `entity`, `entity_id`,
 /// `programs`, `listed`, `via` and `address` are the first match's (a
 /// hit's matches are in list order); `lists` names every list matched.
 pub(crate) fn fields() -> Fields {
     let strings = || DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
     let labels = || DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
+    let sparse = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
     Fields::from(vec![
         Field::new("kind", labels(), true),
         Field::new("family", labels(), true),
-        Field::new("list", DataType::Utf8, true),
+        Field::new("list", sparse(), true),
         Field::new("lists", strings(), true),
-        Field::new("entity", DataType::Utf8, true),
-        Field::new("entity_id", DataType::Utf8, true),
+        Field::new("entity", sparse(), true),
+        Field::new("entity_id", sparse(), true),
         Field::new("programs", strings(), true),
-        Field::new("listed", DataType::Utf8, true),
-        Field::new("via", DataType::Utf8, true),
-        Field::new("address", DataType::Utf8, true),
+        Field::new("listed", sparse(), true),
+        Field::new("via", sparse(), true),
+        Field::new("address", sparse(), true),
         Field::new("matches", DataType::Int32, true),
-        Field::new("reason", DataType::Utf8, true),
+        Field::new("reason", sparse(), true),
     ])
 }
 
@@ -364,42 +371,37 @@ fn screen_chunk(
 }
 
 fn too_large() -> String {
-    "check_arrow: an output column would pass 2 GiB; pass a chunked array".to_owned()
+    "check_arrow: an output column would hold more than 2^31 values; pass a chunked array"
+        .to_owned()
 }
 
-fn offset(n: usize) -> Result<i32, String> {
-    i32::try_from(n).map_err(|_| too_large())
-}
-
-fn utf8(offsets: Vec<i32>, values: Vec<u8>, nulls: Option<NullBuffer>) -> Result<ArrayRef, String> {
-    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
-    StringArray::try_new(offsets, Buffer::from_vec(values), nulls)
-        .map(|a| Arc::new(a) as ArrayRef)
-        .map_err(|e| e.to_string())
-}
-
-/// A column null but for a few rows: `(row, value)` in row order, the
-/// runs between them filled at once.
-fn sparse_utf8<'a>(
+/// A string column null but for a few rows (`(row, value)` in row
+/// order), dictionary-encoded: its keys and validity are allocated zeroed
+/// and written at those rows only, so the pages of the null runs are never
+/// touched here; the values are the distinct strings.
+fn sparse_dict<'a>(
     n: usize,
     items: impl Iterator<Item = (usize, Option<&'a str>)>,
 ) -> Result<ArrayRef, String> {
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0i32);
-    let mut values = Vec::new();
-    let mut valid = BooleanBufferBuilder::new(n);
+    let mut keys = vec![0i32; n];
+    let mut valid = MutableBuffer::from_len_zeroed(n.div_ceil(8));
+    let mut values = StringBuilder::new();
+    let mut seen: HashMap<&str, i32> = HashMap::new();
     for (row, s) in items {
-        let end = offset(values.len())?;
-        offsets.resize(row + 1, end);
-        valid.append_n(row - valid.len(), false);
-        valid.append(s.is_some());
-        values.extend_from_slice(s.unwrap_or_default().as_bytes());
-        offsets.push(offset(values.len())?);
+        let Some(s) = s else { continue };
+        let next = i32::try_from(seen.len()).map_err(|_| too_large())?;
+        let key = *seen.entry(s).or_insert_with(|| {
+            values.append_value(s);
+            next
+        });
+        keys[row] = key;
+        bit_util::set_bit(valid.as_slice_mut(), row);
     }
-    let end = offset(values.len())?;
-    offsets.resize(n + 1, end);
-    valid.append_n(n - valid.len(), false);
-    utf8(offsets, values, Some(NullBuffer::new(valid.finish())))
+    let nulls = NullBuffer::new(BooleanBuffer::new(valid.into(), 0, n));
+    let keys = Int32Array::new(ScalarBuffer::from(keys), Some(nulls));
+    DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values.finish()))
+        .map(|a| Arc::new(a) as ArrayRef)
+        .map_err(|e| e.to_string())
 }
 
 /// A list-of-strings column null but for the hits' rows.
@@ -467,7 +469,7 @@ fn screen_array(
         .into_par_iter()
         .map(|c| -> Result<ArrayRef, String> {
             let sparse = |f: &(dyn Fn(&HitRow) -> Option<&str> + Sync)| {
-                sparse_utf8(n, hits.iter().map(|h| (h.row, f(h))))
+                sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
             };
             match c {
                 2 => sparse(&|h| Some(&h.list)),
@@ -486,7 +488,7 @@ fn screen_array(
                     let counts = Int32Array::new(ScalarBuffer::from(counts), input_nulls.clone());
                     Ok(Arc::new(counts))
                 }
-                _ => sparse_utf8(
+                _ => sparse_dict(
                     n,
                     parts.iter().flat_map(|p| {
                         let mut start = 0;
