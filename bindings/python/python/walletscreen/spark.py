@@ -57,8 +57,8 @@ def verdict_type() -> Any:
 
 
 def _plain(verdicts: pa.StructArray) -> pa.StructArray:
-    """The struct with its dictionary-encoded fields (``kind``,
-    ``family``) decoded: Spark's ``StringType`` takes plain strings."""
+    """The struct with its dictionary-encoded string fields decoded:
+    Spark's ``StringType`` takes plain strings."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
