@@ -1,232 +1,585 @@
 //! `Screener.check_arrow`: an Arrow string array in (through the Arrow C
 //! data interface, read in place), a struct array of verdicts out, one
 //! row per input row, computed on every core without the GIL.
+//!
+//! Two passes, both parallel. The first screens the rows in chunks of
+//! [`CHUNK`] through the library's batch path and writes, per row, the
+//! keys of the dictionary-encoded `kind` and `family` columns (one byte
+//! each, the output buffers themselves); the rare hits and the invalid
+//! rows' reasons go to per-chunk side lists. The second builds the other
+//! columns (the match's fields, `reason`, `matches`) straight into their
+//! final Arrow buffers, filling the runs between hits at once. No per-row
+//! builder calls, no per-row allocation, no concatenation; the columns
+//! null but for a few rows are dictionary-encoded over zeroed memory that
+//! is written at those rows only.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, StructArray};
+use arrow_array::types::{Date32Type, Int8Type, Int32Type};
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, ListArray,
+    PrimitiveArray, StringArray, StringViewArray, StructArray,
+};
+use arrow_buffer::{
+    BooleanBuffer, MutableBuffer, NullBuffer, OffsetBuffer, ScalarBuffer, bit_util,
+};
 use arrow_schema::{DataType, Field, Fields};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyArray, PyChunkedArray};
 use rayon::prelude::*;
 
-use walletscreen::{CheckOptions, Screener, Verdict};
+use walletscreen::{CheckOptions, Date, Family, Provenance, Screener, Verdict, VerdictAt};
 
 use crate::{CHUNK, PyScreener};
 
-/// The output struct's fields, in order. `list`, `entity`, `entity_id`,
+/// The output struct's fields, in order. The string columns are
+/// dictionary-encoded: `kind` and `family` with one byte per row, the
+/// others (null but for hits, or invalid rows) with an int32 key per row. `list`, `entity`, `entity_id`,
 /// `programs`, `listed`, `via` and `address` are the first match's (a
 /// hit's matches are in list order); `lists` names every list matched.
 pub(crate) fn fields() -> Fields {
     let strings = || DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+    let labels = || DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8));
+    let sparse = || DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
     Fields::from(vec![
-        Field::new("kind", DataType::Utf8, true),
-        Field::new("family", DataType::Utf8, true),
-        Field::new("list", DataType::Utf8, true),
+        Field::new("kind", labels(), true),
+        Field::new("family", labels(), true),
+        Field::new("list", sparse(), true),
         Field::new("lists", strings(), true),
-        Field::new("entity", DataType::Utf8, true),
-        Field::new("entity_id", DataType::Utf8, true),
+        Field::new("entity", sparse(), true),
+        Field::new("entity_id", sparse(), true),
         Field::new("programs", strings(), true),
-        Field::new("listed", DataType::Utf8, true),
-        Field::new("via", DataType::Utf8, true),
-        Field::new("address", DataType::Utf8, true),
+        Field::new("listed", sparse(), true),
+        Field::new("via", sparse(), true),
+        Field::new("address", sparse(), true),
         Field::new("matches", DataType::Int32, true),
-        Field::new("reason", DataType::Utf8, true),
+        Field::new("reason", sparse(), true),
     ])
 }
 
-/// One builder per output column.
-struct Columns {
-    kind: StringBuilder,
-    family: StringBuilder,
-    list: StringBuilder,
-    lists: ListBuilder<StringBuilder>,
-    entity: StringBuilder,
-    entity_id: StringBuilder,
-    programs: ListBuilder<StringBuilder>,
-    listed: StringBuilder,
-    via: StringBuilder,
-    address: StringBuilder,
-    matches: Int32Builder,
-    reason: StringBuilder,
+/// A row's kind: its key in the `kind` column's dictionary ([`KINDS`]; a
+/// null input's key is 0, masked by the column's validity).
+const CLEAR: i8 = 0;
+const HIT: i8 = 1;
+const INVALID: i8 = 2;
+const KINDS: [&str; 3] = ["clear", "hit", "invalid"];
+
+/// Every family, in the order of the `family` column's dictionary.
+const FAMILIES: [Family; 9] = [
+    Family::Evm,
+    Family::TronHex,
+    Family::Base58,
+    Family::Monero,
+    Family::Bech32,
+    Family::CashAddr,
+    Family::XAddress,
+    Family::Icap,
+    Family::Opaque,
+];
+
+/// A family's key in the `family` column's dictionary.
+fn family_key(f: Family) -> i8 {
+    match f {
+        Family::Evm => 0,
+        Family::TronHex => 1,
+        Family::Base58 => 2,
+        Family::Monero => 3,
+        Family::Bech32 => 4,
+        Family::CashAddr => 5,
+        Family::XAddress => 6,
+        Family::Icap => 7,
+        Family::Opaque => 8,
+    }
 }
 
-impl Columns {
-    fn new(rows: usize) -> Columns {
-        let s = || StringBuilder::with_capacity(rows, rows * 4);
-        Columns {
-            kind: StringBuilder::with_capacity(rows, rows * 5),
-            family: StringBuilder::with_capacity(rows, rows * 6),
-            list: StringBuilder::with_capacity(rows, 0),
-            lists: ListBuilder::with_capacity(StringBuilder::new(), rows),
-            entity: s(),
-            entity_id: StringBuilder::with_capacity(rows, 0),
-            programs: ListBuilder::with_capacity(StringBuilder::new(), rows),
-            listed: StringBuilder::with_capacity(rows, 0),
-            via: StringBuilder::with_capacity(rows, 0),
-            address: StringBuilder::with_capacity(rows, 0),
-            matches: Int32Builder::with_capacity(rows),
-            reason: StringBuilder::with_capacity(rows, 0),
+/// A dictionary column of labels: one key per row.
+fn labels(keys: Vec<i8>, names: &[&str], nulls: Option<NullBuffer>) -> Result<ArrayRef, String> {
+    let keys = Int8Array::new(ScalarBuffer::from(keys), nulls);
+    let values = Arc::new(StringArray::from(names.to_vec()));
+    DictionaryArray::<Int8Type>::try_new(keys, values)
+        .map(|a| Arc::new(a) as ArrayRef)
+        .map_err(|e| e.to_string())
+}
+
+/// The input column, read in place.
+#[derive(Clone, Copy)]
+enum Strs<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Strs<'a> {
+    fn of(array: &'a dyn Array) -> PyResult<Strs<'a>> {
+        Ok(match array.data_type() {
+            DataType::Utf8 => Strs::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Strs::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Strs::View(array.as_string_view()),
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "check_arrow takes an array of strings (string, large_string or \
+                     string_view), not {other}"
+                )));
+            }
+        })
+    }
+
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Strs::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Strs::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Strs::View(a) => a.is_valid(i).then(|| a.value(i)),
         }
     }
+}
 
-    /// Null in every column but `kind` and `matches` (and `family` /
-    /// `reason`, set by the caller).
-    fn no_match(&mut self) {
-        self.list.append_null();
-        self.lists.append_null();
-        self.entity.append_null();
-        self.entity_id.append_null();
-        self.programs.append_null();
-        self.listed.append_null();
-        self.via.append_null();
-        self.address.append_null();
-    }
+/// `as_of=` of `check_arrow`: the current lists, one date for every row,
+/// or one per row (a null date: the current lists).
+pub(crate) enum AsOf {
+    Now,
+    One(Date),
+    Each(ArrayRef),
+}
 
-    fn null(&mut self) {
-        self.kind.append_null();
-        self.family.append_null();
-        self.no_match();
-        self.matches.append_null();
-        self.reason.append_null();
-    }
+/// A per-row date column, read in place.
+#[derive(Clone, Copy)]
+enum Dates<'a> {
+    Now,
+    One(Date),
+    Days(&'a PrimitiveArray<Date32Type>),
+    Text(Strs<'a>),
+}
 
-    fn push(&mut self, v: &Verdict) {
-        self.kind.append_value(v.kind().as_str());
-        match v {
-            Verdict::Clear { family, .. } => {
-                self.family.append_value(family.name());
-                self.no_match();
-                self.matches.append_value(0);
-                self.reason.append_null();
+impl<'a> Dates<'a> {
+    fn of(as_of: &'a AsOf, rows: usize) -> PyResult<Dates<'a>> {
+        Ok(match as_of {
+            AsOf::Now => Dates::Now,
+            AsOf::One(d) => Dates::One(*d),
+            AsOf::Each(a) => {
+                if a.len() != rows {
+                    return Err(PyValueError::new_err(format!(
+                        "as_of has {} rows, the addresses {rows}",
+                        a.len()
+                    )));
+                }
+                match a.data_type() {
+                    DataType::Date32 => Dates::Days(a.as_primitive::<Date32Type>()),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                        Dates::Text(Strs::of(a.as_ref())?)
+                    }
+                    other => {
+                        return Err(PyTypeError::new_err(format!(
+                            "as_of takes a date, a 'YYYY-MM-DD' str, or an array of date32 \
+                             or of strings, not an array of {other}"
+                        )));
+                    }
+                }
             }
-            Verdict::Invalid { reason } => {
-                self.family.append_null();
-                self.no_match();
-                self.matches.append_value(0);
-                self.reason.append_value(reason.to_string());
+        })
+    }
+
+    /// Row `i`'s date; `Ok(None)`: the current lists.
+    fn get(self, i: usize) -> Result<Option<Date>, String> {
+        match self {
+            Dates::Now => Ok(None),
+            Dates::One(d) => Ok(Some(d)),
+            Dates::Days(a) => {
+                if a.is_null(i) {
+                    return Ok(None);
+                }
+                date_of_days(a.value(i))
+                    .map(Some)
+                    .ok_or_else(|| format!("as_of row {i}: day {} is out of range", a.value(i)))
+            }
+            Dates::Text(s) => match s.get(i) {
+                None => Ok(None),
+                Some(t) => Date::parse(t)
+                    .map(Some)
+                    .map_err(|e| format!("as_of row {i} ({t:?}): {e}")),
+            },
+        }
+    }
+}
+
+/// Days since 1970-01-01 (Arrow's date32) as a calendar date (H. Hinnant's
+/// `civil_from_days`).
+fn date_of_days(days: i32) -> Option<Date> {
+    let z = i64::from(days) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
+}
+
+/// A hit's row, with the fields the output shows (hits are rare: owned).
+struct HitRow {
+    row: usize,
+    list: String,
+    lists: Vec<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    programs: Vec<String>,
+    listed: Option<String>,
+    via: &'static str,
+    address: String,
+}
+
+impl HitRow {
+    /// From a hit's matches: `(list, provenance, via, address)` each.
+    fn new<'m>(
+        row: usize,
+        mut matches: impl Iterator<Item = (&'m str, &'m Provenance, &'static str, String)>,
+    ) -> Option<HitRow> {
+        let (list, p, via, address) = matches.next()?;
+        let mut lists = vec![list.to_owned()];
+        lists.extend(matches.map(|m| m.0.to_owned()));
+        Some(HitRow {
+            row,
+            list: list.to_owned(),
+            lists,
+            entity: p.entity.clone(),
+            entity_id: p.entity_id.clone(),
+            programs: p.programs.clone(),
+            listed: p.listed.clone(),
+            via,
+            address,
+        })
+    }
+}
+
+/// The side lists of one chunk: its hits and its invalid rows' reasons
+/// (`(row, end)` into `reason_text`, each starting where the previous
+/// ended).
+#[derive(Default)]
+struct Part {
+    hits: Vec<HitRow>,
+    reasons: Vec<(usize, usize)>,
+    reason_text: String,
+}
+
+impl Part {
+    fn reason(&mut self, row: usize, reason: &dyn std::fmt::Display) {
+        // Writing to a String cannot fail.
+        let _ = write!(self.reason_text, "{reason}");
+        self.reasons.push((row, self.reason_text.len()));
+    }
+
+    fn now(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: Verdict) {
+        match v {
+            Verdict::Clear { family: f, .. } => {
+                *kind = CLEAR;
+                *family = family_key(f);
             }
             Verdict::Hit(h) => {
-                self.family.append_value(h.family.name());
-                let mut n = 0i32;
-                for (i, m) in h.matches().enumerate() {
-                    n += 1;
-                    self.lists.values().append_value(m.list());
-                    if i > 0 {
-                        continue;
-                    }
-                    let p = m.provenance();
-                    self.list.append_value(m.list());
-                    self.entity.append_option(p.entity.as_deref());
-                    self.entity_id.append_option(p.entity_id.as_deref());
-                    for prog in &p.programs {
-                        self.programs.values().append_value(prog);
-                    }
-                    self.programs.append(true);
-                    self.listed.append_option(p.listed.as_deref());
-                    self.via.append_value(m.via().name());
-                    self.address.append_value(m.address().as_str());
-                }
-                self.lists.append(true);
-                self.matches.append_value(n);
-                self.reason.append_null();
+                *kind = HIT;
+                *family = family_key(h.family);
+                let ms = h.matches().map(|m| {
+                    (
+                        m.list(),
+                        m.provenance(),
+                        m.via().name(),
+                        m.address().to_string(),
+                    )
+                });
+                self.hits.extend(HitRow::new(row, ms));
+            }
+            Verdict::Invalid { reason } => {
+                *kind = INVALID;
+                self.reason(row, &reason);
             }
         }
     }
 
-    fn finish(mut self, nulls: Option<arrow_buffer::NullBuffer>) -> PyResult<StructArray> {
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.kind.finish()),
-            Arc::new(self.family.finish()),
-            Arc::new(self.list.finish()),
-            Arc::new(self.lists.finish()),
-            Arc::new(self.entity.finish()),
-            Arc::new(self.entity_id.finish()),
-            Arc::new(self.programs.finish()),
-            Arc::new(self.listed.finish()),
-            Arc::new(self.via.finish()),
-            Arc::new(self.address.finish()),
-            Arc::new(self.matches.finish()),
-            Arc::new(self.reason.finish()),
-        ];
-        StructArray::try_new(fields(), columns, nulls)
-            .map_err(|e| PyTypeError::new_err(e.to_string()))
+    fn at(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: VerdictAt) {
+        match v {
+            VerdictAt::Clear { family: f, .. } => {
+                *kind = CLEAR;
+                *family = family_key(f);
+            }
+            VerdictAt::Hit(h) => {
+                *kind = HIT;
+                *family = family_key(h.family);
+                let ms = h.matches.iter().map(|d| {
+                    let m = &d.matched;
+                    (
+                        m.list(),
+                        m.provenance(),
+                        m.via().name(),
+                        m.address().to_owned(),
+                    )
+                });
+                self.hits.extend(HitRow::new(row, ms));
+            }
+            VerdictAt::Invalid { reason } => {
+                *kind = INVALID;
+                self.reason(row, &reason);
+            }
+        }
     }
 }
 
-/// The rows of a string array (`None` for a null), borrowed from it.
-fn rows(array: &dyn Array) -> PyResult<Vec<Option<&str>>> {
-    Ok(match array.data_type() {
-        DataType::Utf8 => array.as_string::<i32>().iter().collect(),
-        DataType::LargeUtf8 => array.as_string::<i64>().iter().collect(),
-        DataType::Utf8View => array.as_string_view().iter().collect(),
-        other => {
-            return Err(PyTypeError::new_err(format!(
-                "check_arrow takes an array of strings (string, large_string or string_view), \
-                 not {other}"
-            )));
+/// First pass over one chunk (rows `start..start + kinds.len()`).
+fn screen_chunk(
+    s: &Screener,
+    strs: Strs<'_>,
+    dates: Dates<'_>,
+    opts: CheckOptions,
+    start: usize,
+    kinds: &mut [i8],
+    families: &mut [i8],
+) -> Result<Part, String> {
+    let mut part = Part::default();
+    if let Dates::Now = dates {
+        // The library's batch path over the non-null rows.
+        let mut at = Vec::with_capacity(kinds.len());
+        let mut inputs = Vec::with_capacity(kinds.len());
+        for i in 0..kinds.len() {
+            if let Some(x) = strs.get(start + i) {
+                at.push(i);
+                inputs.push(x);
+            }
         }
-    })
-}
-
-/// Screens some rows: the library's batch path over the non-null ones.
-fn screen_rows(s: &Screener, rows: &[Option<&str>], opts: CheckOptions) -> PyResult<StructArray> {
-    let verdicts = s.check_many_with(rows.iter().flatten().copied(), opts);
-    let mut cols = Columns::new(rows.len());
-    let mut it = verdicts.iter();
-    for r in rows {
-        match r.and_then(|_| it.next()) {
-            Some(v) => cols.push(v),
-            None => cols.null(),
+        for (i, v) in at.into_iter().zip(s.check_many_with(inputs, opts)) {
+            part.now(start + i, &mut kinds[i], &mut families[i], v);
+        }
+        return Ok(part);
+    }
+    for (i, (kind, family)) in kinds.iter_mut().zip(families.iter_mut()).enumerate() {
+        let row = start + i;
+        let Some(x) = strs.get(row) else { continue };
+        match dates.get(row)? {
+            None => part.now(row, kind, family, s.check_with(x, opts)),
+            Some(d) => part.at(row, kind, family, s.check_at_with(x, d, opts)),
         }
     }
-    let nulls = rows.iter().any(Option::is_none).then(|| {
-        rows.iter()
-            .map(Option::is_some)
-            .collect::<arrow_buffer::NullBuffer>()
+    Ok(part)
+}
+
+fn too_large() -> String {
+    "check_arrow: an output column would hold more than 2^31 values; pass a chunked array"
+        .to_owned()
+}
+
+/// A string column null but for a few rows (`(row, value)` in row
+/// order), dictionary-encoded: its keys and validity are allocated zeroed
+/// and written at those rows only, so the pages of the null runs are never
+/// touched here; the values are the distinct strings.
+fn sparse_dict<'a>(
+    n: usize,
+    items: impl Iterator<Item = (usize, Option<&'a str>)>,
+) -> Result<ArrayRef, String> {
+    let mut keys = vec![0i32; n];
+    let mut valid = MutableBuffer::from_len_zeroed(n.div_ceil(8));
+    let mut values = StringBuilder::new();
+    let mut seen: HashMap<&str, i32> = HashMap::new();
+    for (row, s) in items {
+        let Some(s) = s else { continue };
+        let next = i32::try_from(seen.len()).map_err(|_| too_large())?;
+        let key = *seen.entry(s).or_insert_with(|| {
+            values.append_value(s);
+            next
+        });
+        keys[row] = key;
+        bit_util::set_bit(valid.as_slice_mut(), row);
+    }
+    let nulls = NullBuffer::new(BooleanBuffer::new(valid.into(), 0, n));
+    let keys = Int32Array::new(ScalarBuffer::from(keys), Some(nulls));
+    DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values.finish()))
+        .map(|a| Arc::new(a) as ArrayRef)
+        .map_err(|e| e.to_string())
+}
+
+/// A list-of-strings column null but for the hits' rows.
+fn sparse_list(n: usize, hits: &[&HitRow], f: impl Fn(&HitRow) -> &[String]) -> ArrayRef {
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0i32);
+    let mut items = StringBuilder::new();
+    let mut valid = BooleanBufferBuilder::new(n);
+    let mut count = 0i32;
+    for h in hits {
+        offsets.resize(h.row + 1, count);
+        valid.append_n(h.row - valid.len(), false);
+        valid.append(true);
+        for s in f(h) {
+            items.append_value(s);
+        }
+        // Hits are rows: fewer than 2^31 in one array, as their items.
+        count += f(h).len() as i32;
+        offsets.push(count);
+    }
+    offsets.resize(n + 1, count);
+    valid.append_n(n - valid.len(), false);
+    let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
+    Arc::new(ListArray::new(
+        field,
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Arc::new(items.finish()),
+        Some(NullBuffer::new(valid.finish())),
+    ))
+}
+
+/// Screens one string array: both passes.
+fn screen_array(
+    s: &Screener,
+    array: &dyn Array,
+    as_of: &AsOf,
+    opts: CheckOptions,
+) -> PyResult<StructArray> {
+    let strs = Strs::of(array)?;
+    let n = array.len();
+    let dates = Dates::of(as_of, n)?;
+    let mut kinds = vec![CLEAR; n];
+    let mut families = vec![0i8; n];
+    let parts: Vec<Part> = kinds
+        .par_chunks_mut(CHUNK)
+        .zip(families.par_chunks_mut(CHUNK))
+        .enumerate()
+        .map(|(c, (k, f))| screen_chunk(s, strs, dates, opts, c * CHUNK, k, f))
+        .collect::<Result<_, String>>()
+        .map_err(PyValueError::new_err)?;
+    let hits: Vec<&HitRow> = parts.iter().flat_map(|p| &p.hits).collect();
+    let input_nulls = array.logical_nulls();
+
+    // `family` is null for a null input and an invalid one.
+    let family_valid = BooleanBuffer::collect_bool(n, |i| {
+        kinds[i] != INVALID && input_nulls.as_ref().is_none_or(|v| v.is_valid(i))
     });
-    cols.finish(nulls)
+    let names: Vec<&str> = FAMILIES.iter().map(|f| f.name()).collect();
+    let mut columns = vec![
+        labels(kinds, &KINDS, input_nulls.clone()).map_err(PyValueError::new_err)?,
+        labels(families, &names, Some(NullBuffer::new(family_valid)))
+            .map_err(PyValueError::new_err)?,
+    ];
+    let rest = (2..12usize)
+        .into_par_iter()
+        .map(|c| -> Result<ArrayRef, String> {
+            let sparse = |f: &(dyn Fn(&HitRow) -> Option<&str> + Sync)| {
+                sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
+            };
+            match c {
+                2 => sparse(&|h| Some(&h.list)),
+                3 => Ok(sparse_list(n, &hits, |h| &h.lists)),
+                4 => sparse(&|h| h.entity.as_deref()),
+                5 => sparse(&|h| h.entity_id.as_deref()),
+                6 => Ok(sparse_list(n, &hits, |h| &h.programs)),
+                7 => sparse(&|h| h.listed.as_deref()),
+                8 => sparse(&|h| Some(h.via)),
+                9 => sparse(&|h| Some(&h.address)),
+                10 => {
+                    let mut counts = vec![0i32; n];
+                    for h in &hits {
+                        counts[h.row] = h.lists.len() as i32;
+                    }
+                    let counts = Int32Array::new(ScalarBuffer::from(counts), input_nulls.clone());
+                    Ok(Arc::new(counts))
+                }
+                _ => sparse_dict(
+                    n,
+                    parts.iter().flat_map(|p| {
+                        let mut start = 0;
+                        p.reasons.iter().map(move |&(row, end)| {
+                            let text = &p.reason_text[start..end];
+                            start = end;
+                            (row, Some(text))
+                        })
+                    }),
+                ),
+            }
+        })
+        .collect::<Result<Vec<ArrayRef>, String>>()
+        .map_err(PyValueError::new_err)?;
+    columns.extend(rest);
+    StructArray::try_new(fields(), columns, input_nulls)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
-/// Screens one string array on every core, in chunks of [`CHUNK`] rows
-/// (concatenated at the end).
-fn screen_array(s: &Screener, array: &dyn Array, opts: CheckOptions) -> PyResult<ArrayRef> {
-    let rows = rows(array)?;
-    if rows.len() <= CHUNK {
-        return Ok(Arc::new(screen_rows(s, &rows, opts)?));
+/// `as_of=` of `check_arrow`, read: None, a date (str or
+/// `datetime.date`), or an Arrow array of dates or strings (chunks
+/// joined).
+pub(crate) fn as_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<AsOf> {
+    let Some(obj) = obj else {
+        return Ok(AsOf::Now);
+    };
+    if obj.is_instance_of::<pyo3::types::PyString>() || obj.hasattr("isoformat")? {
+        return crate::parse_date(obj).map(AsOf::One);
     }
-    let parts: Vec<StructArray> = rows
-        .par_chunks(CHUNK)
-        .map(|c| screen_rows(s, c, opts))
-        .collect::<PyResult<_>>()?;
-    let refs: Vec<&dyn Array> = parts.iter().map(|p| p as &dyn Array).collect();
-    arrow_select::concat::concat(&refs).map_err(|e| PyTypeError::new_err(e.to_string()))
+    let array: AnyArray = obj.extract().map_err(|_| {
+        PyTypeError::new_err(
+            "as_of takes a 'YYYY-MM-DD' str, a datetime.date, or an Arrow array of dates \
+             (date32) or of 'YYYY-MM-DD' strings",
+        )
+    })?;
+    let array = match array {
+        AnyArray::Array(a) => a.into_inner().0,
+        stream @ AnyArray::Stream(_) => {
+            let (chunks, _) = stream.into_chunked_array()?.into_inner();
+            let refs: Vec<&dyn Array> = chunks.iter().map(|c| c.as_ref()).collect();
+            match refs.as_slice() {
+                [_] => Arc::clone(&chunks[0]),
+                _ => arrow_select::concat::concat(&refs)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?,
+            }
+        }
+    };
+    Ok(AsOf::Each(array))
 }
 
 pub(crate) fn check_arrow<'py>(
     s: &PyScreener,
     py: Python<'py>,
     array: AnyArray,
+    as_of: AsOf,
     opts: CheckOptions,
 ) -> PyResult<Bound<'py, PyAny>> {
     let screener = &s.inner;
     match array {
         AnyArray::Array(a) => {
             let (array, _) = a.into_inner();
-            let out = py.detach(|| screen_array(screener, array.as_ref(), opts))?;
-            let exported = PyArray::from_array_ref(out).into_pyobject(py)?;
+            let out = py.detach(|| screen_array(screener, array.as_ref(), &as_of, opts))?;
+            let exported = PyArray::from_array_ref(Arc::new(out)).into_pyobject(py)?;
             py.import("pyarrow")?.getattr("array")?.call1((exported,))
         }
         stream @ AnyArray::Stream(_) => {
             let (chunks, _) = stream.into_chunked_array()?.into_inner();
+            let rows: usize = chunks.iter().map(|c| c.len()).sum();
+            if let AsOf::Each(a) = &as_of
+                && a.len() != rows
+            {
+                return Err(PyValueError::new_err(format!(
+                    "as_of has {} rows, the addresses {rows}",
+                    a.len()
+                )));
+            }
             let out = py.detach(|| {
+                let mut at = 0;
                 chunks
                     .iter()
-                    .map(|c| screen_array(screener, c.as_ref(), opts))
+                    .map(|c| {
+                        // A per-row as_of is cut as the chunks are.
+                        let dates = match &as_of {
+                            AsOf::Each(a) => AsOf::Each(a.slice(at, c.len())),
+                            AsOf::Now => AsOf::Now,
+                            AsOf::One(d) => AsOf::One(*d),
+                        };
+                        at += c.len();
+                        screen_array(screener, c.as_ref(), &dates, opts)
+                            .map(|a| Arc::new(a) as ArrayRef)
+                    })
                     .collect::<PyResult<Vec<ArrayRef>>>()
             })?;
             let field = Arc::new(Field::new("", DataType::Struct(fields()), true));

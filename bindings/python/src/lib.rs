@@ -289,6 +289,33 @@ pub(crate) fn parse_date(obj: &Bound<'_, PyAny>) -> PyResult<Date> {
 }
 
 impl PyScreener {
+    /// The listing history as history files, one per list (none without
+    /// a history).
+    fn history_files(&self) -> PyResult<Vec<Vec<u8>>> {
+        let Some(h) = self.inner.history() else {
+            return Ok(Vec::new());
+        };
+        let mut metas: Vec<ListMeta> = Vec::new();
+        for r in h.records() {
+            if !metas.iter().any(|m| m.id == r.list) {
+                let known = self.inner.lists().iter().find(|l| l.meta.id == r.list);
+                metas.push(match known {
+                    Some(l) => l.meta.clone(),
+                    None => ListMeta::new(r.list.clone(), r.category),
+                });
+            }
+        }
+        metas
+            .iter()
+            .map(|m| {
+                let mut buf = Vec::new();
+                h.write_csv(m, &[], &mut buf)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                Ok(buf)
+            })
+            .collect()
+    }
+
     fn opts(verify_checksum: bool) -> CheckOptions {
         CheckOptions::new().verify_checksum(verify_checksum)
     }
@@ -347,7 +374,10 @@ impl PyScreener {
     }
 
     /// Reads a compiled screener: from a path (str or os.PathLike), or
-    /// from the bytes of one (`bytes`, `bytearray`, `memoryview`).
+    /// from the bytes of one (`bytes`, `bytearray`, `memoryview`). A
+    /// compiled file holds the lists, not their listing history: its
+    /// `check(as_of=)` answers from the current lists (a pickled
+    /// `Screener` keeps its history).
     #[staticmethod]
     fn from_compiled(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<Self> {
         let inner = match extract_bytes(source) {
@@ -380,12 +410,41 @@ impl PyScreener {
         PyBytes::new(py, self.inner.compiled_bytes())
     }
 
-    /// Pickles as its compiled image (for multiprocessing, Spark).
+    /// Pickles as its compiled image and its listing history (for
+    /// multiprocessing, Spark): the copy answers `check(as_of=)` as the
+    /// original does (a delisted entry's `line` aside: a line of the
+    /// history file written for the pickle).
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let ctor = py.get_type::<PyScreener>().getattr("from_compiled")?;
-        let bytes = PyBytes::new(py, slf.get().inner.compiled_bytes());
-        PyTuple::new(py, [ctor.into_any(), PyTuple::new(py, [bytes])?.into_any()])
+        let ctor = py.get_type::<PyScreener>().getattr("_from_parts")?;
+        let s = slf.get();
+        let bytes = PyBytes::new(py, s.inner.compiled_bytes());
+        let history = py.detach(|| s.history_files())?;
+        let history: Vec<Bound<'py, PyBytes>> =
+            history.iter().map(|h| PyBytes::new(py, h)).collect();
+        let args = (bytes, history).into_pyobject(py)?;
+        PyTuple::new(py, [ctor.into_any(), args.into_any()])
+    }
+
+    /// A compiled image and history files (what `__reduce__` gives).
+    #[staticmethod]
+    fn _from_parts(py: Python<'_>, compiled: Vec<u8>, history: Vec<Vec<u8>>) -> PyResult<Self> {
+        let inner = py
+            .detach(|| walletscreen::Screener::from_compiled_bytes(compiled))
+            .map_err(wire_err)?;
+        if history.is_empty() {
+            return Ok(PyScreener { inner });
+        }
+        let inner = py.detach(|| -> PyResult<walletscreen::Screener> {
+            let mut all = walletscreen::History::new();
+            for h in &history {
+                let meta = ListMeta::new("history", Category::Custom);
+                let (_, h) = walletscreen::History::from_csv_bytes(h, meta).map_err(load_err)?;
+                all.extend(h);
+            }
+            inner.with_history(all).map_err(build_err)
+        })?;
+        Ok(PyScreener { inner })
     }
 
     /// Screens one string. `verify_checksum=True` turns a mistyped
@@ -474,15 +533,21 @@ impl PyScreener {
     /// `__arrow_c_array__` / `__arrow_c_stream__`), read in place through
     /// the Arrow C data interface. Returns a `pyarrow.StructArray` (a
     /// `pyarrow.ChunkedArray` of them for a chunked input), one row per
-    /// input row, null where the input is null.
-    #[pyo3(signature = (array, *, verify_checksum=false))]
+    /// input row, null where the input is null. `as_of` screens as of a
+    /// date (as `check` does): one date for every row (a str or a
+    /// `datetime.date`), or one per row (an Arrow array of date32 or of
+    /// `YYYY-MM-DD` strings, as long as the input; a null date: the
+    /// current lists).
+    #[pyo3(signature = (array, *, verify_checksum=false, as_of=None))]
     fn check_arrow<'py>(
         &self,
         py: Python<'py>,
         array: pyo3_arrow::input::AnyArray,
         verify_checksum: bool,
+        as_of: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        arrow::check_arrow(self, py, array, Self::opts(verify_checksum))
+        let as_of = arrow::as_of(as_of)?;
+        arrow::check_arrow(self, py, array, as_of, Self::opts(verify_checksum))
     }
 
     /// The list set's version: newest `as_of` date and SHA-256.
@@ -537,6 +602,7 @@ fn _walletscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVersion>()?;
     m.add_class::<live::PyLiveScreener>()?;
     errors::register(m)?;
+    m.add("HTTP", cfg!(feature = "http"))?;
     m.add(
         "COMPILED_FORMAT_VERSION",
         walletscreen::COMPILED_FORMAT_VERSION,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use walletscreen::{Category, Verdict, VerdictAt, Version};
+use walletscreen::{Category, Checksum, Family, Verdict, VerdictAt, Version};
 
 /// The serialized name of a category.
 pub(crate) fn category_name(c: Category) -> &'static str {
@@ -77,96 +77,125 @@ impl PyVersion {
 }
 
 /// One listed entry that a query matched, with what the list says about
-/// it.
-#[pyclass(name = "Match", module = "walletscreen", frozen, get_all)]
+/// it: the library's owned match (its entry and provenance, not copied
+/// field by field), read through getters.
+#[pyclass(name = "Match", module = "walletscreen", frozen)]
 #[derive(Clone)]
 pub struct PyMatch {
-    /// Id of the list (`ofac-sdn`, ...).
-    pub list: String,
-    /// `"sanctioned"`, `"attributed"` or `"custom"`.
-    pub category: &'static str,
-    /// The address as listed.
-    pub address: String,
-    /// How the query reached it (`"listed"`, `"cashaddr_of_legacy"`, ...).
-    pub via: &'static str,
-    /// Chain, as published.
-    pub chain: Option<String>,
-    /// Currency codes, as published.
-    pub tickers: Vec<String>,
-    /// Listed person, entity or group.
-    pub entity: Option<String>,
-    /// The publisher's identifier of the entity.
-    pub entity_id: Option<String>,
-    /// Sanctions programs (or a user list's reasons).
-    pub programs: Vec<String>,
-    /// Date listed (`YYYY-MM-DD`), as published.
-    pub listed: Option<String>,
-    /// URL of the entry (or of the list).
-    pub source: Option<String>,
-    /// 1-based line of the entry in its list file.
-    pub line: usize,
-    /// Why the listed address does not validate, if it does not.
-    pub issue: Option<String>,
+    matched: walletscreen::OwnedMatch,
     /// As-of checks: the listing date, when known.
-    pub listed_on: Option<String>,
+    listed_on: Option<walletscreen::Date>,
     /// As-of checks: the delisting date, for an entry no longer listed.
-    pub delisted_on: Option<String>,
+    delisted_on: Option<walletscreen::Date>,
 }
 
 impl PyMatch {
-    fn of(m: &walletscreen::Match<'_>) -> PyMatch {
-        let p = m.provenance();
+    fn of(m: walletscreen::Match<'_>) -> PyMatch {
         PyMatch {
-            list: m.list().to_owned(),
-            category: category_name(m.category()),
-            address: m.address().to_string(),
-            via: m.via().name(),
-            chain: p.chain.clone(),
-            tickers: p.tickers.clone(),
-            entity: p.entity.clone(),
-            entity_id: p.entity_id.clone(),
-            programs: p.programs.clone(),
-            listed: p.listed.clone(),
-            source: p.source.clone(),
-            line: m.line(),
-            issue: m.issue().map(|e| e.to_string()),
+            matched: m.into_owned(),
             listed_on: None,
             delisted_on: None,
         }
     }
 
     fn dated(d: &walletscreen::DatedMatch) -> PyMatch {
-        let m = &d.matched;
-        let p = m.provenance();
         PyMatch {
-            list: m.list().to_owned(),
-            category: category_name(m.category()),
-            address: m.address().to_owned(),
-            via: m.via().name(),
-            chain: p.chain.clone(),
-            tickers: p.tickers.clone(),
-            entity: p.entity.clone(),
-            entity_id: p.entity_id.clone(),
-            programs: p.programs.clone(),
-            listed: p.listed.clone(),
-            source: p.source.clone(),
-            line: m.line(),
-            issue: m.issue().map(|e| e.to_string()),
-            listed_on: d.listed_on.map(|d| d.to_string()),
-            delisted_on: d.delisted.map(|d| d.by.to_string()),
+            matched: d.matched.clone(),
+            listed_on: d.listed_on,
+            delisted_on: d.delisted.map(|d| d.by),
         }
+    }
+
+    fn provenance(&self) -> &walletscreen::Provenance {
+        self.matched.provenance()
     }
 }
 
 #[pymethods]
 impl PyMatch {
+    /// Id of the list (`ofac-sdn`, ...).
+    #[getter]
+    fn list(&self) -> &str {
+        self.matched.list()
+    }
+    /// `"sanctioned"`, `"attributed"` or `"custom"`.
+    #[getter]
+    fn category(&self) -> &'static str {
+        category_name(self.matched.category())
+    }
+    /// The address as listed.
+    #[getter]
+    fn address(&self) -> &str {
+        self.matched.address()
+    }
+    /// How the query reached it (`"listed"`, `"cashaddr_of_legacy"`, ...).
+    #[getter]
+    fn via(&self) -> &'static str {
+        self.matched.via().name()
+    }
+    /// Chain, as published.
+    #[getter]
+    fn chain(&self) -> Option<&str> {
+        self.provenance().chain.as_deref()
+    }
+    /// Currency codes, as published.
+    #[getter]
+    fn tickers(&self) -> Vec<String> {
+        self.provenance().tickers.clone()
+    }
+    /// Listed person, entity or group.
+    #[getter]
+    fn entity(&self) -> Option<&str> {
+        self.provenance().entity.as_deref()
+    }
+    /// The publisher's identifier of the entity.
+    #[getter]
+    fn entity_id(&self) -> Option<&str> {
+        self.provenance().entity_id.as_deref()
+    }
+    /// Sanctions programs (or a user list's reasons).
+    #[getter]
+    fn programs(&self) -> Vec<String> {
+        self.provenance().programs.clone()
+    }
+    /// Date listed (`YYYY-MM-DD`), as published.
+    #[getter]
+    fn listed(&self) -> Option<&str> {
+        self.provenance().listed.as_deref()
+    }
+    /// URL of the entry (or of the list).
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.provenance().source.as_deref()
+    }
+    /// 1-based line of the entry in its list file.
+    #[getter]
+    fn line(&self) -> usize {
+        self.matched.line()
+    }
+    /// Why the listed address does not validate, if it does not.
+    #[getter]
+    fn issue(&self) -> Option<String> {
+        self.matched.issue().map(|e| e.to_string())
+    }
+    /// As-of checks: the listing date (`YYYY-MM-DD`), when known.
+    #[getter]
+    fn listed_on(&self) -> Option<String> {
+        self.listed_on.map(|d| d.to_string())
+    }
+    /// As-of checks: the delisting date, for an entry no longer listed.
+    #[getter]
+    fn delisted_on(&self) -> Option<String> {
+        self.delisted_on.map(|d| d.to_string())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Match(list={}, address={}, via={}, entity={})",
-            q(Some(&self.list)),
-            q(Some(&self.address)),
-            q(Some(self.via)),
-            q(self.entity.as_deref())
+            q(Some(self.list())),
+            q(Some(self.address())),
+            q(Some(self.via())),
+            q(self.entity())
         )
     }
 }
@@ -204,6 +233,21 @@ impl PyVerdict {
             stale: None,
         }
     }
+
+    /// The family and checksum state of a hit or a clear.
+    fn shape(&self) -> Option<(Family, Checksum)> {
+        match &self.answer {
+            Answer::Now(Verdict::Clear {
+                family, checksum, ..
+            })
+            | Answer::At(VerdictAt::Clear {
+                family, checksum, ..
+            }) => Some((*family, *checksum)),
+            Answer::Now(Verdict::Hit(h)) => Some((h.family, h.checksum)),
+            Answer::At(VerdictAt::Hit(h)) => Some((h.family, h.checksum)),
+            _ => None,
+        }
+    }
 }
 
 #[pymethods]
@@ -232,7 +276,7 @@ impl PyVerdict {
         match &self.answer {
             Answer::Now(v) => v
                 .hit()
-                .map(|h| h.matches().map(|m| PyMatch::of(&m)).collect())
+                .map(|h| h.matches().map(PyMatch::of).collect())
                 .unwrap_or_default(),
             Answer::At(v) => v
                 .hit()
@@ -245,28 +289,14 @@ impl PyVerdict {
     /// for an invalid input.
     #[getter]
     fn family(&self) -> Option<&'static str> {
-        let f = match &self.answer {
-            Answer::Now(Verdict::Clear { family, .. }) => *family,
-            Answer::Now(Verdict::Hit(h)) => h.family,
-            Answer::At(VerdictAt::Clear { family, .. }) => *family,
-            Answer::At(VerdictAt::Hit(h)) => h.family,
-            _ => return None,
-        };
-        Some(f.name())
+        self.shape().map(|(f, _)| f.name())
     }
 
     /// `"not_checked"` unless `verify_checksum=True`, then `"valid"` or
     /// `"invalid"`; None for an invalid input.
     #[getter]
     fn checksum(&self) -> Option<&'static str> {
-        let c = match &self.answer {
-            Answer::Now(Verdict::Clear { checksum, .. }) => *checksum,
-            Answer::Now(Verdict::Hit(h)) => h.checksum,
-            Answer::At(VerdictAt::Clear { checksum, .. }) => *checksum,
-            Answer::At(VerdictAt::Hit(h)) => h.checksum,
-            _ => return None,
-        };
-        Some(c.name())
+        self.shape().map(|(_, c)| c.name())
     }
 
     /// Why the input is invalid; None unless `kind == "invalid"`.
@@ -325,10 +355,7 @@ impl PyVerdict {
     /// The verdict as the library serializes it (its JSON, as Python
     /// objects): `{"verdict": "hit", "family": ..., "matches": [...], ...}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match &self.answer {
-            Answer::Now(v) => json_to_py(py, v),
-            Answer::At(v) => json_to_py(py, v),
-        }
+        py.import("json")?.call_method1("loads", (self.to_json()?,))
     }
 
     /// The library's JSON of the verdict, as a str.
@@ -343,7 +370,7 @@ impl PyVerdict {
     fn __repr__(&self) -> String {
         match (self.kind(), self.family(), self.reason()) {
             ("hit", f, _) => {
-                let lists: Vec<String> = self.matches().iter().map(|m| q(Some(&m.list))).collect();
+                let lists: Vec<String> = self.matches().iter().map(|m| q(Some(m.list()))).collect();
                 format!(
                     "Verdict(kind='hit', family={}, lists=[{}])",
                     q(f),

@@ -193,6 +193,26 @@ def test_compiled_round_trip(tmp_path, screener):
     # Pickled as its compiled image.
     again = pickle.loads(pickle.dumps(screener))
     assert again.check(HYDRA).is_hit and again.version == screener.version
+    # The listing history travels with it: as-of answers are the same
+    # (a compiled file alone has no history) but for a delisted entry's
+    # `line`, a line of the history file rewritten for the pickle.
+    delisted = "17a5bpKvEp1j1Trs4qTbcNZrby53JbaS9C"  # listed 2021-07-28 to 2026-09-30
+
+    def without_lines(v):
+        d = v.to_dict()
+        for m in d.get("matches", []):
+            m.pop("line")
+        return d
+
+    for day in ["2020-01-01", "2026-08-01", "2026-10-01"]:
+        assert without_lines(again.check(delisted, as_of=day)) == without_lines(
+            screener.check(delisted, as_of=day)
+        )
+    assert again.check(delisted, as_of="2026-08-01").is_hit
+    bare = walletscreen.Screener.from_compiled(screener.compiled_bytes())
+    assert not bare.check(delisted, as_of="2026-08-01").is_hit
+    mine = walletscreen.Screener([walletscreen.List.from_bytes(GENESIS)], bundled=False)
+    assert pickle.loads(pickle.dumps(mine)).check(GENESIS).is_hit
 
 
 def test_compiled_errors(tmp_path):

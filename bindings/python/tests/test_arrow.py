@@ -1,5 +1,7 @@
 """Screener.check_arrow: Arrow strings in (no copy), a struct of verdicts out."""
 
+import datetime
+
 import pyarrow as pa
 import pytest
 
@@ -45,6 +47,8 @@ def test_array_types(screener, typ):
     assert out.null_count == 1 and not out.is_valid()[1].as_py()
     assert out.to_pylist() == expected(screener, INPUTS)
     assert out.type.field("programs").type == pa.list_(pa.string())
+    assert out.type.field("kind").type == pa.dictionary(pa.int8(), pa.string())
+    assert out.type.field("family").type == pa.dictionary(pa.int8(), pa.string())
     assert out.field("kind").to_pylist() == ["hit", None, "invalid", "clear", "hit", "clear"]
 
 
@@ -89,3 +93,89 @@ def test_not_strings(screener):
 def test_empty(screener):
     out = screener.check_arrow(pa.array([], type=pa.string()))
     assert len(out) == 0 and isinstance(out, pa.StructArray)
+
+
+# FAYZIMATOV's XBT address: listed 2021-07-28, delisted 2026-09-30 (the
+# bundled listing history).
+DELISTED = "17a5bpKvEp1j1Trs4qTbcNZrby53JbaS9C"
+
+
+def expected_at(screener, inputs, dates):
+    out = []
+    for a, d in zip(inputs, dates):
+        if a is None:
+            out.append(None)
+            continue
+        v = screener.check(a) if d is None else screener.check(a, as_of=d)
+        m = v.matches[0] if v.matches else None
+        out.append((v.kind, v.family, m.list if m else None, m.entity if m else None, v.reason))
+    return out
+
+
+def summary(out):
+    return [
+        None if r is None else (r["kind"], r["family"], r["list"], r["entity"], r["reason"])
+        for r in out.to_pylist()
+    ]
+
+
+def test_as_of_one_date(screener):
+    inputs = [DELISTED, LAZARUS, None, "hello", GENESIS]
+    assert screener.check_arrow(pa.array(inputs)).field("kind").to_pylist()[0] == "clear"
+    for day in ["2026-08-01", datetime.date(2026, 8, 1)]:
+        out = screener.check_arrow(pa.array(inputs), as_of=day)
+        assert summary(out) == expected_at(screener, inputs, ["2026-08-01"] * len(inputs))
+        assert out.field("kind").to_pylist()[0] == "hit"
+    after = screener.check_arrow(pa.array(inputs), as_of="2026-10-01")
+    assert after.field("kind").to_pylist()[0] == "clear"
+    with pytest.raises(ValueError):
+        screener.check_arrow(pa.array(inputs), as_of="2026-13-01")
+    with pytest.raises(TypeError):
+        screener.check_arrow(pa.array(inputs), as_of=20260801)
+
+
+@pytest.mark.parametrize("dates_type", [pa.date32(), pa.string()])
+def test_as_of_per_row(screener, dates_type):
+    inputs = [DELISTED, DELISTED, DELISTED, DELISTED, LAZARUS, None, "hello"]
+    days = ["2026-08-01", "2026-10-01", "2020-01-01", None, "2021-01-01", "2026-08-01", None]
+    typed = [None if d is None else datetime.date.fromisoformat(d) for d in days]
+    dates = pa.array(typed if dates_type == pa.date32() else days, dates_type)
+    out = screener.check_arrow(pa.array(inputs), as_of=dates)
+    assert out.field("kind").to_pylist() == [
+        "hit", "clear", "clear", "clear", "hit", None, "invalid"
+    ]
+    assert summary(out) == expected_at(screener, inputs, days)
+    # Chunked input, dates cut as the chunks are (the dates chunked too).
+    chunked = pa.chunked_array([inputs[:3], inputs[3:]])
+    dates_chunked = pa.chunked_array([dates[:5], dates[5:]])
+    out = screener.check_arrow(chunked, as_of=dates_chunked)
+    assert [len(c) for c in out.chunks] == [3, len(inputs) - 3]
+    assert summary(out) == expected_at(screener, inputs, days)
+
+
+def test_as_of_errors(screener):
+    with pytest.raises(ValueError, match="rows"):
+        screener.check_arrow(pa.array([DELISTED, GENESIS]), as_of=pa.array(["2026-08-01"]))
+    with pytest.raises(ValueError, match="rows"):
+        screener.check_arrow(
+            pa.chunked_array([[DELISTED], [GENESIS]]), as_of=pa.array(["2026-08-01"])
+        )
+    with pytest.raises(ValueError, match="as_of row 1"):
+        screener.check_arrow(
+            pa.array([DELISTED, GENESIS]), as_of=pa.array(["2026-08-01", "yesterday"])
+        )
+    with pytest.raises(TypeError, match="date32"):
+        screener.check_arrow(pa.array([DELISTED]), as_of=pa.array([1]))
+
+
+def test_many_hits_and_invalids_across_chunks(screener):
+    # Every sparse column across many parallel chunks: a hit, an invalid
+    # and a clear per three rows.
+    inputs = [LAZARUS, "x" * 200, GENESIS] * 30_000
+    out = screener.check_arrow(pa.array(inputs))
+    small = screener.check_arrow(pa.array(inputs[:3])).to_pylist()
+    rows = out.to_pylist()
+    assert rows[:3] == small and rows[-3:] == small
+    assert rows[3 * 12_345 : 3 * 12_345 + 3] == small
+    n = len(screener.check(LAZARUS).matches)
+    assert out.field("matches").to_pylist() == [n, 0, 0] * 30_000

@@ -69,3 +69,33 @@ def test_url_source_failure_is_an_update_error():
     with pytest.raises(walletscreen.UpdateError):
         live.refresh()
     assert live.check(LAZARUS).is_hit
+
+
+@pytest.mark.skipif(not walletscreen.HTTP, reason="built without HTTP sources")
+def test_refresh_over_http(tmp_path):
+    # URL sources work out of the box (the default build has the HTTP
+    # stack): a list served by a local HTTP server.
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "feed.txt").write_text(f"{GENESIS} served\n")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.txt"
+        # Plain HTTP is accepted on the loopback interface only.
+        live = walletscreen.LiveScreener(sources=[url], bundled=False, system_proxy=False)
+        r = live.refresh()
+        assert r["swapped"] is True and r["sources"][0]["status"] == "fetched"
+        assert live.check(GENESIS).is_hit
+        # A source that cannot be reached is an UpdateError, not a crash.
+        dead = walletscreen.LiveScreener(
+            sources=["https://127.0.0.1:1/feed.txt"], bundled=False, system_proxy=False
+        )
+        with pytest.raises(walletscreen.UpdateError):
+            dead.refresh()
+    finally:
+        server.shutdown()

@@ -120,3 +120,31 @@ def test_user_lists_and_errors(spark):
         screen(df, "nope")
     with pytest.raises(ValueError):
         screen(df, "address", output="id")
+
+
+def test_as_of_column(spark):
+    import datetime
+
+    from walletscreen.spark import screen
+
+    # FAYZIMATOV's XBT address: listed 2021-07-28, delisted 2026-09-30.
+    addr = "17a5bpKvEp1j1Trs4qTbcNZrby53JbaS9C"
+    rows = [
+        (1, addr, datetime.date(2026, 8, 1)),  # listed that day
+        (2, addr, datetime.date(2026, 10, 1)),  # delisted by then
+        (3, addr, datetime.date(2020, 1, 1)),  # not listed yet
+        (4, addr, None),  # no date: the current lists
+        (5, LAZARUS, datetime.date(2026, 8, 1)),
+    ]
+    df = spark.createDataFrame(rows, "id long, address string, day date")
+    out = screen(df, "address", as_of_column="day").orderBy("id").collect()
+    assert [r["screen"]["kind"] for r in out] == ["hit", "clear", "clear", "clear", "hit"]
+    assert out[0]["screen"]["entity"] == walletscreen.Screener.bundled().check(
+        addr, as_of="2026-08-01"
+    ).matches[0].entity
+    # A timestamp column is taken at its date.
+    ts = df.selectExpr("id", "address", "cast(day as timestamp) as at")
+    kinds = [r["screen"]["kind"] for r in screen(ts, "address", as_of_column="at").orderBy("id").collect()]
+    assert kinds == ["hit", "clear", "clear", "clear", "hit"]
+    with pytest.raises(ValueError):
+        screen(df, "address", as_of_column="nope")

@@ -12,6 +12,7 @@ package re-exports it.
 
 from ._walletscreen import (
     COMPILED_FORMAT_VERSION,
+    HTTP,
     BuildError,
     CompiledError,
     List,
@@ -29,6 +30,7 @@ from ._walletscreen import (
 
 __all__ = [
     "COMPILED_FORMAT_VERSION",
+    "HTTP",
     "BuildError",
     "CompiledError",
     "List",

@@ -3,15 +3,32 @@
 import datetime
 import os
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack, overload
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 COMPILED_FORMAT_VERSION: int
+HTTP: bool
+"""Whether the package was built with HTTP(S) sources for LiveScreener
+(the default; off when built with --no-default-features)."""
 
 _Path = str | os.PathLike[str]
 _Date = str | datetime.date
 _Duration = float | datetime.timedelta
 Kind = Literal["hit", "clear", "invalid"]
 Category = Literal["sanctioned", "attributed", "custom"]
+
+class _ListOptions(TypedDict, total=False):
+    """The options of List.from_path and List.from_bytes."""
+
+    category: Category | None
+    name: str | None
+    source: str | None
+    format: str | None
+    column: str | int | None
+    allow_non_addresses: bool
+    allow_empty: bool
 
 class WalletscreenError(Exception):
     """Base class of every walletscreen error."""
@@ -38,23 +55,38 @@ class Version:
     sha256: str
 
 class Match:
-    """One listed entry that a query matched."""
+    """One listed entry that a query matched (read-only)."""
 
-    list: str
-    category: Category
-    address: str
-    via: str
-    chain: str | None
-    tickers: list[str]
-    entity: str | None
-    entity_id: str | None
-    programs: list[str]
-    listed: str | None
-    source: str | None
-    line: int
-    issue: str | None
-    listed_on: str | None
-    delisted_on: str | None
+    @property
+    def list(self) -> str: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def via(self) -> str: ...
+    @property
+    def chain(self) -> str | None: ...
+    @property
+    def tickers(self) -> list[str]: ...
+    @property
+    def entity(self) -> str | None: ...
+    @property
+    def entity_id(self) -> str | None: ...
+    @property
+    def programs(self) -> list[str]: ...
+    @property
+    def listed(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def issue(self) -> str | None: ...
+    @property
+    def listed_on(self) -> str | None: ...
+    @property
+    def delisted_on(self) -> str | None: ...
 
 class Verdict:
     """The answer to one query."""
@@ -99,29 +131,14 @@ class List:
 
     @staticmethod
     def from_path(
-        path: _Path,
-        *,
-        id: str | None = None,
-        category: Category | None = None,
-        name: str | None = None,
-        source: str | None = None,
-        format: str | None = None,
-        column: str | int | None = None,
-        allow_non_addresses: bool = False,
-        allow_empty: bool = False,
+        path: _Path, *, id: str | None = None, **options: Unpack[_ListOptions]
     ) -> List: ...
     @staticmethod
     def from_bytes(
         data: bytes | bytearray | memoryview | str,
         *,
         id: str = "custom",
-        category: Category | None = None,
-        name: str | None = None,
-        source: str | None = None,
-        format: str | None = None,
-        column: str | int | None = None,
-        allow_non_addresses: bool = False,
-        allow_empty: bool = False,
+        **options: Unpack[_ListOptions],
     ) -> List: ...
     @property
     def id(self) -> str: ...
@@ -158,9 +175,28 @@ class Screener:
         self, addresses: Iterable[str | None], *, verify_checksum: bool = False
     ) -> list[Verdict | None]: ...
     def scan(self, text: str) -> list[ScanMatch]: ...
-    def check_arrow(self, array: Any, *, verify_checksum: bool = False) -> Any:
-        """An Arrow string array (or chunked array) in; a pyarrow.StructArray
-        (or ChunkedArray) of verdicts out, one row per input row."""
+    @overload
+    def check_arrow(
+        self,
+        array: pa.ChunkedArray,
+        *,
+        verify_checksum: bool = False,
+        as_of: _Date | pa.Array | pa.ChunkedArray | None = None,
+    ) -> pa.ChunkedArray:
+        """A chunked array of strings in; a ChunkedArray of verdict structs
+        out, chunk for chunk."""
+    @overload
+    def check_arrow(
+        self,
+        array: pa.Array,
+        *,
+        verify_checksum: bool = False,
+        as_of: _Date | pa.Array | pa.ChunkedArray | None = None,
+    ) -> pa.StructArray:
+        """An Arrow string array in (string, large_string or string_view);
+        a StructArray of verdicts out, one row per input row. `as_of`: one
+        date for every row, or an array of dates (date32 or 'YYYY-MM-DD'
+        strings), one per row."""
     @property
     def version(self) -> Version: ...
     @property
