@@ -10,8 +10,15 @@
 //! `{"line": N, "error": {"code", "message"}}` and the stream goes on. A
 //! line longer than `--max-body`, a wait for input longer than
 //! `--request-timeout` or a broken body ends the stream with such a line.
-//! Each line is answered from the list set current when it is read (its
-//! answer carries that set's `list_set`).
+//! Each line is answered from the list set current when the chunk of the
+//! body that completes it is read (its answer carries that set's
+//! `list_set`): a live swap shows from the next chunk on.
+//!
+//! Per line, the work is the check and the answer's bytes: lines are found
+//! with `memchr` in the body's own chunks (only a line split across two
+//! chunks is copied), a plain JSON string line is read in place, and the
+//! parts of an answer that only depend on the set (its version) were
+//! serialized once per set (`crate::answers::Prepared`).
 
 use axum::body::{Body, BodyDataStream};
 use axum::http::{HeaderValue, header};
@@ -21,18 +28,24 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use walletscreen::Date;
 
+use std::borrow::Cow;
+
 use crate::error::{ApiError, ErrorCode};
+use crate::lists::Current;
 use crate::metrics::Endpoint;
 use crate::routes::check::write_answer;
 use crate::state::AppState;
 
 struct Reader {
     input: BodyDataStream,
+    /// The start of a line whose end has not arrived yet.
     buf: Vec<u8>,
     line: u64,
     done: bool,
     state: AppState,
     as_of: Option<Date>,
+    /// The list set the current chunk is answered from.
+    current: Current,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +60,7 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
         buf: Vec::new(),
         line: 0,
         done: false,
+        current: state.lists.current(),
         state,
         as_of,
     };
@@ -73,6 +87,7 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
                 }
                 Ok(None) => {
                     r.done = true;
+                    r.current = r.state.lists.current();
                     let rest = std::mem::take(&mut r.buf);
                     r.answer_line(&rest, &mut out);
                 }
@@ -86,8 +101,10 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
                     );
                 }
                 Ok(Some(Ok(chunk))) => {
-                    r.buf.extend_from_slice(&chunk);
-                    let complete = r.answer_lines(&mut out);
+                    // About 200 bytes of answer per 45-byte line.
+                    out.reserve(chunk.len() * 5 + 256);
+                    r.current = r.state.lists.current();
+                    let complete = r.answer_chunk(&chunk, &mut out);
                     if !complete || r.buf.len() as u64 > r.state.limits.max_body {
                         r.done = true;
                         let max = r.state.limits.max_body;
@@ -123,24 +140,42 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
 }
 
 impl Reader {
-    /// Answers every complete line of the buffer and keeps the rest; false
-    /// (and the rest unanswered) at a line longer than `--max-body`.
-    fn answer_lines(&mut self, out: &mut Vec<u8>) -> bool {
-        let mut start = 0;
-        let buf = std::mem::take(&mut self.buf);
+    /// Answers every line that `chunk` completes (the first one may have
+    /// begun in an earlier chunk) and keeps the incomplete rest; false (and
+    /// the rest unanswered) at a line longer than `--max-body`.
+    fn answer_chunk(&mut self, chunk: &[u8], out: &mut Vec<u8>) -> bool {
         let max = self.state.limits.max_body;
-        let mut complete = true;
-        while let Some(nl) = buf[start..].iter().position(|&b| b == b'\n') {
-            if nl as u64 > max {
-                complete = false;
-                break;
+        let mut rest = chunk;
+        if !self.buf.is_empty() {
+            // The end of the line begun earlier.
+            let Some(nl) = memchr::memchr(b'\n', rest) else {
+                self.buf.extend_from_slice(rest);
+                return self.buf.len() as u64 <= max;
+            };
+            self.buf.extend_from_slice(&rest[..nl]);
+            if self.buf.len() as u64 > max {
+                return false;
             }
-            self.answer_line(&buf[start..start + nl], out);
-            start += nl + 1;
+            let line = std::mem::take(&mut self.buf);
+            self.answer_line(&line, out);
+            // Keep the allocation for the next partial line.
+            self.buf = line;
+            self.buf.clear();
+            rest = &rest[nl + 1..];
         }
-        self.buf = buf;
-        self.buf.drain(..start);
-        complete
+        for line in memchr::Memchr::new(b'\n', rest).scan(0, |start, nl| {
+            let line = &rest[*start..nl];
+            *start = nl + 1;
+            Some(line)
+        }) {
+            if line.len() as u64 > max {
+                return false;
+            }
+            self.answer_line(line, out);
+        }
+        let tail = memchr::memrchr(b'\n', rest).map_or(rest, |nl| &rest[nl + 1..]);
+        self.buf.extend_from_slice(tail);
+        true
     }
 
     /// Answers one line (without its newline); a blank one is skipped.
@@ -161,11 +196,16 @@ impl Reader {
             return;
         };
         let address = match raw[0] {
-            b'"' => serde_json::from_str::<String>(text).map_err(|e| e.to_string()),
+            b'"' => match plain_json_string(text) {
+                Some(s) => Ok(Cow::Borrowed(s)),
+                None => serde_json::from_str::<String>(text)
+                    .map(Cow::Owned)
+                    .map_err(|e| e.to_string()),
+            },
             b'{' => serde_json::from_str::<Item>(text)
-                .map(|i| i.address)
+                .map(|i| Cow::Owned(i.address))
                 .map_err(|e| format!("expected {{\"address\": \"…\"}}: {e}")),
-            _ => Ok(text.to_owned()),
+            _ => Ok(Cow::Borrowed(text)),
         };
         let address = match address {
             Ok(a) => a,
@@ -174,11 +214,9 @@ impl Reader {
                 return;
             }
         };
-        // One list set per line at least; loading it is one atomic load.
-        let current = self.state.lists.current();
         match write_answer(
             out,
-            &current,
+            &self.current,
             &address,
             self.as_of,
             &self.state.metrics,
@@ -188,6 +226,14 @@ impl Reader {
             Err(e) => error_line(out, n, Some(&address), &e),
         }
     }
+}
+
+/// The content of a JSON string literal without escapes (`"…"`, nothing
+/// after it), which is the string it means; `None` when it needs a JSON
+/// parser (escapes, control characters, anything after the string).
+fn plain_json_string(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)).then_some(inner)
 }
 
 /// `{"line": N, ["input": …,] "error": {"code", "message"}}` and a newline.
