@@ -3,7 +3,8 @@
 //! writes its access log line.
 //!
 //! Labels never hold customer data: the `endpoint` label is the route's
-//! template (`/api/v1/address/{address}`), never the path asked for.
+//! template (`/api/v1/address/{address}`), never the path asked for, and
+//! `unmatched` for a path no route has (a 404, or a 414 URI).
 //!
 //! * `walletscreen_http_requests_total{endpoint,status}`
 //! * `walletscreen_http_request_duration_seconds{endpoint}` (histogram)
@@ -284,7 +285,8 @@ impl Collector for ListsCollector {
     }
 }
 
-/// Middleware: counts and times each request by its route template, and
+/// Middleware: counts and times each request by its route template
+/// (`unmatched` when no route has its path), and
 /// logs it at info level (method, route template, status, time: never the
 /// path or query asked for, which hold addresses).
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
