@@ -18,7 +18,10 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use serde::Serialize;
-use walletscreen::{Category, Hit, ListInfo, Match, Screener, Verdict, VerdictAt, Version};
+use walletscreen::{
+    Category, Checksum, Family, Hit, ListInfo, Match, Network, Screener, Verdict, VerdictAt,
+    Version,
+};
 
 /// One Chainalysis identification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -151,7 +154,13 @@ pub struct Prepared {
     /// and provenance, so the same identification, for as long as
     /// `screener` (held above) lives.
     identifications: RwLock<HashMap<usize, Box<[u8]>>>,
+    /// A clear verdict's own JSON (`{"verdict":"clear",…}`) by its fields:
+    /// a few dozen at most (family × checksum × network).
+    clears: RwLock<HashMap<ClearKey, Box<[u8]>>>,
 }
+
+/// The fields of [`Verdict::Clear`].
+type ClearKey = (Family, Checksum, Option<Network>);
 
 impl std::fmt::Debug for Prepared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -176,6 +185,7 @@ impl Prepared {
             screener,
             version_json,
             identifications: RwLock::new(HashMap::new()),
+            clears: RwLock::new(HashMap::new()),
         }
     }
 
@@ -228,16 +238,26 @@ impl Prepared {
 
     /// Appends the native answer to `verdict` for `input` (one JSON object,
     /// no newline): byte for byte what `serde_json` writes for [`Native`],
-    /// with the set's version written from [`Prepared::version_json`].
+    /// with the set's version written from [`Prepared::version_json`] and
+    /// a clear verdict's fields from a cache.
     pub fn write_native(&self, input: &str, verdict: &Verdict, stale: bool, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"input\":");
-        // A string always serializes.
-        let _ = serde_json::to_writer(&mut *out, input);
+        write_json_str(input, out);
         // The verdict's own object, `{"verdict":…}`, spliced in: its
         // opening brace becomes the separator, its closing one is dropped
         // (what `#[serde(flatten)]` writes, without its detour).
         let at = out.len();
-        let _ = serde_json::to_writer(&mut *out, verdict);
+        match verdict {
+            Verdict::Clear {
+                family,
+                checksum,
+                network,
+            } => self.write_clear((*family, *checksum, *network), verdict, out),
+            _ => {
+                // Plain data always serializes.
+                let _ = serde_json::to_writer(&mut *out, verdict);
+            }
+        }
         if out.len() > at + 2 && out[at] == b'{' && out.last() == Some(&b'}') {
             out[at] = b',';
             out.pop();
@@ -249,6 +269,38 @@ impl Prepared {
         } else {
             b",\"stale\":false}"
         });
+    }
+
+    /// Appends the JSON of a clear `verdict` whose fields are `key`.
+    fn write_clear(&self, key: ClearKey, verdict: &Verdict, out: &mut Vec<u8>) {
+        // A poisoned lock (a panic while inserting) only loses the cache.
+        if let Ok(cache) = self.clears.read()
+            && let Some(json) = cache.get(&key)
+        {
+            out.extend_from_slice(json);
+            return;
+        }
+        // Plain data always serializes.
+        let json = serde_json::to_vec(verdict).unwrap_or_default();
+        out.extend_from_slice(&json);
+        if let Ok(mut cache) = self.clears.write() {
+            cache.insert(key, json.into_boxed_slice());
+        }
+    }
+}
+
+/// Appends `s` as a JSON string, as `serde_json` writes it (which escapes
+/// `"`, `\\` and control characters only): copied as it is when it has
+/// none of them, which is every address.
+pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        // A string always serializes.
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
     }
 }
 
@@ -370,8 +422,12 @@ mod tests {
             // An X-address with a destination tag (a hit field more).
             "XVLhHMPHU98es4dbozjVtdWzVrDjtV18pX8yuPT7y4xaEHi",
             "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\u{1}",
+            "\"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\"",
+            "TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW",
+            "été ✓",
         ]);
-        for input in inputs {
+        for input in inputs.clone().chain(inputs) {
             let v = s.check(input);
             for stale in [false, true] {
                 let want = serde_json::to_string(&Native {

@@ -1,8 +1,8 @@
 //! Native `POST /v1/check` with `Content-Type: application/x-ndjson`: any
 //! number of lines in, one native answer per line out, in order, as the
-//! body arrives, in constant memory (one input chunk and its answers at a
-//! time; the next chunk is read only when the client has taken the
-//! answers).
+//! body arrives, in constant memory (a task answers the body chunk by
+//! chunk, at most a few chunks' answers ahead of the client: the next chunk
+//! is read only when the client has taken all but those).
 //!
 //! A line is a JSON string (`"0x…"`), a JSON object with `address`, or a
 //! bare address; blank lines are skipped. A line that cannot be read, or
@@ -64,70 +64,16 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
         state,
         as_of,
     };
-    let stream = futures_util::stream::unfold(reader, |mut r| async move {
-        if r.done {
-            return None;
-        }
-        let wait = r.state.limits.request_timeout;
-        loop {
-            let mut out = Vec::new();
-            match tokio::time::timeout(wait, r.input.next()).await {
-                Err(_) => {
-                    r.done = true;
-                    error_line(
-                        &mut out,
-                        r.line + 1,
-                        None,
-                        &ApiError::new(
-                            axum::http::StatusCode::REQUEST_TIMEOUT,
-                            ErrorCode::Timeout,
-                            format!("no input for {wait:?} (--request-timeout)"),
-                        ),
-                    );
-                }
-                Ok(None) => {
-                    r.done = true;
-                    r.current = r.state.lists.current();
-                    let rest = std::mem::take(&mut r.buf);
-                    r.answer_line(&rest, &mut out);
-                }
-                Ok(Some(Err(e))) => {
-                    r.done = true;
-                    error_line(
-                        &mut out,
-                        r.line + 1,
-                        None,
-                        &ApiError::bad_request(format!("reading the body: {e}")),
-                    );
-                }
-                Ok(Some(Ok(chunk))) => {
-                    // About 200 bytes of answer per 45-byte line.
-                    out.reserve(chunk.len() * 5 + 256);
-                    r.current = r.state.lists.current();
-                    let complete = r.answer_chunk(&chunk, &mut out);
-                    if !complete || r.buf.len() as u64 > r.state.limits.max_body {
-                        r.done = true;
-                        let max = r.state.limits.max_body;
-                        error_line(
-                            &mut out,
-                            r.line + 1,
-                            None,
-                            &ApiError::new(
-                                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                                ErrorCode::PayloadTooLarge,
-                                format!("a line longer than {max} bytes (--max-body)"),
-                            ),
-                        );
-                    }
-                }
-            }
-            if !out.is_empty() {
-                return Some((Ok::<Bytes, std::convert::Infallible>(Bytes::from(out)), r));
-            }
-            if r.done {
-                return None;
-            }
-        }
+    // The answers are made by a task of their own, a few chunks ahead of
+    // the client (a bounded channel: constant memory), so that reading the
+    // next input, answering it and writing the answers so far overlap
+    // instead of taking turns.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(AHEAD);
+    tokio::spawn(reader.run(tx));
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
     });
     (
         [(
@@ -139,7 +85,80 @@ pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
         .into_response()
 }
 
+/// Answer chunks made ahead of the client.
+const AHEAD: usize = 4;
+
 impl Reader {
+    /// Reads the body and sends its answers, chunk by chunk, until the
+    /// body ends, fails or stalls, or the client is gone.
+    async fn run(mut self, tx: tokio::sync::mpsc::Sender<Bytes>) {
+        while !self.done {
+            let out = self.step().await;
+            if !out.is_empty() && tx.send(Bytes::from(out)).await.is_err() {
+                // The client is gone.
+                return;
+            }
+        }
+    }
+
+    /// Reads the next chunk of the body and answers it (empty: nothing to
+    /// answer yet); sets `done` at the end.
+    async fn step(&mut self) -> Vec<u8> {
+        let wait = self.state.limits.request_timeout;
+        let mut out = Vec::new();
+        match tokio::time::timeout(wait, self.input.next()).await {
+            Err(_) => {
+                self.done = true;
+                error_line(
+                    &mut out,
+                    self.line + 1,
+                    None,
+                    &ApiError::new(
+                        axum::http::StatusCode::REQUEST_TIMEOUT,
+                        ErrorCode::Timeout,
+                        format!("no input for {wait:?} (--request-timeout)"),
+                    ),
+                );
+            }
+            Ok(None) => {
+                self.done = true;
+                self.current = self.state.lists.current();
+                let rest = std::mem::take(&mut self.buf);
+                self.answer_line(&rest, &mut out);
+            }
+            Ok(Some(Err(e))) => {
+                self.done = true;
+                error_line(
+                    &mut out,
+                    self.line + 1,
+                    None,
+                    &ApiError::bad_request(format!("reading the body: {e}")),
+                );
+            }
+            Ok(Some(Ok(chunk))) => {
+                // About 200 bytes of answer per 45-byte line.
+                out.reserve(chunk.len() * 5 + 256);
+                self.current = self.state.lists.current();
+                let complete = self.answer_chunk(&chunk, &mut out);
+                if !complete || self.buf.len() as u64 > self.state.limits.max_body {
+                    self.done = true;
+                    let max = self.state.limits.max_body;
+                    error_line(
+                        &mut out,
+                        self.line + 1,
+                        None,
+                        &ApiError::new(
+                            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                            ErrorCode::PayloadTooLarge,
+                            format!("a line longer than {max} bytes (--max-body)"),
+                        ),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// Answers every line that `chunk` completes (the first one may have
     /// begun in an earlier chunk) and keeps the incomplete rest; false (and
     /// the rest unanswered) at a line longer than `--max-body`.
