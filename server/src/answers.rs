@@ -131,7 +131,7 @@ fn identification(screener: &Screener, version: &Version, m: &Match<'_>) -> Iden
 /// Most identifications a [`Prepared`] keeps (a list set of millions of
 /// entries would otherwise grow it without bound; past it, an
 /// identification is formatted per request, as it would be without it).
-const MAX_PREPARED_IDENTIFICATIONS: usize = 1 << 16;
+const MAX_PREPARED_IDENTIFICATIONS: usize = 8192;
 
 /// What every answer from one served list set shares, computed once per set
 /// (at start, and after each live swap, on the first request that sees the

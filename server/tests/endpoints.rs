@@ -882,3 +882,34 @@ fn uri_query_unmatched_age_and_split_lines() {
         );
     }
 }
+
+/// A client that sends `Expect: 100-continue` (curl does for bodies over
+/// 1 MiB) gets `100 Continue` before the stream's answer, so it sends its
+/// body at once instead of after its own timeout.
+#[test]
+fn ndjson_answers_100_continue_first() {
+    let s = Service::start(&[]);
+    let body = format!("{HYDRA}\n{CLEAR}\n");
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    c.write_all(
+        format!(
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n\
+             Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    // Nothing of the body is sent before the server says to go on.
+    let mut first = [0u8; 25];
+    c.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
+    c.write_all(body.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("\"verdict\":\"hit\""), "{answer}");
+    assert!(answer.contains("\"verdict\":\"clear\""), "{answer}");
+}

@@ -292,11 +292,7 @@ pub async fn check_post(
 ) -> Result<Response, ApiError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     match body_kind(&req)? {
-        BodyKind::Ndjson => Ok(crate::routes::stream::respond(
-            state,
-            as_of,
-            req.into_body(),
-        )),
+        BodyKind::Ndjson => Ok(crate::routes::stream::respond(state, as_of, req.into_body()).await),
         BodyKind::Json => batch(state, as_of, req.into_body()).await,
     }
 }

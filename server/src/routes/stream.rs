@@ -46,7 +46,13 @@ struct Reader {
     as_of: Option<Date>,
     /// The list set the current chunk is answered from.
     current: Current,
+    /// The first read of the body, made before answering (see [`respond`]).
+    first: Option<Next>,
 }
+
+/// One read of the body: a chunk, its end, an error, or a wait past
+/// `--request-timeout`.
+type Next = Result<Option<Result<Bytes, axum::Error>>, tokio::time::error::Elapsed>;
 
 #[derive(Deserialize)]
 struct Item {
@@ -54,13 +60,23 @@ struct Item {
 }
 
 /// The streaming answer to an NDJSON body.
-pub fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
+///
+/// The body's first chunk is read before the answer starts: a client that
+/// sent `Expect: 100-continue` (curl does for bodies over 1 MiB, and so do
+/// .NET's and Java's clients) sends the body only after `100 Continue`,
+/// which hyper writes when the body is first read, if the answer's head
+/// has not gone out yet. Answering first would leave such a client waiting
+/// for its own timeout (a second, in curl) before it sends anything.
+pub async fn respond(state: AppState, as_of: Option<Date>, body: Body) -> Response {
+    let mut input = body.into_data_stream();
+    let first = tokio::time::timeout(state.limits.request_timeout, input.next()).await;
     let reader = Reader {
-        input: body.into_data_stream(),
+        input,
         buf: Vec::new(),
         line: 0,
         done: false,
         current: state.lists.current(),
+        first: Some(first),
         state,
         as_of,
     };
@@ -106,7 +122,11 @@ impl Reader {
     async fn step(&mut self) -> Vec<u8> {
         let wait = self.state.limits.request_timeout;
         let mut out = Vec::new();
-        match tokio::time::timeout(wait, self.input.next()).await {
+        let next = match self.first.take() {
+            Some(first) => first,
+            None => tokio::time::timeout(wait, self.input.next()).await,
+        };
+        match next {
             Err(_) => {
                 self.done = true;
                 error_line(
