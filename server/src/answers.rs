@@ -140,7 +140,7 @@ const MAX_PREPARED_IDENTIFICATIONS: usize = 8192;
 /// * the set's version as JSON (a native answer's `list_set`);
 /// * each matched entry's Chainalysis identification as JSON, filled on the
 ///   entry's first hit (a set of millions of entries is not formatted up
-///   front), at most [`MAX_PREPARED_IDENTIFICATIONS`] of them.
+///   front), at most 8,192 of them.
 ///
 /// It holds the screener it was made for: answers are only ever built from
 /// a [`Prepared`] and its own screener ([`crate::lists::Current`]).
