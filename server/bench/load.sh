@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Load figures of walletscreen-server (BENCHMARKS.md, "Service under load"),
-# all from one run: a release build of the server on the bundled lists,
-# loaded by `wrk` (Debian package wrk) over keep-alive connections, the
+# all from one run: a release build of the server on the bundled lists, the
 # server pinned to CPU 0 and the load generator to CPU 1 (taskset) where
-# there are two.
+# there are two, keep-alive connections. For each endpoint:
+#
+#   * the saturating rate: `wrk` (Debian package wrk; one thread, $CONNS
+#     connections, as fast as the server answers), with its p50/p99;
+#   * p50/p99 at exactly half that rate: `oha` (cargo install oha --locked)
+#     at a fixed rate (`-q`), $CONNS connections, with latency correction
+#     (a request's latency counts from when it was due, so a stall is not
+#     hidden by the requests it delayed).
+#
+# Then NDJSON streaming (addresses/s), the resident memory, the library's
+# in-process `check` (criterion) and, with BIG_COMPILED, the memory with a
+# large compiled file.
 #
 #   server/bench/load.sh                  # 10 s per figure
-#   DURATION=20s CONNS=32 server/bench/load.sh
+#   DURATION=20 CONNS=32 server/bench/load.sh
 #   BIG_COMPILED=/path/10m.wsidx server/bench/load.sh   # + RSS with it
+#   BIG_ENTRIES=10000000 server/bench/load.sh           # the same, file made here
 #
-# Prints one table row per figure (requests/s, p50, p99, answers, load
-# average) and the resident memory; wrk's own output goes to $OUT (default
-# target/bench-load/).
+# Prints one table row per endpoint and the other figures; the load
+# generators' own output goes to $OUT (default target/bench-load/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-10}
+DURATION=${DURATION%s}   # seconds
 CONNS=${CONNS:-32}
 OUT=${OUT:-target/bench-load}
 PORT=${PORT:-18480}
@@ -23,6 +34,7 @@ NDJSON_LINES=${NDJSON_LINES:-2000000}
 mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "load.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
+command -v oha >/dev/null || { echo "load.sh: oha not found (cargo install oha --locked)" >&2; exit 2; }
 cargo build --release -p walletscreen-server >&2
 BIN=target/release/walletscreen-server
 
@@ -55,15 +67,13 @@ stop_server() {
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 trap 'stop_server' EXIT
 
-# The Lua script of a wrk run: method, body, content type, an optional
-# delay after each answer (ms; an approximately fixed rate), and a RESULT
+# The Lua script of a wrk run: method, body, content type, and a RESULT
 # line: requests, seconds, p50 and p99 in microseconds, non-2xx answers,
 # socket errors.
-lua() { # METHOD BODYFILE CONTENT_TYPE DELAY_MS
+lua() { # METHOD BODYFILE CONTENT_TYPE
     printf 'wrk.method = "%s"\n' "$1"
     printf 'local f = io.open("%s", "rb"); if f then local b = f:read("*a"); f:close(); if #b > 0 then wrk.body = b end end\n' "$2"
     [ -z "$3" ] || printf 'wrk.headers["Content-Type"] = "%s"\n' "$3"
-    [ "$4" = 0 ] || printf 'delay = function() return %s end\n' "$4"
     cat <<'LUA'
 done = function(s, lat, req)
   local e = s.errors
@@ -73,24 +83,66 @@ end
 LUA
 }
 
-# run NAME URL [METHOD BODYFILE CONTENT_TYPE [DELAY_MS [CONNS]]]: one figure.
-run() {
-    local name=$1 url=$2 method=${3:-GET} body=${4:-/dev/null} ct=${5:-} delay=${6:-0} conns=${7:-$CONNS}
-    lua "$method" "$body" "$ct" "$delay" >"$OUT/$name.lua"
-    $CLIENT_CPU wrk -t1 -c"$conns" -d"$DURATION" -s "$OUT/$name.lua" "$url" >"$OUT/$name.txt" 2>&1
-    python3 - "$OUT/$name.txt" "$name" "$conns" <<'PY'
-import os, sys
+# saturate NAME URL [METHOD BODYFILE CONTENT_TYPE]: wrk as fast as the
+# server answers; writes $OUT/NAME.sat (requests/s p50_ms p99_ms requests
+# non2xx errors).
+saturate() {
+    local name=$1 url=$2 method=${3:-GET} body=${4:-/dev/null} ct=${5:-}
+    lua "$method" "$body" "$ct" >"$OUT/$name.lua"
+    $CLIENT_CPU wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$OUT/$name.lua" "$url" >"$OUT/$name.wrk.txt" 2>&1
+    python3 - "$OUT/$name.wrk.txt" >"$OUT/$name.sat" <<'PY'
+import sys
 line = [l for l in open(sys.argv[1]) if l.startswith("RESULT")][0].split()
 n, secs, p50, p99, bad, err = int(line[1]), float(line[2]), float(line[3]), float(line[4]), int(line[5]), int(line[6])
-print(f"| {sys.argv[2]} | {sys.argv[3]} | {n/secs:,.0f} | {p50/1e3:.3f} | {p99/1e3:.3f} | "
-      f"{n:,} answers, {bad} non-2xx, {err} socket errors | {os.getloadavg()[0]:.2f} |")
-open(sys.argv[1] + ".rps", "w").write(str(n / secs))
+print(n / secs, p50 / 1e3, p99 / 1e3, n, bad, err)
 PY
 }
-rps() { cat "$OUT/$1.txt.rps"; }
+
+# half NAME URL [METHOD BODYFILE CONTENT_TYPE]: oha at half of NAME's
+# saturating rate; writes $OUT/NAME.half (requests/s p50_ms p99_ms requests
+# non2xx errors).
+half() {
+    local name=$1 url=$2 method=${3:-GET} body=${4:-} ct=${5:-}
+    local rate
+    rate=$(python3 -c "print(max(1, round(float(open('$OUT/$name.sat').read().split()[0]) / 2)))")
+    local args=(-z "${DURATION}s" -c "$CONNS" -q "$rate" --latency-correction --no-tui --output-format json -m "$method")
+    [ -z "$body" ] || args+=(-D "$body")
+    [ -z "$ct" ] || args+=(-T "$ct")
+    $CLIENT_CPU oha "${args[@]}" "$url" >"$OUT/$name.oha.json" 2>"$OUT/$name.oha.err"
+    python3 - "$OUT/$name.oha.json" >"$OUT/$name.half" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+codes = d.get("statusCodeDistribution", {})
+n = sum(codes.values())
+bad = n - sum(v for k, v in codes.items() if k.startswith("2"))
+err = sum(d.get("errorDistribution", {}).values())
+p = d["latencyPercentiles"]
+print(d["summary"]["requestsPerSec"], p["p50"] * 1e3, p["p99"] * 1e3, n, bad, err)
+PY
+}
+
+# figure NAME LABEL URL [METHOD BODYFILE CONTENT_TYPE]: both runs, one row.
+figure() {
+    local name=$1 label=$2
+    shift 2
+    saturate "$name" "$@"
+    half "$name" "$@"
+    python3 - "$OUT" "$name" "$label" <<'PY'
+import os, sys
+out, name, label = sys.argv[1:4]
+sat = open(f"{out}/{name}.sat").read().split()
+half = open(f"{out}/{name}.half").read().split()
+floor = float(open(f"{out}/healthz.sat").read().split()[0])
+rps, hrps = float(sat[0]), float(half[0])
+bad = int(sat[4]) + int(sat[5]) + int(half[4]) + int(half[5])
+answers = f"{int(sat[3]) + int(half[3]):,} answers, " + ("all 2xx" if bad == 0 else f"{bad} non-2xx or errors")
+print(f"| {label} | {rps:,.0f} | {rps / floor:.2f} | {float(sat[1]):.3f} | {float(sat[2]):.3f} | "
+      f"{hrps:,.0f} ({hrps / rps:.0%}) | {float(half[1]):.3f} | **{float(half[2]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
+PY
+}
 
 echo "# walletscreen-server load, $(date -u +%FT%TZ), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), 1 thread, $CONNS connections, $DURATION per figure, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}"
+echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) (1 thread) and $(oha --version) (fixed rate, latency correction), $CONNS connections, ${DURATION} s per run, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 start_server
 echo "RSS with the bundled lists, idle: $(rss_kb "$SERVER_PID") kB"
@@ -104,22 +156,13 @@ open(sys.argv[1], "w").write(json.dumps(a))
 PY
 
 echo
-echo "| endpoint | connections | requests/s | p50 ms | p99 ms | answers | load avg |"
-echo "|---|--:|--:|--:|--:|---|--:|"
-run healthz "$BASE/healthz"
-run chainalysis-listed "$BASE/api/v1/address/$LISTED"
-run chainalysis-clear "$BASE/api/v1/address/$CLEAR"
-run trm-1 "$BASE/public/v1/sanctions/screening" POST "$OUT/trm1.json" application/json
-run trm-100 "$BASE/public/v1/sanctions/screening" POST "$OUT/trm100.json" application/json
-
-# p99 at about half the saturating rate: each connection waits 1 ms after
-# each answer, with half rate x 1.1 / 1000 connections; the row shows the
-# rate reached.
-for f in healthz chainalysis-listed; do
-    url="$BASE/healthz"; [ "$f" = healthz ] || url="$BASE/api/v1/address/$LISTED"
-    conns=$(python3 -c "print(max(1, round(float('$(rps $f)') / 2 * 1.1 / 1000)))")
-    run "$f-half-rate" "$url" GET /dev/null "" 1 "$conns"
-done
+echo "| endpoint | saturating requests/s | × floor | p50 ms | p99 ms | at half rate: requests/s | p50 ms | p99 ms | answers | load avg |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|"
+figure healthz '`GET /healthz` (the HTTP floor)' "$BASE/healthz"
+figure chainalysis-listed 'Chainalysis `GET /api/v1/address/{a}`, listed' "$BASE/api/v1/address/$LISTED"
+figure chainalysis-clear 'Chainalysis, clear' "$BASE/api/v1/address/$CLEAR"
+figure trm-1 'TRM `POST /public/v1/sanctions/screening`, 1 address' "$BASE/public/v1/sanctions/screening" POST "$OUT/trm1.json" application/json
+figure trm-100 'TRM, 100 addresses (1 in 10 listed)' "$BASE/public/v1/sanctions/screening" POST "$OUT/trm100.json" application/json
 echo
 echo "RSS with the bundled lists, after load: $(rss_kb "$SERVER_PID") kB"
 
@@ -131,15 +174,18 @@ with open(path, "w") as f:
     for i in range(n):
         f.write('"%s"\n' % (listed if i % 10 == 0 else clear))
 PY
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime
 for i in 1 2 3; do
+    c0=$(cpu_ticks "$SERVER_PID")
     t0=$(date +%s.%N)
     lines=$($CLIENT_CPU curl -sS --fail -H 'Content-Type: application/x-ndjson' \
         --data-binary "@$OUT/stream.ndjson" "$BASE/v1/check" | wc -l)
     t1=$(date +%s.%N)
+    c1=$(cpu_ticks "$SERVER_PID")
     python3 -c "
 import os
-n=$lines; t=$t1-$t0
-print(f'NDJSON run $i: {n:,} answers in {t:.2f} s: {n/t:,.0f} addresses/s (load avg {os.getloadavg()[0]:.2f})')"
+n=$lines; t=$t1-$t0; cpu=($c1-$c0)/os.sysconf('SC_CLK_TCK')
+print(f'NDJSON run $i: {n:,} answers in {t:.2f} s: {n/t:,.0f} addresses/s; server CPU {cpu:.2f} s ({cpu*1e9/max(n,1):,.0f} ns per address) (load avg {os.getloadavg()[0]:.2f})')"
     [ "$lines" -eq "$NDJSON_LINES" ] || { echo "load.sh: $lines answers for $NDJSON_LINES lines" >&2; exit 1; }
 done
 echo "RSS after streaming: $(rss_kb "$SERVER_PID") kB"
@@ -154,11 +200,23 @@ if [ "${INPROCESS:-1}" = 1 ]; then
         | grep -E '^check/|time:|thrpt:' | head -20 || true
 fi
 
+# BIG_ENTRIES=N: a compiled file of N EVM entries made here (once, kept in
+# $OUT) for the memory figure.
+if [ -n "${BIG_ENTRIES:-}" ] && [ -z "${BIG_COMPILED:-}" ]; then
+    BIG_COMPILED=$OUT/big$BIG_ENTRIES.wsidx
+    if [ ! -s "$BIG_COMPILED" ]; then
+        python3 benches/gen_big_list.py "$BIG_ENTRIES" "$OUT/big$BIG_ENTRIES" >&2
+        cargo run --release --quiet --example screen -- --list "$OUT/big$BIG_ENTRIES.txt" \
+            --write-compiled "$BIG_COMPILED" </dev/null >&2
+        rm -f "$OUT/big$BIG_ENTRIES.txt" "$OUT/big$BIG_ENTRIES.csv"
+    fi
+fi
 if [ -n "${BIG_COMPILED:-}" ]; then
     start_server --compiled "$BIG_COMPILED"
     echo
     echo "RSS with $BIG_COMPILED ($(du -h "$BIG_COMPILED" | cut -f1)): $(rss_kb "$SERVER_PID") kB"
-    run big-chainalysis-listed "$BASE/api/v1/address/$LISTED"
+    saturate big-chainalysis-listed "$BASE/api/v1/address/$LISTED"
+    echo "Chainalysis listed with it: $(cut -d' ' -f1 "$OUT/big-chainalysis-listed.sat" | python3 -c 'print(f"{float(input()):,.0f}")') requests/s"
     echo "RSS with it after load: $(rss_kb "$SERVER_PID") kB"
     stop_server
 fi

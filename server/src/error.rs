@@ -28,6 +28,8 @@ pub enum ErrorCode {
     BatchTooLarge,
     /// The request's content type is not one the endpoint reads.
     UnsupportedMediaType,
+    /// The request's URI (path and query) is longer than the service reads.
+    UriTooLong,
     /// The request took longer than `--request-timeout`.
     Timeout,
     /// Strict mode: the lists are stale, so a clear answer is refused.
@@ -123,8 +125,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A body rejected by axum's extractors: its status kept (400, 413, 415,
-/// 422), our shape.
+/// A body rejected by axum's extractors: 413 and 415 kept, anything else
+/// (malformed JSON, and JSON of the wrong shape, which axum answers 422) a
+/// 400 `bad_request`, as every other malformed request.
 fn from_rejection(status: StatusCode, text: String) -> ApiError {
     let code = match status {
         StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
@@ -138,7 +141,10 @@ fn from_rejection(status: StatusCode, text: String) -> ApiError {
     } else {
         text
     };
-    // 422 (well-formed JSON of the wrong shape) stays 422.
+    let status = match code {
+        ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+        _ => status,
+    };
     ApiError::new(status, code, message)
 }
 
@@ -170,6 +176,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // The query's values are read as form-encoded text, which decodes
+        // bytes that are no UTF-8 lossily (to U+FFFD): refuse them instead
+        // of answering for another string than the one sent.
+        if let Some(q) = parts.uri.query()
+            && let Err(at) = check_query_utf8(q)
+        {
+            return Err(ApiError::bad_request(format!(
+                "the query is not UTF-8 once percent-decoded (parameter {at})"
+            )));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
@@ -178,6 +194,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             Err(e) => Err(ApiError::bad_request(e.body_text())),
         }
     }
+}
+
+/// Whether every `name=value` pair of a query percent-decodes to UTF-8;
+/// `Err` with the 1-based position of the first pair that does not.
+pub fn check_query_utf8(query: &str) -> Result<(), usize> {
+    let mut decoded = Vec::new();
+    for (i, pair) in query.split('&').enumerate() {
+        decoded.clear();
+        let b = pair.as_bytes();
+        let mut j = 0;
+        while j < b.len() {
+            let hex = |k: usize| b.get(k).and_then(|&c| (c as char).to_digit(16));
+            match (b[j], hex(j + 1), hex(j + 2)) {
+                (b'%', Some(h), Some(l)) => {
+                    decoded.push((h * 16 + l) as u8);
+                    j += 3;
+                }
+                (c, _, _) => {
+                    decoded.push(c);
+                    j += 1;
+                }
+            }
+        }
+        if std::str::from_utf8(&decoded).is_err() {
+            return Err(i + 1);
+        }
+    }
+    Ok(())
 }
 
 /// `axum::extract::Path<String>` whose rejections are [`ApiError`]s.
@@ -202,6 +246,26 @@ pub async fn not_found() -> ApiError {
         ErrorCode::NotFound,
         "no such endpoint (GET /openapi.json lists them)",
     )
+}
+
+/// Longest URI (path and query, as sent) the service reads: a longer one
+/// is answered 414 `uri_too_long` by [`limit_uri`]. (Past 65,534 bytes
+/// hyper, the HTTP layer, refuses the request line itself, with a bare 414
+/// and no body, before any of the service's code runs.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Middleware: 414 `uri_too_long` for a URI longer than [`MAX_URI_BYTES`].
+pub async fn limit_uri(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::UriTooLong,
+            format!("the URI is {len} bytes, at most {MAX_URI_BYTES}: POST a batch instead"),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// 405 for a route asked with another method.

@@ -12,6 +12,7 @@
 //! `--refresh-interval` on the library's refresher thread.
 
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
@@ -19,15 +20,45 @@ use serde::Serialize;
 use walletscreen::update::{CacheStatus, RefreshStatus, RefresherHandle};
 use walletscreen::{History, List, ListInfo, LiveScreener, LoadError, Screener, Source};
 
+use crate::answers::Prepared;
 use crate::config::Config;
 
 /// Where the served lists come from.
 #[derive(Clone, Debug)]
 enum Origin {
     /// Bundled and `--list` lists, or a compiled file: never refreshed.
-    Static(Screener),
-    /// `--source` lists kept current by a `LiveScreener`.
-    Live(LiveScreener),
+    Static(Arc<StaticSet>),
+    /// `--source` lists kept current by a `LiveScreener`, and the prepared
+    /// answers of the set last seen (replaced on the first request after a
+    /// swap).
+    Live(LiveScreener, Arc<RwLock<Arc<Prepared>>>),
+}
+
+/// A set that never changes, prepared once.
+#[derive(Debug)]
+struct StaticSet {
+    prepared: Arc<Prepared>,
+    /// The oldest `as_of` among the lists (what the set's age counts from),
+    /// as seconds since the Unix epoch, and that list's id.
+    oldest: Option<(SystemTime, String)>,
+}
+
+impl StaticSet {
+    fn new(screener: Screener) -> StaticSet {
+        let now = SystemTime::now();
+        // The list with the greatest age has the oldest as_of; its as_of
+        // as a time is now minus that age.
+        let oldest = screener
+            .lists()
+            .iter()
+            .filter_map(|l| l.age_at(now).map(|a| (a, l.meta.id.clone())))
+            .max_by_key(|(a, _)| *a)
+            .map(|(a, id)| (now - a, id));
+        StaticSet {
+            prepared: Arc::new(Prepared::new(screener)),
+            oldest,
+        }
+    }
 }
 
 /// The served lists. Cheap to clone (`Arc`s inside).
@@ -45,11 +76,16 @@ pub struct Lists {
 pub struct Current {
     /// The compiled lists.
     pub screener: Screener,
+    /// The parts of every answer this set shares, computed once per set.
+    pub prepared: Arc<Prepared>,
     /// The set is older than `--max-age` (or, with sources, never verified).
     pub stale: bool,
-    /// Age of the set: since the sources last confirmed it, or (static
-    /// lists) of the oldest list's `as_of`. `None`: unknown.
+    /// Age of the set, the one `--max-age` compares: since the sources
+    /// last confirmed it (live lists), else since the oldest list's
+    /// `as_of` ([`Current::age_list`]). `None`: unknown.
     pub age: Option<Duration>,
+    /// Static lists: the list whose `as_of` gives [`Current::age`].
+    pub age_list: Option<String>,
     /// Strict mode: a clear answer from a stale set is refused.
     pub strict: bool,
 }
@@ -69,8 +105,17 @@ pub struct ListsReport {
     pub version: walletscreen::Version,
     /// Whether the set is stale.
     pub stale: bool,
-    /// Age of the set in seconds (see `--max-age`), if known.
+    /// Age of the set in seconds, the one `--max-age` compares (so the one
+    /// `stale` follows): with `--source` lists, since the sources last
+    /// confirmed the set (`null` before they ever did); otherwise since the
+    /// `as_of` of the set's oldest list, named by `age_list` (a set is as
+    /// old as its oldest data: the bundled set's is the FBI's one-off
+    /// advisory of 2025-02-26, so its age is far above the OFAC list's).
+    /// Each list's own age is in `lists[].age_seconds`.
     pub age_seconds: Option<u64>,
+    /// Static and compiled lists: the id of the list whose `as_of` gives
+    /// `age_seconds`; `null` with `--source` lists (or no dated list).
+    pub age_list: Option<String>,
     /// `--max-age` in seconds, if set.
     pub max_age_seconds: Option<u64>,
     /// Strict mode.
@@ -125,7 +170,7 @@ impl Lists {
     /// The lists of a screener that never refreshes (tests, embedding).
     pub fn fixed(screener: Screener) -> Lists {
         Lists {
-            origin: Origin::Static(screener),
+            origin: Origin::Static(Arc::new(StaticSet::new(screener))),
             max_age: None,
             strict: false,
         }
@@ -138,7 +183,10 @@ impl Lists {
         let (origin, refresher) = if let Some(path) = &config.compiled {
             let screener = Screener::read_compiled_file(path)
                 .with_context(|| format!("--compiled {}", path.display()))?;
-            (Origin::Static(with_history(screener)?), None)
+            (
+                Origin::Static(Arc::new(StaticSet::new(with_history(screener)?))),
+                None,
+            )
         } else if config.sources.is_empty() {
             let mut b = Screener::builder();
             b.bundled(!config.no_bundled);
@@ -146,7 +194,9 @@ impl Lists {
                 b.list(load_list(path)?);
             }
             (
-                Origin::Static(b.build().context("building the screener")?),
+                Origin::Static(Arc::new(StaticSet::new(
+                    b.build().context("building the screener")?,
+                ))),
                 None,
             )
         } else {
@@ -154,7 +204,11 @@ impl Lists {
             let handle = live
                 .spawn_refresher()
                 .context("starting the refresher thread")?;
-            (Origin::Live(live), Some(handle))
+            let prepared = Arc::new(Prepared::new(live.current().screener().clone()));
+            (
+                Origin::Live(live, Arc::new(RwLock::new(prepared))),
+                Some(handle),
+            )
         };
         let lists = Lists {
             origin,
@@ -166,25 +220,36 @@ impl Lists {
 
     /// A consistent view of the served lists.
     pub fn current(&self) -> Current {
-        let (screener, age, never_verified) = match &self.origin {
-            Origin::Static(s) => {
-                let now = SystemTime::now();
-                let age = s.lists().iter().filter_map(|l| l.age_at(now)).max();
-                (s.clone(), age, false)
+        let (prepared, age, age_list, never_verified) = match &self.origin {
+            Origin::Static(set) => {
+                let age = set.oldest.as_ref().map(|(t, _)| {
+                    SystemTime::now()
+                        .duration_since(*t)
+                        .unwrap_or(Duration::ZERO)
+                });
+                let list = set.oldest.as_ref().map(|(_, id)| id.clone());
+                (Arc::clone(&set.prepared), age, list, false)
             }
-            Origin::Live(live) => {
+            Origin::Live(live, cache) => {
                 let set = live.current();
                 let age = set.age();
-                (set.screener().clone(), age, age.is_none())
+                (
+                    prepared_for(cache, set.screener()),
+                    age,
+                    None,
+                    age.is_none(),
+                )
             }
         };
         let stale = self
             .max_age
             .is_some_and(|max| never_verified || age.is_some_and(|a| a > max));
         Current {
-            screener,
+            screener: prepared.screener().clone(),
+            prepared,
             stale,
             age,
+            age_list,
             strict: self.strict,
         }
     }
@@ -192,7 +257,7 @@ impl Lists {
     /// The refresh status (live mode).
     pub fn refresh_status(&self) -> Option<RefreshStatus> {
         match &self.origin {
-            Origin::Live(live) => Some(live.status()),
+            Origin::Live(live, _) => Some(live.status()),
             Origin::Static(_) => None,
         }
     }
@@ -220,7 +285,7 @@ impl Lists {
         let (mode, sources) = match &self.origin {
             Origin::Static(_) if compiled => ("compiled", Vec::new()),
             Origin::Static(_) => ("static", Vec::new()),
-            Origin::Live(live) => (
+            Origin::Live(live, _) => (
                 "live",
                 live.sources()
                     .iter()
@@ -244,6 +309,7 @@ impl Lists {
             version: walletscreen::Version::clone(c.screener.version()),
             stale: c.stale,
             age_seconds: c.age.map(|a| a.as_secs()),
+            age_list: c.age_list.clone(),
             max_age_seconds: self.max_age.map(|a| a.as_secs()),
             strict: self.strict,
             mode,
@@ -261,6 +327,26 @@ impl Lists {
                 .collect(),
         }
     }
+}
+
+/// The prepared answers of `screener`: the cached ones when they are for
+/// it (the same compiled set: its version is the same `Arc`), else new ones,
+/// cached for the next request.
+fn prepared_for(cache: &RwLock<Arc<Prepared>>, screener: &Screener) -> Arc<Prepared> {
+    let same = |p: &Prepared| Arc::ptr_eq(p.screener().version(), screener.version());
+    // A poisoned lock (a panic while swapping) only loses the cache.
+    if let Ok(p) = cache.read()
+        && same(&p)
+    {
+        return Arc::clone(&p);
+    }
+    let fresh = Arc::new(Prepared::new(screener.clone()));
+    if let Ok(mut p) = cache.write()
+        && !same(&p)
+    {
+        *p = Arc::clone(&fresh);
+    }
+    fresh
 }
 
 /// The `LiveScreener` of the configuration, after its first refresh.

@@ -8,7 +8,7 @@ use utoipa::Modify;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 
-use crate::routes::{chainalysis, check, health, lists, scan, trm};
+use crate::routes::{chainalysis, check, health, lists, page, scan, trm};
 
 /// The document.
 #[derive(OpenApi)]
@@ -32,6 +32,7 @@ use crate::routes::{chainalysis, check, health, lists, scan, trm};
         health::healthz,
         health::readyz,
         health::metrics,
+        page::index,
     ),
     components(schemas(crate::error::ErrorCode)),
     modifiers(&Security),
@@ -39,7 +40,7 @@ use crate::routes::{chainalysis, check, health, lists, scan, trm};
         (name = "chainalysis", description = "Drop-in for Chainalysis' free sanctions screening API"),
         (name = "trm", description = "Drop-in for TRM's public sanctions screening API"),
         (name = "native", description = "The library's full verdicts"),
-        (name = "service", description = "Lists, health, metrics"),
+        (name = "service", description = "Lists, health, metrics, the page for people"),
     )
 )]
 pub struct ApiDoc;

@@ -161,9 +161,11 @@ fn trm_contract() {
         ct,
         r#"{"address":"x"}"#,
     );
+    // JSON of the wrong shape: 400 as any other malformed body (not
+    // axum's 422).
     assert_eq!(
         (st, error_code(&body).as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "bad_request")
+        (StatusCode::BAD_REQUEST, "bad_request")
     );
     let (st, body) = post(&s, "/public/v1/sanctions/screening", "text/plain", "[]");
     assert_eq!(
@@ -727,4 +729,187 @@ fn slow_clients_time_out() {
     assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
     // The service keeps serving.
     assert_eq!(get(&s, "/healthz").0, StatusCode::OK);
+}
+
+/// The corners: an over-long URI, a query that is no UTF-8, 404s in the
+/// metrics, the set's age and the list it counts from, NDJSON lines split
+/// across body chunks.
+#[test]
+fn uri_query_unmatched_age_and_split_lines() {
+    let s = Service::start(&[]);
+    // A URI over 8 KiB: 414 in our shape, on any route and on none.
+    for path in [
+        format!("/api/v1/address/{}", "a".repeat(9000)),
+        format!("/v1/check?address={}", "a".repeat(9000)),
+        format!("/no/such/{}", "a".repeat(9000)),
+    ] {
+        let r = client().get(s.url(&path)).send().unwrap();
+        assert_eq!(r.status(), StatusCode::URI_TOO_LONG, "{}", &path[..20]);
+        assert_eq!(r.headers()["content-type"], "application/json");
+        assert_eq!(error_code(&r.text().unwrap()), "uri_too_long");
+    }
+    // Just under the limit is read (an invalid address, so no identification).
+    let path = format!("/api/v1/address/{}", "a".repeat(8000));
+    assert_eq!(
+        get(&s, &path),
+        (StatusCode::OK, r#"{"identifications":[]}"#.into())
+    );
+    // Past hyper's own limit (64 KiB; no client library builds such a URI),
+    // hyper answers a bare 414; the service keeps serving.
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let req = format!(
+        "GET /v1/check?address={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let _ = c.write_all(req.as_bytes());
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 414"), "{answer}");
+    assert_eq!(get(&s, "/healthz").0, StatusCode::OK);
+
+    // A query value that is no UTF-8 once decoded: 400, not a verdict on
+    // U+FFFD.
+    for q in [
+        "address=%FF",
+        "address=0x098B716B8Aaf21512996dC57EB0615e2383E2f96%C3",
+        &format!("address={LAZARUS}&as_of=%E9t%E9"),
+    ] {
+        let (st, body) = get(&s, &format!("/v1/check?{q}"));
+        assert_eq!(
+            (st, error_code(&body).as_str()),
+            (StatusCode::BAD_REQUEST, "bad_request"),
+            "{q}"
+        );
+        assert!(body.contains("not UTF-8"), "{body}");
+    }
+    // Percent-encoded UTF-8 is read as the text it encodes.
+    let (st, body) = get(&s, "/v1/check?address=%C3%A9t%C3%A9");
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(json(&body)["input"], "été");
+    let (st, body) = get(&s, &format!("/v1/check?address={}", LAZARUS.to_lowercase()));
+    assert_eq!(
+        (st, json(&body)["verdict"].as_str()),
+        (StatusCode::OK, Some("hit"))
+    );
+
+    // A 404 is counted under `unmatched`, never under the path asked for.
+    let secret = "0x52908400098527886E0F7030069857D2E4169EE7";
+    for _ in 0..3 {
+        assert_eq!(
+            get(&s, &format!("/api/v2/address/{secret}")).0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (_, metrics) = get(&s, "/metrics");
+    assert!(
+        metrics
+            .contains("walletscreen_http_requests_total{endpoint=\"unmatched\",status=\"404\"} 3"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .contains("walletscreen_http_requests_total{endpoint=\"unmatched\",status=\"414\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains(secret) && !metrics.contains("/api/v2"),
+        "{metrics}"
+    );
+    // Matched routes keep their template.
+    assert!(
+        metrics
+            .contains("walletscreen_http_requests_total{endpoint=\"/v1/check\",status=\"400\"} 3"),
+        "{metrics}"
+    );
+
+    // The set's age is the one --max-age compares: for static lists, since
+    // the oldest list's as_of, and /v1/lists names that list.
+    let l = json(&get(&s, "/v1/lists").1);
+    assert_eq!(l["age_list"], "fbi-dprk");
+    let fbi = l["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "fbi-dprk")
+        .unwrap()
+        .clone();
+    let (set, list) = (
+        l["age_seconds"].as_u64().unwrap(),
+        fbi["age_seconds"].as_u64().unwrap(),
+    );
+    assert!(set.abs_diff(list) <= 1, "{set} {list}");
+    let ofac = l["lists"][0]["age_seconds"].as_u64().unwrap();
+    assert!(ofac < set, "{ofac} {set}");
+
+    // NDJSON: lines split anywhere across chunks, one line over three
+    // chunks, a JSON string with an escape, CRLF, no final newline.
+    let body = format!(
+        "{HYDRA}\n\"{}\\u0036\"\r\n{{\"address\": \"{LAZARUS}\"}}\n  {CLEAR}  \n\"{HYDRA}\"",
+        &LAZARUS[..LAZARUS.len() - 1]
+    );
+    assert!(LAZARUS.ends_with('6'));
+    let want = [HYDRA, LAZARUS, LAZARUS, CLEAR, HYDRA];
+    for cut in [1, 2, 3, 7, 13, 40] {
+        let mut req = b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+        for chunk in body.as_bytes().chunks(cut) {
+            req.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            req.extend_from_slice(chunk);
+            req.extend_from_slice(b"\r\n");
+        }
+        req.extend_from_slice(b"0\r\n\r\n");
+        let mut c = TcpStream::connect(s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        // Chunk by chunk on the wire too, so the server reads them apart.
+        for piece in req.chunks(64) {
+            c.write_all(piece).unwrap();
+            c.flush().unwrap();
+        }
+        let mut answer = Vec::new();
+        let _ = c.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        let inputs: Vec<String> = answer
+            .lines()
+            .filter(|l| l.starts_with("{\"input\""))
+            .map(|l| json(l)["input"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(inputs, want, "cut {cut}: {answer}");
+        assert_eq!(
+            answer.matches("\"verdict\":\"hit\"").count(),
+            4,
+            "cut {cut}: {answer}"
+        );
+    }
+}
+
+/// A client that sends `Expect: 100-continue` (curl does for bodies over
+/// 1 MiB) gets `100 Continue` before the stream's answer, so it sends its
+/// body at once instead of after its own timeout.
+#[test]
+fn ndjson_answers_100_continue_first() {
+    let s = Service::start(&[]);
+    let body = format!("{HYDRA}\n{CLEAR}\n");
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    c.write_all(
+        format!(
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n\
+             Content-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    // Nothing of the body is sent before the server says to go on.
+    let mut first = [0u8; 25];
+    c.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
+    c.write_all(body.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("\"verdict\":\"hit\""), "{answer}");
+    assert!(answer.contains("\"verdict\":\"clear\""), "{answer}");
 }

@@ -10,9 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Reply, Service, Source, TempDir, addresses, client, csv_list, eventually};
+use common::{Reply, Server, Service, TempDir, addresses, client, csv_list, eventually};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
+/// The path of the list on the local source.
+const FEED: &str = "/feed.csv";
 
 fn get_json(s: &Service, path: &str) -> (StatusCode, Value) {
     let r = client().get(s.url(path)).send().unwrap();
@@ -38,8 +41,9 @@ fn feed(extra: usize, entity: &str) -> Vec<u8> {
 #[test]
 fn refresh_from_a_local_source() {
     let a = addresses();
-    let source = Source::start(Reply::Cycle(vec![feed(8, "in A")]));
-    let url = source.url();
+    let source = Server::start();
+    source.route(FEED, Reply::ok(feed(8, "in A")));
+    let url = source.url(FEED);
     let s = Service::start(&[
         "--source",
         &url,
@@ -55,11 +59,11 @@ fn refresh_from_a_local_source() {
     assert_eq!(lists["refresh"]["last_result"], "ok");
     assert_eq!(lists["lists"][0]["id"], "feed");
     // The source changes: the next refresh serves it.
-    source.set(Reply::Cycle(vec![feed(9, "in B")]));
+    source.route(FEED, Reply::ok(feed(9, "in B")));
     assert!(eventually(Duration::from_secs(30), || verdict(&s, &a[9]) == "hit"));
     assert_eq!(verdict(&s, &a[8]), "clear");
     // The source fails: the last good lists keep serving, and it shows.
-    source.set(Reply::Status(500));
+    source.route(FEED, Reply::status(500));
     assert!(eventually(Duration::from_secs(30), || {
         get_json(&s, "/v1/lists").1["refresh"]["last_result"] == "failed"
     }));
@@ -99,10 +103,11 @@ fn strict_mode_fails_closed_on_stale_lists() {
     let dir = TempDir::new("strict");
     let list = dir.file("base.csv", &csv_list("base", "custom", &[(&a[0], "Base")]));
     // The source never answers: the lists were never verified, so stale.
-    let source = Source::start(Reply::Status(503));
+    let source = Server::start();
+    source.route(FEED, Reply::status(503));
     let s = Service::start(&[
         "--source",
-        &source.url(),
+        &source.url(FEED),
         "--list",
         &list,
         "--no-bundled",
@@ -191,13 +196,17 @@ fn dated_feed(as_of: &str) -> Vec<u8> {
 fn atomic_swaps_under_load() {
     let a = addresses();
     // Every fetch alternates two publications: every refresh swaps the set.
-    let source = Source::start(Reply::Cycle(vec![
-        dated_feed("2026-11-01"),
-        dated_feed("2026-11-02"),
-    ]));
+    let source = Server::start();
+    source.route_cycle(
+        FEED,
+        vec![
+            Reply::ok(dated_feed("2026-11-01")),
+            Reply::ok(dated_feed("2026-11-02")),
+        ],
+    );
     let s = Service::start(&[
         "--source",
-        &source.url(),
+        &source.url(FEED),
         "--no-bundled",
         "--refresh-interval",
         "1ms",
@@ -281,7 +290,7 @@ fn atomic_swaps_under_load() {
     let l = get_json(&s, "/v1/lists").1;
     assert_eq!(l["refresh"]["failures"], 0, "{l}");
     // Each successful refresh fetched other bytes than the set it replaced.
-    assert!(source.served() > 1000);
+    assert!(source.requests().len() > 1000);
     assert!(requests.load(Ordering::Relaxed) > 100);
 }
 

@@ -27,10 +27,31 @@ fn checked_in_document_is_current() {
         "/healthz",
         "/readyz",
         "/metrics",
+        "/",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is not in the document");
     }
     assert!(doc["paths"]["/v1/check"].get("post").is_some());
+    assert!(
+        doc["paths"]["/"]["get"]["responses"]["200"]["content"]
+            .get("text/html; charset=utf-8")
+            .is_some()
+    );
+    // The age of /v1/lists says what it counts from.
+    let report = &doc["components"]["schemas"]["ListsReport"]["properties"];
+    assert!(
+        report["age_seconds"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("--max-age")
+    );
+    assert!(report.get("age_list").is_some());
+    assert!(
+        doc["components"]["schemas"]["ErrorCode"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("uri_too_long"))
+    );
     assert!(
         doc["components"]["securitySchemes"]
             .get("api_key")

@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use common::{Service, client};
+use common::{Service, TempDir, client};
 use serde_json::{Value, json};
 
 const LAZARUS: &str = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96";
@@ -97,15 +97,6 @@ struct Browser {
     _profile: TempDir,
 }
 
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 impl Browser {
     fn start(chromium: &Path, chromedriver: &Path) -> Browser {
         let port = free_port();
@@ -135,12 +126,7 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        let profile = std::env::temp_dir().join(format!(
-            "walletscreen-page-profile-{}-{port}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).unwrap();
+        let profile = TempDir::new("page-profile");
         // The flags that work on a closed network as root (no sandbox, no
         // background connections to Google's hosts).
         let args = [
@@ -154,7 +140,7 @@ impl Browser {
             "--disable-sync",
             "--disable-dev-shm-usage",
             "--window-size=1280,1100",
-            &format!("--user-data-dir={}", profile.display()),
+            &format!("--user-data-dir={}", profile.path().display()),
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -165,7 +151,7 @@ impl Browser {
             base,
             session: String::new(),
             http,
-            _profile: TempDir(profile),
+            _profile: profile,
         };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"]

@@ -100,7 +100,8 @@ pub struct Seen {
     pub headers: HashMap<String, String>,
 }
 
-type Routes = Arc<Mutex<HashMap<String, Reply>>>;
+/// The replies of a path, each request the next one (cycling).
+type Routes = Arc<Mutex<HashMap<String, (Vec<Reply>, usize)>>>;
 
 /// The server: one thread accepting, one thread per connection. Stops when
 /// dropped.
@@ -147,7 +148,17 @@ impl Server {
 
     /// Sets the reply for `path` (unknown paths get 404).
     pub fn route(&self, path: &str, reply: Reply) {
-        self.routes.lock().unwrap().insert(path.to_owned(), reply);
+        self.route_cycle(path, vec![reply]);
+    }
+
+    /// Sets the replies for `path`: each request gets the next one,
+    /// cycling (a source whose every fetch is a new publication).
+    pub fn route_cycle(&self, path: &str, replies: Vec<Reply>) {
+        assert!(!replies.is_empty(), "no reply for {path}");
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), (replies, 0));
     }
 
     /// Every request so far, in order.
@@ -196,12 +207,13 @@ fn serve(mut conn: TcpStream, routes: &Routes, seen: &Mutex<Vec<Seen>>) {
         path: path.clone(),
         headers: headers.clone(),
     });
-    let reply = routes
-        .lock()
-        .unwrap()
-        .get(&path)
-        .cloned()
-        .unwrap_or_else(|| Reply::status(404));
+    let reply = match routes.lock().unwrap().get_mut(&path) {
+        Some((replies, next)) => {
+            *next += 1;
+            replies[(*next - 1) % replies.len()].clone()
+        }
+        None => Reply::status(404),
+    };
     std::thread::sleep(reply.head_delay);
     let not_modified = reply
         .etag
@@ -266,8 +278,22 @@ pub fn addresses() -> Vec<String> {
 /// A walletscreen CSV list with id `id`: each address with entity
 /// `Entity <address prefix>`, or the entity given.
 pub fn csv_list(id: &str, rows: &[(&str, &str)]) -> Vec<u8> {
-    let mut s =
-        format!("# walletscreen-list: v1\n# id: {id}\n# category: attributed\naddress,entity\n");
+    csv_list_with(id, "attributed", None, rows)
+}
+
+/// [`csv_list`] of category `category` (`sanctioned`, `attributed`,
+/// `custom`), dated `as_of` if given.
+pub fn csv_list_with(
+    id: &str,
+    category: &str,
+    as_of: Option<&str>,
+    rows: &[(&str, &str)],
+) -> Vec<u8> {
+    let mut s = format!("# walletscreen-list: v1\n# id: {id}\n# category: {category}\n");
+    if let Some(d) = as_of {
+        s.push_str(&format!("# as_of: {d}\n"));
+    }
+    s.push_str("address,entity\n");
     for (addr, entity) in rows {
         s.push_str(&format!("{addr},{entity}\n"));
     }

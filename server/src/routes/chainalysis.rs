@@ -2,13 +2,15 @@
 //! Chainalysis' free sanctions screening API, `{"identifications": [...]}`,
 //! an empty array for an address not listed, valid or not.
 
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
+use bytes::Bytes;
 use serde::Serialize;
 
-use crate::answers::{Identification, identifications};
+use crate::answers::Identification;
 use crate::error::{ApiError, ApiPath, ErrorBody};
 use crate::metrics::Endpoint;
+use crate::routes::check::json_response;
 use crate::state::AppState;
 
 /// The answer: Chainalysis' shape.
@@ -17,6 +19,9 @@ pub struct ChainalysisAnswer {
     /// One per matched entry; empty when the address is not listed.
     pub identifications: Vec<Identification>,
 }
+
+/// The answer for an address not listed.
+const EMPTY: &[u8] = br#"{"identifications":[]}"#;
 
 /// Screens one address, Chainalysis style.
 #[utoipa::path(
@@ -38,7 +43,7 @@ pub struct ChainalysisAnswer {
 pub async fn address(
     State(state): State<AppState>,
     ApiPath(address): ApiPath,
-) -> Result<Json<ChainalysisAnswer>, ApiError> {
+) -> Result<Response, ApiError> {
     let current = state.lists.current();
     let verdict = current.screener.check(&address);
     state.metrics.verdict(Endpoint::Chainalysis, verdict.kind());
@@ -47,7 +52,12 @@ pub async fn address(
             "the lists are stale (strict mode): no clear answer",
         ));
     }
-    Ok(Json(ChainalysisAnswer {
-        identifications: identifications(&current.screener, &verdict),
-    }))
+    if !verdict.is_hit() {
+        return Ok(json_response(Bytes::from_static(EMPTY)));
+    }
+    // The identifications are formatted once per entry and set
+    // (`Prepared`): a request copies them.
+    let mut out = Vec::with_capacity(640);
+    current.prepared.write_chainalysis(&verdict, &mut out);
+    Ok(json_response(out))
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use walletscreen::{Date, VerdictKind};
 
-use crate::answers::{Native, NativeAt};
+use crate::answers::NativeAt;
 use crate::error::{ApiError, ApiPath, ApiQuery, ErrorBody, ErrorCode};
 use crate::lists::Current;
 use crate::metrics::{Endpoint, Metrics};
@@ -114,13 +114,7 @@ pub(crate) fn write_answer(
             let verdict = current.screener.check(input);
             let kind = verdict.kind();
             if !refused(current, kind) {
-                let a = Native {
-                    input,
-                    verdict: &verdict,
-                    list_set,
-                    stale,
-                };
-                serde_json::to_writer(&mut *out, &a).map_err(internal)?;
+                current.prepared.write_native(input, &verdict, stale, out);
             }
             kind
         }
@@ -162,7 +156,8 @@ fn internal(e: serde_json::Error) -> ApiError {
 }
 
 /// A JSON body.
-pub(crate) fn json_response(body: Vec<u8>) -> Response {
+pub(crate) fn json_response(body: impl Into<Body>) -> Response {
+    let body: Body = body.into();
     (
         [(
             header::CONTENT_TYPE,
@@ -297,11 +292,7 @@ pub async fn check_post(
 ) -> Result<Response, ApiError> {
     let as_of = parse_as_of(q.as_of.as_deref())?;
     match body_kind(&req)? {
-        BodyKind::Ndjson => Ok(crate::routes::stream::respond(
-            state,
-            as_of,
-            req.into_body(),
-        )),
+        BodyKind::Ndjson => Ok(crate::routes::stream::respond(state, as_of, req.into_body()).await),
         BodyKind::Json => batch(state, as_of, req.into_body()).await,
     }
 }

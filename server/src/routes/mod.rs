@@ -32,8 +32,10 @@ pub mod trm;
 /// Screening routes and `/v1/lists` ask for an API key when keys are
 /// configured; `/healthz`, `/readyz`, `/metrics` and `/openapi.json` never
 /// do. Every request is counted, timed and logged (never with its path or
-/// query), bounded by `--request-timeout` and `--max-body`; a panic in a
-/// handler answers 500 and the service keeps serving.
+/// query; a path no route has is counted as `unmatched`), bounded by
+/// `--request-timeout`, `--max-body` and a URI of at most
+/// [`crate::error::MAX_URI_BYTES`]; a panic in a handler answers 500 and the
+/// service keeps serving.
 pub fn app(state: AppState) -> Router {
     let max_body = usize::try_from(state.limits.max_body).unwrap_or(usize::MAX);
     let protected = Router::new()
@@ -53,14 +55,17 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(crate::openapi::openapi_json));
+    // `layer` (not `route_layer`): the fallbacks are counted too (a 404
+    // under the endpoint label `unmatched`, never the path asked for).
     protected
         .merge(open)
-        .route_layer(middleware::from_fn_with_state(
+        .fallback(crate::error::not_found)
+        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .layer(middleware::from_fn(crate::error::limit_uri))
+        .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::metrics::track,
         ))
-        .fallback(crate::error::not_found)
-        .method_not_allowed_fallback(crate::error::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), timeout))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(panicked))

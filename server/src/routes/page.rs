@@ -68,6 +68,12 @@ pub fn csp(html: &str) -> String {
 
 /// `GET /`: the page, with its policy and headers that keep it from being
 /// framed, sniffed or leaking a referrer.
+#[utoipa::path(get, path = "/", tag = "service",
+    responses((status = 200,
+        description = "The page for people: paste addresses, see each verdict with its provenance, \
+            the lists and their ages, a banner when they are stale (one self-contained HTML \
+            document; it calls POST /v1/check and GET /v1/lists, so with --api-keys it asks for a key)",
+        body = String, content_type = "text/html; charset=utf-8")))]
 pub async fn index() -> Response {
     let headers = [
         (

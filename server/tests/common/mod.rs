@@ -1,17 +1,22 @@
 //! Helpers of the server's integration tests: the real binary started on
-//! 127.0.0.1 with an ephemeral port ([`Service`]), an HTTP client, and a
-//! small HTTP/1.1 list source on 127.0.0.1 whose replies the test scripts
-//! ([`Source`]).
+//! 127.0.0.1 with an ephemeral port ([`Service`]) and an HTTP client. The
+//! rest is the root package's test support (`tests/common/mod.rs`),
+//! included as it is: temporary directories, list fixtures, and the small
+//! HTTP/1.1 server on 127.0.0.1 with scripted replies that serves as a list
+//! source.
 
-#![allow(dead_code)] // each test crate uses its own part of the helpers
+#![allow(dead_code, unused_imports)] // each test crate uses its own part of the helpers
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "../../../tests/common/mod.rs"]
+mod root_common;
+
+pub use root_common::{Reply, Server, TempDir, addresses};
 
 /// The service binary, started with some arguments; killed when dropped.
 pub struct Service {
@@ -134,154 +139,10 @@ pub fn client() -> reqwest::blocking::Client {
         .unwrap()
 }
 
-/// What a [`Source`] answers.
-#[derive(Clone, Debug)]
-pub enum Reply {
-    /// 200 with one of these bodies, each request the next (cycling).
-    Cycle(Vec<Vec<u8>>),
-    /// This status, empty body.
-    Status(u16),
-}
-
-/// A list source on 127.0.0.1: every request to any path gets the current
-/// [`Reply`]. Stops when dropped.
-pub struct Source {
-    addr: SocketAddr,
-    reply: Arc<Mutex<Reply>>,
-    served: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Source {
-    /// Starts serving `reply`.
-    pub fn start(reply: Reply) -> Source {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let reply = Arc::new(Mutex::new(reply));
-        let served = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        {
-            let (reply, served, stop) = (reply.clone(), served.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for conn in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(conn) = conn else { continue };
-                    let n = served.fetch_add(1, Ordering::SeqCst);
-                    let r = reply.lock().unwrap().clone();
-                    serve(conn, r, n);
-                }
-            });
-        }
-        Source {
-            addr,
-            reply,
-            served,
-            stop,
-        }
-    }
-
-    /// The URL of the list.
-    pub fn url(&self) -> String {
-        format!("http://{}/feed.csv", self.addr)
-    }
-
-    /// Replaces the reply.
-    pub fn set(&self, reply: Reply) {
-        *self.reply.lock().unwrap() = reply;
-    }
-
-    /// Requests served so far.
-    pub fn served(&self) -> usize {
-        self.served.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for Source {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-    }
-}
-
-fn serve(mut conn: TcpStream, reply: Reply, n: usize) {
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match conn.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(k) => head.extend_from_slice(&buf[..k]),
-        }
-    }
-    let (status, body) = match reply {
-        Reply::Cycle(bodies) => (200, bodies[n % bodies.len()].clone()),
-        Reply::Status(s) => (s, Vec::new()),
-    };
-    let out = format!(
-        "HTTP/1.1 {status} Scripted\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    let _ = conn.write_all(out.as_bytes());
-    let _ = conn.write_all(&body);
-    let _ = conn.flush();
-    let _ = conn.shutdown(Shutdown::Write);
-    let _ = conn.set_read_timeout(Some(Duration::from_millis(200)));
-    let _ = conn.read(&mut buf);
-}
-
-/// Addresses of the bundled FBI list (valid, distinct).
-pub fn addresses() -> Vec<String> {
-    let raw = walletscreen::bundled::raw("fbi-dprk").unwrap();
-    let list = walletscreen::List::from_bytes(
-        raw,
-        walletscreen::ListMeta::new("fbi-dprk", walletscreen::Category::Attributed),
-    )
-    .unwrap();
-    list.entries().map(|e| e.address.clone()).collect()
-}
-
-/// A walletscreen CSV list `id` of category `category`: (address, entity) rows.
+/// A walletscreen CSV list `id` of category `category`, dated 2026-11-01:
+/// (address, entity) rows.
 pub fn csv_list(id: &str, category: &str, rows: &[(&str, &str)]) -> Vec<u8> {
-    let mut s = format!(
-        "# walletscreen-list: v1\n# id: {id}\n# category: {category}\n# as_of: 2026-11-01\naddress,entity\n"
-    );
-    for (addr, entity) in rows {
-        s.push_str(&format!("{addr},{entity}\n"));
-    }
-    s.into_bytes()
-}
-
-/// A fresh temporary directory, removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    /// A new directory named after `tag`.
-    pub fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "walletscreen-server-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    /// Writes a file; its path.
-    pub fn file(&self, name: &str, contents: &[u8]) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    root_common::csv_list_with(id, category, Some("2026-11-01"), rows)
 }
 
 /// Polls `f` until it is true, at most `limit`.
