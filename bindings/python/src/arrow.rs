@@ -193,7 +193,7 @@ impl<'a> Dates<'a> {
                 if a.is_null(i) {
                     return Ok(None);
                 }
-                date_of_days(a.value(i))
+                Date::from_days(i64::from(a.value(i)))
                     .map(Some)
                     .ok_or_else(|| format!("as_of row {i}: day {} is out of range", a.value(i)))
             }
@@ -205,25 +205,6 @@ impl<'a> Dates<'a> {
             },
         }
     }
-}
-
-/// Days since 1970-01-01 (Arrow's date32) as a calendar date (H. Hinnant's
-/// `civil_from_days`).
-fn date_of_days(days: i32) -> Option<Date> {
-    let z = i64::from(days) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date::new(
-        u16::try_from(year).ok()?,
-        u8::try_from(month).ok()?,
-        u8::try_from(day).ok()?,
-    )
 }
 
 /// A hit's row, with the fields the output shows (hits are rare: owned).
