@@ -57,6 +57,30 @@ impl Checksum {
 }
 
 impl Family {
+    /// Every family, in declaration order: `Family::ALL[f as usize] == f`,
+    /// so `f as usize` is a dense code (what the bindings use for their
+    /// dictionary columns and tables).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use walletscreen::Family;
+    /// let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+    /// assert_eq!(names[Family::Bech32 as usize], "bech32");
+    /// assert_eq!(Family::ALL.len(), 9);
+    /// ```
+    pub const ALL: [Family; 9] = [
+        Family::Evm,
+        Family::TronHex,
+        Family::Base58,
+        Family::Monero,
+        Family::Bech32,
+        Family::CashAddr,
+        Family::XAddress,
+        Family::Icap,
+        Family::Opaque,
+    ];
+
     /// A short lower-case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -250,5 +274,34 @@ impl Address {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Family;
+
+    /// Declaration order, with no family missing: the exhaustive match
+    /// stops compiling when a family is added without a place in `ALL`.
+    #[test]
+    fn all_families_in_declaration_order() {
+        for (i, f) in Family::ALL.into_iter().enumerate() {
+            let declared = match f {
+                Family::Evm => 0,
+                Family::TronHex => 1,
+                Family::Base58 => 2,
+                Family::Monero => 3,
+                Family::Bech32 => 4,
+                Family::CashAddr => 5,
+                Family::XAddress => 6,
+                Family::Icap => 7,
+                Family::Opaque => 8,
+            };
+            assert_eq!((i, f as usize), (declared, declared), "{f}");
+        }
+        let mut names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Family::ALL.len());
     }
 }

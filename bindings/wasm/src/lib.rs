@@ -107,20 +107,6 @@ fn kind_code(k: VerdictKind) -> u8 {
     }
 }
 
-/// The families in the order of their codes (the JavaScript side reads the
-/// names from [`names`]).
-const FAMILIES: [Family; 9] = [
-    Family::Evm,
-    Family::TronHex,
-    Family::Base58,
-    Family::Monero,
-    Family::Bech32,
-    Family::CashAddr,
-    Family::XAddress,
-    Family::Icap,
-    Family::Opaque,
-];
-
 const CHECKSUMS: [Checksum; 4] = [
     Checksum::NotChecked,
     Checksum::Valid,
@@ -128,8 +114,10 @@ const CHECKSUMS: [Checksum; 4] = [
     Checksum::Absent,
 ];
 
+/// A family's code: its place in [`Family::ALL`], whose names the
+/// JavaScript side reads from [`names`].
 fn family_code(f: Family) -> u32 {
-    FAMILIES.iter().position(|x| *x == f).unwrap_or(8) as u32
+    f as u32
 }
 
 fn checksum_code(c: Checksum) -> u32 {
@@ -164,7 +152,7 @@ pub fn names() -> String {
         networks: [Option<&'static str>; 4],
     }
     serde_json::to_string(&Names {
-        families: FAMILIES.iter().map(|f| f.name()).collect(),
+        families: Family::ALL.iter().map(|f| f.name()).collect(),
         checksums: CHECKSUMS.iter().map(|c| c.name()).collect(),
         networks: [None, Some("mainnet"), Some("testnet"), Some("regtest")],
     })
