@@ -38,9 +38,13 @@ command -v oha >/dev/null || { echo "load.sh: oha not found (cargo install oha -
 cargo build --release -p walletscreen-server >&2
 BIN=target/release/walletscreen-server
 
-SERVER_CPU=""; CLIENT_CPU=""
+SERVER_CPU=""; CLIENT_CPU=""; OHA_THREADS=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     SERVER_CPU="taskset -c 0"; CLIENT_CPU="taskset -c 1"
+    # oha starts one runtime thread per physical core whatever its CPU
+    # mask: two threads on the one CPU it may use take turns in time
+    # slices of milliseconds, which its latency correction counts.
+    OHA_THREADS=(--worker-threads 1)
 fi
 
 LISTED=0x098B716B8Aaf21512996dC57EB0615e2383E2f96
@@ -105,7 +109,7 @@ half() {
     local name=$1 url=$2 method=${3:-GET} body=${4:-} ct=${5:-}
     local rate
     rate=$(python3 -c "print(max(1, round(float(open('$OUT/$name.sat').read().split()[0]) / 2)))")
-    local args=(-z "${DURATION}s" -c "$CONNS" -q "$rate" --latency-correction --no-tui --output-format json -m "$method")
+    local args=(-z "${DURATION}s" -c "$CONNS" -q "$rate" --latency-correction --no-tui --output-format json -m "$method" "${OHA_THREADS[@]}")
     [ -z "$body" ] || args+=(-D "$body")
     [ -z "$ct" ] || args+=(-T "$ct")
     $CLIENT_CPU oha "${args[@]}" "$url" >"$OUT/$name.oha.json" 2>"$OUT/$name.oha.err"

@@ -95,6 +95,20 @@ impl Service {
         self.log.lock().unwrap().clone()
     }
 
+    /// The log once `ready` holds of it (the service writes its log on a
+    /// thread of its own, so a line may follow the answer by a moment), or
+    /// after 10 s as it then is.
+    pub fn log_when(&self, ready: impl Fn(&str) -> bool) -> String {
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            if ready(&log) || Instant::now() > until {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
