@@ -14,7 +14,7 @@
 
 use std::time::Instant;
 
-use walletscreen::{Screener, ScreenerBuilder};
+use walletscreen::{CheckOptions, Screener, ScreenerBuilder};
 
 mod common;
 #[path = "support/synth.rs"]
@@ -93,6 +93,13 @@ fn run(n: u64, clear_per_family: u64, all_matches: bool) {
     sample.extend(["", "hello", " 0x52908400098527886e0f7030069857d2e4169ee7 "]);
     let one_by_one: Vec<_> = sample.iter().map(|q| s.check(q)).collect();
     assert_eq!(s.check_many(&sample), one_by_one);
+    // check_each_with hands the same verdicts over, in order.
+    let mut each = Vec::new();
+    s.check_each_with(&sample, CheckOptions::default(), |i, v| {
+        assert_eq!(i, each.len());
+        each.push(v);
+    });
+    assert_eq!(each, one_by_one);
 
     let dir = common::TempDir::new("scale");
     let path = dir.join("mixed.wsidx");

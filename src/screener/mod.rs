@@ -326,17 +326,55 @@ impl Screener {
                 .collect();
         }
         let inputs: Vec<I::Item> = inputs.into_iter().collect();
-        self.check_batches(&inputs, true, opts)
+        let mut out = Vec::with_capacity(inputs.len());
+        self.check_batches(&inputs, true, opts, |_, v| out.push(v));
+        out
     }
 
-    /// [`Screener::check_many`], reading each batch's groups ahead or not.
+    /// [`Screener::check_many_with`] without the `Vec`: each string's
+    /// verdict is handed to `each` with the string's index, in order, as
+    /// soon as it is made (the same batches on a large list). For callers
+    /// that keep verdicts their own way, e.g. straight into columns.
+    ///
+    /// ```
+    /// use walletscreen::{CheckOptions, Screener, VerdictKind};
+    ///
+    /// let s = Screener::bundled()?;
+    /// let inputs = ["0x098B716B8Aaf21512996dC57EB0615e2383E2f96", "not an address"];
+    /// let mut kinds = [VerdictKind::Clear; 2];
+    /// s.check_each_with(&inputs, CheckOptions::default(), |i, v| kinds[i] = v.kind());
+    /// assert_eq!(kinds, [VerdictKind::Hit, VerdictKind::Invalid]);
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_each_with<I>(
+        &self,
+        inputs: I,
+        opts: CheckOptions,
+        mut each: impl FnMut(usize, Verdict),
+    ) where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
+            for (i, input) in inputs.into_iter().enumerate() {
+                each(i, self.check_with(input.as_ref(), opts));
+            }
+            return;
+        }
+        let inputs: Vec<I::Item> = inputs.into_iter().collect();
+        self.check_batches(&inputs, true, opts, each);
+    }
+
+    /// [`Screener::check_many`], reading each batch's groups ahead or not:
+    /// each verdict goes to `each` with its input's index.
     fn check_batches(
         &self,
         inputs: &[impl AsRef<str>],
         warm: bool,
         opts: CheckOptions,
-    ) -> Vec<Verdict> {
-        let mut out = Vec::with_capacity(inputs.len());
+        mut each: impl FnMut(usize, Verdict),
+    ) {
+        let mut at = 0;
         let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
         let index = &self.inner.index;
         for group in inputs.chunks(Self::BATCH) {
@@ -362,10 +400,10 @@ impl Screener {
                     Some((k, h)) => self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts),
                     None => Raw::Invalid,
                 };
-                out.push(self.expand(raw, input.as_ref(), opts));
+                each(at, self.expand(raw, input.as_ref(), opts));
+                at += 1;
             }
         }
-        out
     }
 
     /// Strings keyed, then looked up together, by [`Screener::check_many`].
@@ -564,13 +602,20 @@ mod tests {
         inputs.truncate(inputs.len() - 3);
         let one_by_one: Vec<String> = inputs.iter().map(|i| format!("{:?}", s.check(i))).collect();
         for warm in [false, true] {
-            let many: Vec<String> = s
-                .check_batches(&inputs, warm, CheckOptions::default())
-                .iter()
-                .map(|v| format!("{v:?}"))
-                .collect();
+            let mut many = Vec::new();
+            s.check_batches(&inputs, warm, CheckOptions::default(), |i, v| {
+                assert_eq!(i, many.len());
+                many.push(format!("{v:?}"));
+            });
             assert_eq!(many, one_by_one, "warm {warm}");
         }
+        // The public form, on this small table: one `check` after the other.
+        let mut each = Vec::new();
+        s.check_each_with(&inputs, CheckOptions::default(), |i, v| {
+            assert_eq!(i, each.len());
+            each.push(format!("{v:?}"));
+        });
+        assert_eq!(each, one_by_one);
         assert!(one_by_one.iter().any(|v| v.starts_with("Hit")));
         assert!(one_by_one.iter().any(|v| v.starts_with("Clear")));
         assert!(one_by_one.iter().any(|v| v.starts_with("Invalid")));

@@ -3,15 +3,17 @@
 //! row per input row, computed on every core without the GIL.
 //!
 //! Two passes, both parallel. The first screens the rows in chunks of
-//! [`CHUNK`] through the library's batch path and writes, per row, the
-//! keys of the dictionary-encoded `kind` and `family` columns (one byte
-//! each, the output buffers themselves); the rare hits and the invalid
-//! rows' reasons go to per-chunk side lists. The second builds the other
-//! columns (the match's fields, `reason`, `matches`) straight into their
-//! final Arrow buffers, filling the runs between hits at once. No per-row
-//! builder calls, no per-row allocation, no concatenation; the columns
-//! null but for a few rows are dictionary-encoded over zeroed memory that
-//! is written at those rows only.
+//! [`CHUNK`] through the library's batch path (`check_each_with`, each
+//! verdict handed over as it is made, none stored) and writes, per row,
+//! straight into output buffers: the keys of the dictionary-encoded `kind`
+//! and `family` columns (one byte each) with `family`'s validity bit, and
+//! for an invalid row its reason's key (into the chunk's own dictionary of
+//! distinct reasons) and validity bit; the rare hits go to per-chunk side
+//! lists. Then the reasons' keys are mapped into one dictionary, and the
+//! twelve columns are finished side by side: the match's fields (null but
+//! for hits) are dictionary-encoded over zeroed memory written at the hits'
+//! rows only. No per-row builder calls, no per-row allocation, no
+//! concatenation.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -107,6 +109,32 @@ impl<'a> Strs<'a> {
                 )));
             }
         })
+    }
+
+    fn has_nulls(self) -> bool {
+        match self {
+            Strs::Utf8(a) => a.null_count() > 0,
+            Strs::Large(a) => a.null_count() > 0,
+            Strs::View(a) => a.null_count() > 0,
+        }
+    }
+
+    fn is_valid(self, i: usize) -> bool {
+        match self {
+            Strs::Utf8(a) => a.is_valid(i),
+            Strs::Large(a) => a.is_valid(i),
+            Strs::View(a) => a.is_valid(i),
+        }
+    }
+
+    /// Row `i`'s string, null or not (a null row's is whatever its
+    /// offsets span).
+    fn value(self, i: usize) -> &'a str {
+        match self {
+            Strs::Utf8(a) => a.value(i),
+            Strs::Large(a) => a.value(i),
+            Strs::View(a) => a.value(i),
+        }
     }
 
     fn get(self, i: usize) -> Option<&'a str> {
@@ -222,32 +250,61 @@ impl HitRow {
     }
 }
 
-/// The side lists of one chunk: its hits and its invalid rows' reasons
-/// (`(row, end)` into `reason_text`, each starting where the previous
-/// ended).
+/// One chunk's share of the output buffers that the first pass writes,
+/// row `i` of the chunk at index `i` (bit `i` for the validity bitmaps:
+/// [`CHUNK`] is a multiple of 8, so a chunk's bits start on a byte).
+struct ChunkOut<'a> {
+    kinds: &'a mut [i8],
+    families: &'a mut [i8],
+    family_valid: &'a mut [u8],
+    /// Keys into the chunk's own [`Part::reasons`], made global after the
+    /// pass.
+    reason_keys: &'a mut [i32],
+    reason_valid: &'a mut [u8],
+}
+
+/// What one chunk found besides its kinds and families: its hits (rare:
+/// owned) and its distinct reasons, in the order first met.
 #[derive(Default)]
 struct Part {
     hits: Vec<HitRow>,
-    reasons: Vec<(usize, usize)>,
-    reason_text: String,
+    reasons: Vec<String>,
+    keys: HashMap<String, i32>,
+    text: String,
 }
 
 impl Part {
-    fn reason(&mut self, row: usize, reason: &dyn std::fmt::Display) {
-        // Writing to a String cannot fail.
-        let _ = write!(self.reason_text, "{reason}");
-        self.reasons.push((row, self.reason_text.len()));
+    fn clear(out: &mut ChunkOut<'_>, i: usize, f: Family) {
+        out.kinds[i] = CLEAR;
+        out.families[i] = family_key(f);
+        bit_util::set_bit(out.family_valid, i);
     }
 
-    fn now(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: Verdict) {
-        match v {
-            Verdict::Clear { family: f, .. } => {
-                *kind = CLEAR;
-                *family = family_key(f);
+    fn invalid(&mut self, out: &mut ChunkOut<'_>, i: usize, reason: &dyn std::fmt::Display) {
+        self.text.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(self.text, "{reason}");
+        let key = match self.keys.get(self.text.as_str()) {
+            Some(&k) => k,
+            None => {
+                // At most one reason per row of a chunk: the key fits.
+                let k = self.reasons.len() as i32;
+                self.reasons.push(self.text.clone());
+                self.keys.insert(self.text.clone(), k);
+                k
             }
+        };
+        out.kinds[i] = INVALID;
+        out.reason_keys[i] = key;
+        bit_util::set_bit(out.reason_valid, i);
+    }
+
+    fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
+        match v {
+            Verdict::Clear { family, .. } => Part::clear(out, i, family),
             Verdict::Hit(h) => {
-                *kind = HIT;
-                *family = family_key(h.family);
+                Part::clear(out, i, h.family);
+                out.kinds[i] = HIT;
                 let ms = h.matches().map(|m| {
                     (
                         m.list(),
@@ -256,24 +313,18 @@ impl Part {
                         m.address().to_string(),
                     )
                 });
-                self.hits.extend(HitRow::new(row, ms));
+                self.hits.extend(HitRow::new(start + i, ms));
             }
-            Verdict::Invalid { reason } => {
-                *kind = INVALID;
-                self.reason(row, &reason);
-            }
+            Verdict::Invalid { reason } => self.invalid(out, i, &reason),
         }
     }
 
-    fn at(&mut self, row: usize, kind: &mut i8, family: &mut i8, v: VerdictAt) {
+    fn at(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: VerdictAt) {
         match v {
-            VerdictAt::Clear { family: f, .. } => {
-                *kind = CLEAR;
-                *family = family_key(f);
-            }
+            VerdictAt::Clear { family, .. } => Part::clear(out, i, family),
             VerdictAt::Hit(h) => {
-                *kind = HIT;
-                *family = family_key(h.family);
+                Part::clear(out, i, h.family);
+                out.kinds[i] = HIT;
                 let ms = h.matches.iter().map(|d| {
                     let m = &d.matched;
                     (
@@ -283,48 +334,50 @@ impl Part {
                         m.address().to_owned(),
                     )
                 });
-                self.hits.extend(HitRow::new(row, ms));
+                self.hits.extend(HitRow::new(start + i, ms));
             }
-            VerdictAt::Invalid { reason } => {
-                *kind = INVALID;
-                self.reason(row, &reason);
-            }
+            VerdictAt::Invalid { reason } => self.invalid(out, i, &reason),
         }
     }
 }
 
-/// First pass over one chunk (rows `start..start + kinds.len()`).
+/// First pass over one chunk (rows `start..start + out.kinds.len()`).
 fn screen_chunk(
     s: &Screener,
     strs: Strs<'_>,
     dates: Dates<'_>,
     opts: CheckOptions,
     start: usize,
-    kinds: &mut [i8],
-    families: &mut [i8],
+    mut out: ChunkOut<'_>,
 ) -> Result<Part, String> {
     let mut part = Part::default();
+    let len = out.kinds.len();
     if let Dates::Now = dates {
-        // The library's batch path over the non-null rows.
-        let mut at = Vec::with_capacity(kinds.len());
-        let mut inputs = Vec::with_capacity(kinds.len());
-        for i in 0..kinds.len() {
-            if let Some(x) = strs.get(start + i) {
-                at.push(i);
-                inputs.push(x);
+        // The library's batch path over the chunk's non-null rows, each
+        // verdict written as it is made (in order: `row` follows them).
+        let rows = start..start + len;
+        if !strs.has_nulls() {
+            s.check_each_with(rows.map(|r| strs.value(r)), opts, |i, v| {
+                part.now(&mut out, start, i, v)
+            });
+            return Ok(part);
+        }
+        let mut row = start;
+        s.check_each_with(rows.filter_map(|r| strs.get(r)), opts, |_, v| {
+            while !strs.is_valid(row) {
+                row += 1;
             }
-        }
-        for (i, v) in at.into_iter().zip(s.check_many_with(inputs, opts)) {
-            part.now(start + i, &mut kinds[i], &mut families[i], v);
-        }
+            part.now(&mut out, start, row - start, v);
+            row += 1;
+        });
         return Ok(part);
     }
-    for (i, (kind, family)) in kinds.iter_mut().zip(families.iter_mut()).enumerate() {
+    for i in 0..len {
         let row = start + i;
         let Some(x) = strs.get(row) else { continue };
         match dates.get(row)? {
-            None => part.now(row, kind, family, s.check_with(x, opts)),
-            Some(d) => part.at(row, kind, family, s.check_at_with(x, d, opts)),
+            None => part.now(&mut out, start, i, s.check_with(x, opts)),
+            Some(d) => part.at(&mut out, start, i, s.check_at_with(x, d, opts)),
         }
     }
     Ok(part)
@@ -357,9 +410,19 @@ fn sparse_dict<'a>(
         keys[row] = key;
         bit_util::set_bit(valid.as_slice_mut(), row);
     }
+    dict(keys, valid, n, Arc::new(values.finish()))
+}
+
+/// A dictionary column of int32 keys with their validity bitmap.
+fn dict(
+    keys: Vec<i32>,
+    valid: MutableBuffer,
+    n: usize,
+    values: ArrayRef,
+) -> Result<ArrayRef, String> {
     let nulls = NullBuffer::new(BooleanBuffer::new(valid.into(), 0, n));
     let keys = Int32Array::new(ScalarBuffer::from(keys), Some(nulls));
-    DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values.finish()))
+    DictionaryArray::<Int32Type>::try_new(keys, values)
         .map(|a| Arc::new(a) as ArrayRef)
         .map_err(|e| e.to_string())
 }
@@ -393,6 +456,43 @@ fn sparse_list(n: usize, hits: &[&HitRow], f: impl Fn(&HitRow) -> &[String]) -> 
     ))
 }
 
+/// The `reason` column from the first pass's chunk-local keys: one
+/// dictionary of the distinct reasons of every chunk, each chunk's keys
+/// mapped into it (in parallel, invalid rows only).
+fn reasons(
+    mut keys: Vec<i32>,
+    valid: MutableBuffer,
+    kinds: &[i8],
+    parts: &[Part],
+) -> Result<ArrayRef, String> {
+    let n = keys.len();
+    let mut values = StringBuilder::new();
+    let mut global: HashMap<&str, i32> = HashMap::new();
+    let mut maps = Vec::with_capacity(parts.len());
+    for p in parts {
+        let mut map = Vec::with_capacity(p.reasons.len());
+        for r in &p.reasons {
+            let next = i32::try_from(global.len()).map_err(|_| too_large())?;
+            map.push(*global.entry(r.as_str()).or_insert_with(|| {
+                values.append_value(r);
+                next
+            }));
+        }
+        maps.push(map);
+    }
+    keys.par_chunks_mut(CHUNK)
+        .zip(kinds.par_chunks(CHUNK))
+        .zip(&maps)
+        .for_each(|((keys, kinds), map)| {
+            for (k, &kind) in keys.iter_mut().zip(kinds) {
+                if kind == INVALID {
+                    *k = map[*k as usize];
+                }
+            }
+        });
+    dict(keys, valid, n, Arc::new(values.finish()))
+}
+
 /// Screens one string array: both passes.
 fn screen_array(
     s: &Screener,
@@ -403,67 +503,94 @@ fn screen_array(
     let strs = Strs::of(array)?;
     let n = array.len();
     let dates = Dates::of(as_of, n)?;
+    let bits = n.div_ceil(8);
     let mut kinds = vec![CLEAR; n];
     let mut families = vec![0i8; n];
+    let mut family_valid = MutableBuffer::from_len_zeroed(bits);
+    let mut reason_keys = vec![0i32; n];
+    let mut reason_valid = MutableBuffer::from_len_zeroed(bits);
     let parts: Vec<Part> = kinds
         .par_chunks_mut(CHUNK)
         .zip(families.par_chunks_mut(CHUNK))
+        .zip(family_valid.as_slice_mut().par_chunks_mut(CHUNK / 8))
+        .zip(reason_keys.par_chunks_mut(CHUNK))
+        .zip(reason_valid.as_slice_mut().par_chunks_mut(CHUNK / 8))
         .enumerate()
-        .map(|(c, (k, f))| screen_chunk(s, strs, dates, opts, c * CHUNK, k, f))
+        .map(
+            |(c, ((((kinds, families), family_valid), reason_keys), reason_valid))| {
+                let out = ChunkOut {
+                    kinds,
+                    families,
+                    family_valid,
+                    reason_keys,
+                    reason_valid,
+                };
+                screen_chunk(s, strs, dates, opts, c * CHUNK, out)
+            },
+        )
         .collect::<Result<_, String>>()
         .map_err(PyValueError::new_err)?;
     let hits: Vec<&HitRow> = parts.iter().flat_map(|p| &p.hits).collect();
     let input_nulls = array.logical_nulls();
 
-    // `family` is null for a null input and an invalid one.
-    let family_valid = BooleanBuffer::collect_bool(n, |i| {
-        kinds[i] != INVALID && input_nulls.as_ref().is_none_or(|v| v.is_valid(i))
-    });
+    // The twelve columns, each built on a core of its own when one is
+    // free; the reasons' keys are remapped before `kinds` moves into its
+    // column.
+    let reason = reasons(reason_keys, reason_valid, &kinds, &parts);
     let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-    let mut columns = vec![
-        labels(kinds, &KINDS, input_nulls.clone()).map_err(PyValueError::new_err)?,
-        labels(families, &names, Some(NullBuffer::new(family_valid)))
-            .map_err(PyValueError::new_err)?,
-    ];
-    let rest = (2..12usize)
-        .into_par_iter()
-        .map(|c| -> Result<ArrayRef, String> {
-            let sparse = |f: &(dyn Fn(&HitRow) -> Option<&str> + Sync)| {
-                sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
-            };
-            match c {
-                2 => sparse(&|h| Some(&h.list)),
-                3 => Ok(sparse_list(n, &hits, |h| &h.lists)),
-                4 => sparse(&|h| h.entity.as_deref()),
-                5 => sparse(&|h| h.entity_id.as_deref()),
-                6 => Ok(sparse_list(n, &hits, |h| &h.programs)),
-                7 => sparse(&|h| h.listed.as_deref()),
-                8 => sparse(&|h| Some(h.via)),
-                9 => sparse(&|h| Some(&h.address)),
-                10 => {
-                    let mut counts = vec![0i32; n];
-                    for h in &hits {
-                        counts[h.row] = h.lists.len() as i32;
-                    }
-                    let counts = Int32Array::new(ScalarBuffer::from(counts), input_nulls.clone());
-                    Ok(Arc::new(counts))
+    let family_nulls = NullBuffer::new(BooleanBuffer::new(family_valid.into(), 0, n));
+    let kind_nulls = input_nulls.clone();
+    let labels_of = move |keys: Vec<i8>, names: &[&str], nulls| labels(keys, names, nulls);
+    let mut columns: [Option<Result<ArrayRef, String>>; 12] = Default::default();
+    {
+        let [
+            kind,
+            family,
+            list,
+            lists,
+            entity,
+            entity_id,
+            programs,
+            listed,
+            via,
+            address,
+            matches,
+            reason_col,
+        ] = &mut columns;
+        *reason_col = Some(reason);
+        let hits = &hits;
+        let sparse = |f: &dyn Fn(&HitRow) -> Option<&str>| {
+            sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
+        };
+        let sparse = &sparse;
+        let names = &names;
+        let input_nulls = &input_nulls;
+        rayon::scope(|sc| {
+            sc.spawn(move |_| *kind = Some(labels_of(kinds, &KINDS, kind_nulls)));
+            sc.spawn(move |_| *family = Some(labels_of(families, names, Some(family_nulls))));
+            sc.spawn(move |_| *list = Some(sparse(&|h| Some(&h.list))));
+            sc.spawn(move |_| *lists = Some(Ok(sparse_list(n, hits, |h| &h.lists))));
+            sc.spawn(move |_| *entity = Some(sparse(&|h| h.entity.as_deref())));
+            sc.spawn(move |_| *entity_id = Some(sparse(&|h| h.entity_id.as_deref())));
+            sc.spawn(move |_| *programs = Some(Ok(sparse_list(n, hits, |h| &h.programs))));
+            sc.spawn(move |_| *listed = Some(sparse(&|h| h.listed.as_deref())));
+            sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
+            sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
+            sc.spawn(move |_| {
+                let mut counts = vec![0i32; n];
+                for h in hits {
+                    counts[h.row] = h.lists.len() as i32;
                 }
-                _ => sparse_dict(
-                    n,
-                    parts.iter().flat_map(|p| {
-                        let mut start = 0;
-                        p.reasons.iter().map(move |&(row, end)| {
-                            let text = &p.reason_text[start..end];
-                            start = end;
-                            (row, Some(text))
-                        })
-                    }),
-                ),
-            }
-        })
+                let counts = Int32Array::new(ScalarBuffer::from(counts), input_nulls.clone());
+                *matches = Some(Ok(Arc::new(counts) as ArrayRef));
+            });
+        });
+    }
+    let columns = columns
+        .into_iter()
+        .map(|c| c.expect("every column is built"))
         .collect::<Result<Vec<ArrayRef>, String>>()
         .map_err(PyValueError::new_err)?;
-    columns.extend(rest);
     StructArray::try_new(fields(), columns, input_nulls)
         .map_err(|e| PyValueError::new_err(e.to_string()))
 }

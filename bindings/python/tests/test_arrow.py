@@ -61,14 +61,29 @@ def test_chunked(screener):
 
 
 def test_large_input_in_parallel_chunks(screener):
-    # More rows than one rayon chunk: the parts are concatenated in order.
-    inputs = (INPUTS * 20000)[:100_003]
+    # More rows than one rayon chunk (16,384), shuffled so that each chunk
+    # meets the invalid rows' reasons in its own order: every row as
+    # `check` answers it, and each dictionary column's values distinct
+    # (the chunks' reasons merged into one dictionary; pandas refuses
+    # repeated categories).
+    import random
+
+    rng = random.Random(17)
+    junk = [f"1{'0' * k}abc" for k in range(1, 30)] + ["x" * k for k in range(1, 12)]
+    pool = INPUTS + junk + [GENESIS[:-k] for k in range(1, 6)]
+    inputs = [rng.choice(pool) for _ in range(70_001)]
     out = screener.check_arrow(pa.array(inputs))
     assert len(out) == len(inputs)
-    kinds = out.field("kind").to_pylist()
-    want = [None if a is None else screener.check(a).kind for a in INPUTS]
-    assert kinds == [want[i % len(INPUTS)] for i in range(len(inputs))]
     assert out.null_count == inputs.count(None)
+    want = {a: e for a, e in zip(pool, expected(screener, pool))}
+    assert out.to_pylist() == [want[a] for a in inputs]
+    reasons = out.field("reason").dictionary.to_pylist()
+    assert len(set(reasons)) == len(reasons) > 10
+    for name in ["kind", "family", "list", "entity", "entity_id", "listed", "via", "address"]:
+        values = out.field(name).dictionary.to_pylist()
+        assert len(set(values)) == len(values), name
+    frame = pa.Table.from_arrays(out.flatten(), names=[f.name for f in out.type]).to_pandas()
+    assert (frame["kind"] == "invalid").sum() == sum(want[a]["kind"] == "invalid" for a in inputs if a)
 
 
 def test_sliced_input(screener):
