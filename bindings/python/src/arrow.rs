@@ -127,16 +127,6 @@ impl<'a> Strs<'a> {
         }
     }
 
-    /// Row `i`'s string, null or not (a null row's is whatever its
-    /// offsets span).
-    fn value(self, i: usize) -> &'a str {
-        match self {
-            Strs::Utf8(a) => a.value(i),
-            Strs::Large(a) => a.value(i),
-            Strs::View(a) => a.value(i),
-        }
-    }
-
     fn get(self, i: usize) -> Option<&'a str> {
         match self {
             Strs::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
@@ -357,9 +347,13 @@ fn screen_chunk(
         // verdict written as it is made (in order: `row` follows them).
         let rows = start..start + len;
         if !strs.has_nulls() {
-            s.check_each_with(rows.map(|r| strs.value(r)), opts, |i, v| {
-                part.now(&mut out, start, i, v)
-            });
+            // Every row, each array type's own loop.
+            let each = |i, v| part.now(&mut out, start, i, v);
+            match strs {
+                Strs::Utf8(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
+                Strs::Large(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
+                Strs::View(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
+            }
             return Ok(part);
         }
         let mut row = start;
