@@ -205,10 +205,13 @@ pub(crate) fn write_atomic(file: WireFile, path: &Path, bytes: &[u8]) -> Result<
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
+        {
+            // Closed before the rename (a block, not `drop`: on wasm32 a
+            // `File` has no destructor, which clippy would flag).
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)?;
         // Make the rename itself durable where directories can be synced.
         if let Ok(d) = std::fs::File::open(dir) {
