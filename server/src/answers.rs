@@ -147,13 +147,15 @@ const MAX_PREPARED_IDENTIFICATIONS: usize = 8192;
 pub struct Prepared {
     screener: Screener,
     version_json: Box<[u8]>,
-    /// Identification JSON by entry. The key is the address of the entry's
-    /// provenance, which the screener interns once per (list, provenance)
-    /// and keeps at a fixed address for its lifetime (it is borrowed from
-    /// the screener by every `Match`): the same address is the same list
-    /// and provenance, so the same identification, for as long as
-    /// `screener` (held above) lives.
-    identifications: RwLock<HashMap<usize, Box<[u8]>>>,
+    /// Identification JSON by entry. The key is the addresses of the
+    /// entry's list id and provenance, both borrowed from the screener by
+    /// every `Match` and so at fixed addresses for its lifetime: the same
+    /// pair of addresses is the same list and provenance, so the same
+    /// identification, for as long as `screener` (held above) lives. (The
+    /// screener interns one provenance per (list, provenance) today; the
+    /// list's address in the key keeps two lists apart even if it ever
+    /// shared one provenance between them.)
+    identifications: RwLock<HashMap<(usize, usize), Box<[u8]>>>,
     /// A clear verdict's own JSON (`{"verdict":"clear",…}`) by its fields:
     /// a few dozen at most (family × checksum × network).
     clears: RwLock<HashMap<ClearKey, Box<[u8]>>>,
@@ -217,7 +219,10 @@ impl Prepared {
     }
 
     fn write_identification(&self, hit: &Hit, m: &Match<'_>, out: &mut Vec<u8>) {
-        let key = std::ptr::from_ref(m.provenance()) as usize;
+        let key = (
+            m.list().as_ptr() as usize,
+            std::ptr::from_ref(m.provenance()) as usize,
+        );
         // A poisoned lock (a panic while inserting) only loses the cache.
         if let Ok(cache) = self.identifications.read()
             && let Some(json) = cache.get(&key)
