@@ -155,11 +155,15 @@ pub struct Prepared {
     /// screener interns one provenance per (list, provenance) today; the
     /// list's address in the key keeps two lists apart even if it ever
     /// shared one provenance between them.)
-    identifications: RwLock<HashMap<(usize, usize), Box<[u8]>>>,
+    identifications: RwLock<HashMap<EntryKey, Box<[u8]>>>,
     /// A clear verdict's own JSON (`{"verdict":"clear",…}`) by its fields:
     /// a few dozen at most (family × checksum × network).
     clears: RwLock<HashMap<ClearKey, Box<[u8]>>>,
 }
+
+/// A matched entry of one screener: the addresses of its list id and of
+/// its provenance ([`Prepared`]'s identifications).
+type EntryKey = (usize, usize);
 
 /// The fields of [`Verdict::Clear`].
 type ClearKey = (Family, Checksum, Option<Network>);
@@ -219,7 +223,7 @@ impl Prepared {
     }
 
     fn write_identification(&self, hit: &Hit, m: &Match<'_>, out: &mut Vec<u8>) {
-        let key = (
+        let key: EntryKey = (
             m.list().as_ptr() as usize,
             std::ptr::from_ref(m.provenance()) as usize,
         );
