@@ -259,6 +259,10 @@ struct Report {
     /// Due time to write: the wait for an idle connection (and the
     /// generator's own lateness).
     wait_before_send: Latency,
+    /// Due time to the moment the loop saw the request due: the generator's
+    /// own lateness (its thread preempted, or a long turn of the loop),
+    /// whether or not a connection was idle.
+    generator_lag: Latency,
 }
 
 /// One keep-alive connection.
@@ -371,6 +375,7 @@ struct Run<'p> {
     from_due: Histogram<u64>,
     from_send: Histogram<u64>,
     wait: Histogram<u64>,
+    lag: Histogram<u64>,
     report: Report,
     scratch: Vec<u8>,
 }
@@ -553,6 +558,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
         from_due: histogram(),
         from_send: histogram(),
         wait: histogram(),
+        lag: histogram(),
         report: Report {
             target_rate: plan.rate,
             connections: plan.connections,
@@ -570,6 +576,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
             latency_from_due: Latency::of(&histogram()),
             latency_from_send: Latency::of(&histogram()),
             wait_before_send: Latency::of(&histogram()),
+            generator_lag: Latency::of(&histogram()),
         },
         scratch: vec![0; 64 * 1024],
     };
@@ -608,6 +615,9 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
     loop {
         let now = Instant::now();
         while next < total && next_due <= now {
+            if next_due >= r.measured_from {
+                r.lag.saturating_record(micros(now - next_due));
+            }
             queue.push_back(next_due);
             next += 1;
             next_due = due_at(next);
@@ -635,6 +645,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
     r.report.latency_from_due = Latency::of(&r.from_due);
     r.report.latency_from_send = Latency::of(&r.from_send);
     r.report.wait_before_send = Latency::of(&r.wait);
+    r.report.generator_lag = Latency::of(&r.lag);
     Ok(r.report)
 }
 
@@ -659,6 +670,7 @@ fn print_text(url: &str, r: &Report) {
         ("from due (corrected)", &r.latency_from_due),
         ("from send", &r.latency_from_send),
         ("wait before send", &r.wait_before_send),
+        ("generator lag", &r.generator_lag),
     ] {
         println!(
             "  {name:<24} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9}",
