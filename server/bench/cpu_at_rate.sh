@@ -6,8 +6,8 @@
 # openloop's latencies (from due, from send, its own lag) beside what the
 # kernel counted meanwhile: each server thread's CPU time, time spent
 # runnable but waiting for the CPU, slices and context switches
-# (/proc/PID/task/TID/schedstat and status), every process that used 50 ms
-# of CPU or more, and the two CPUs' user/system/idle/softirq/steal time.
+# (/proc/PID/task/TID/schedstat and status), every process alive at both
+# ends that used 50 ms of CPU or more, and the two CPUs' /proc/stat times.
 #
 #   server/bench/cpu_at_rate.sh                            # 37,400/s, 10 s, RUST_LOG=info
 #   LOG=warn RATE=32000 server/bench/cpu_at_rate.sh        # without the access log
@@ -93,7 +93,7 @@ for p, (name, ticks) in p1.items():
         print(f"  process {p} {name}{' (the server)' if p == server else ''}: {used:.2f} s of CPU")
 for cpu in ("cpu0", "cpu1"):
     dv = [x - y for x, y in zip(c1[cpu], c0[cpu])]
-    print(f"  {cpu}: user {dv[0] / hz:.2f} s, system {dv[2] / hz:.2f} s, idle {dv[3] / hz:.2f} s, "
-          f"softirq {dv[6] / hz:.2f} s, steal {dv[7] / hz:.2f} s")
+    print(f"  {cpu}: " + ", ".join(f"{k} {v / hz:.2f} s" for k, v in zip(
+        ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"), dv)))
 PY
 done
