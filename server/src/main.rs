@@ -84,3 +84,25 @@ impl<W: std::io::Write> std::io::Write for Paced<W> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Paced;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn paced_writes_through_and_pauses_after_a_flush() {
+        let mut w = Paced {
+            inner: std::io::BufWriter::new(Vec::new()),
+            pause: Duration::from_millis(20),
+        };
+        w.write_all(b"one line\n").unwrap();
+        assert_eq!(w.write(b"two\n").unwrap(), 4);
+        let t = Instant::now();
+        w.flush().unwrap();
+        // `sleep` sleeps at least its duration.
+        assert!(t.elapsed() >= Duration::from_millis(20));
+        assert_eq!(w.inner.get_ref().as_slice(), b"one line\ntwo\n");
+    }
+}
