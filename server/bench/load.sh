@@ -9,7 +9,16 @@
 #   * p50/p99 at exactly half that rate: `oha` (cargo install oha --locked)
 #     at a fixed rate (`-q`), $CONNS connections, with latency correction
 #     (a request's latency counts from when it was due, so a stall is not
-#     hidden by the requests it delayed).
+#     hidden by the requests it delayed);
+#   * the same by `openloop` (server/examples/openloop.rs): the same rate and
+#     connections, each request due at t0 + k/rate on a spinning thread and
+#     its latency counted from its due time (wrk2's correction), where oha
+#     releases a millisecond's requests at once on its timer's tick.
+#
+# With nginx installed (Debian nginx-light), two reference rows: nginx with
+# one worker answering `return 200` (config written to $OUT/nginx/), pinned
+# like the server, saturated by wrk and measured by both generators at half
+# ITS rate and at the server's half rate (the `/healthz` row's).
 #
 # Then NDJSON streaming (addresses/s), the resident memory, the library's
 # in-process `check` (criterion) and, with BIG_COMPILED, the memory with a
@@ -35,8 +44,9 @@ mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "load.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
 command -v oha >/dev/null || { echo "load.sh: oha not found (cargo install oha --locked)" >&2; exit 2; }
-cargo build --release -p walletscreen-server >&2
+cargo build --release -p walletscreen-server --bin walletscreen-server --example openloop >&2
 BIN=target/release/walletscreen-server
+OL=target/release/examples/openloop
 
 SERVER_CPU=""; CLIENT_CPU=""; OHA_THREADS=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
@@ -69,7 +79,7 @@ stop_server() {
     SERVER_PID=""
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-trap 'stop_server' EXIT
+trap 'stop_server; [ -z "${NGINX_PID:-}" ] || kill -TERM "$NGINX_PID" 2>/dev/null || true' EXIT
 
 # The Lua script of a wrk run: method, body, content type, and a RESULT
 # line: requests, seconds, p50 and p99 in microseconds, non-2xx answers,
@@ -102,18 +112,24 @@ print(n / secs, p50 / 1e3, p99 / 1e3, n, bad, err)
 PY
 }
 
-# half NAME URL [METHOD BODYFILE CONTENT_TYPE]: oha at half of NAME's
-# saturating rate; writes $OUT/NAME.half (requests/s p50_ms p99_ms requests
-# non2xx errors).
+# half NAME URL [METHOD BODYFILE CONTENT_TYPE]: oha, then openloop, at half
+# of the saturating rate of $RATE_OF (default NAME); writes $OUT/NAME.half
+# (oha: requests/s p50_ms p99_ms requests non2xx errors; openloop: p50_ms
+# p99_ms from due, requests, non2xx+errors+unfinished+unsent).
 half() {
     local name=$1 url=$2 method=${3:-GET} body=${4:-} ct=${5:-}
     local rate
-    rate=$(python3 -c "print(max(1, round(float(open('$OUT/$name.sat').read().split()[0]) / 2)))")
+    rate=$(python3 -c "print(max(1, round(float(open('$OUT/${RATE_OF:-$name}.sat').read().split()[0]) / 2)))")
     local args=(-z "${DURATION}s" -c "$CONNS" -q "$rate" --latency-correction --no-tui --output-format json -m "$method" "${OHA_THREADS[@]}")
     [ -z "$body" ] || args+=(-D "$body")
     [ -z "$ct" ] || args+=(-T "$ct")
     $CLIENT_CPU oha "${args[@]}" "$url" >"$OUT/$name.oha.json" 2>"$OUT/$name.oha.err"
-    python3 - "$OUT/$name.oha.json" >"$OUT/$name.half" <<'PY'
+    local ol=(--rate "$rate" --duration "${DURATION}s" --connections "$CONNS" --method "$method" --json)
+    [ -z "$body" ] || ol+=(--body "$body")
+    [ -z "$ct" ] || ol+=(--content-type "$ct")
+    $CLIENT_CPU "$OL" "$url" "${ol[@]}" >"$OUT/$name.ol.json" 2>"$OUT/$name.ol.err" \
+        || { cat "$OUT/$name.ol.err" >&2; exit 1; }
+    python3 - "$OUT/$name.oha.json" "$OUT/$name.ol.json" >"$OUT/$name.half" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 codes = d.get("statusCodeDistribution", {})
@@ -121,32 +137,39 @@ n = sum(codes.values())
 bad = n - sum(v for k, v in codes.items() if k.startswith("2"))
 err = sum(d.get("errorDistribution", {}).values())
 p = d["latencyPercentiles"]
-print(d["summary"]["requestsPerSec"], p["p50"] * 1e3, p["p99"] * 1e3, n, bad, err)
+o = json.load(open(sys.argv[2]))
+due = o["latency_from_due"]
+obad = o["non_2xx"] + o["errors"] + o["unfinished"] + o["unsent"]
+print(d["summary"]["requestsPerSec"], p["p50"] * 1e3, p["p99"] * 1e3, n, bad, err,
+      due["p50_ms"], due["p99_ms"], o["completed"], obad)
 PY
 }
 
-# figure NAME LABEL URL [METHOD BODYFILE CONTENT_TYPE]: both runs, one row.
+# figure NAME LABEL URL [METHOD BODYFILE CONTENT_TYPE]: the three runs, one
+# row (with SAT_OF=OTHER, the saturating columns are OTHER's, not re-run).
 figure() {
     local name=$1 label=$2
     shift 2
-    saturate "$name" "$@"
+    [ -n "${SAT_OF:-}" ] || saturate "$name" "$@"
     half "$name" "$@"
-    python3 - "$OUT" "$name" "$label" <<'PY'
+    python3 - "$OUT" "$name" "$label" "${SAT_OF:-$name}" <<'PY'
 import os, sys
-out, name, label = sys.argv[1:4]
-sat = open(f"{out}/{name}.sat").read().split()
+out, name, label, sat_of = sys.argv[1:5]
+sat = open(f"{out}/{sat_of}.sat").read().split()
 half = open(f"{out}/{name}.half").read().split()
 floor = float(open(f"{out}/healthz.sat").read().split()[0])
 rps, hrps = float(sat[0]), float(half[0])
-bad = int(sat[4]) + int(sat[5]) + int(half[4]) + int(half[5])
-answers = f"{int(sat[3]) + int(half[3]):,} answers, " + ("all 2xx" if bad == 0 else f"{bad} non-2xx or errors")
+bad = int(sat[4]) + int(sat[5]) + int(half[4]) + int(half[5]) + int(half[9])
+n = int(half[3]) + int(half[8]) + (int(sat[3]) if sat_of == name else 0)
+answers = f"{n:,} answers, " + ("all 2xx" if bad == 0 else f"{bad} non-2xx or errors")
 print(f"| {label} | {rps:,.0f} | {rps / floor:.2f} | {float(sat[1]):.3f} | {float(sat[2]):.3f} | "
-      f"{hrps:,.0f} ({hrps / rps:.0%}) | {float(half[1]):.3f} | **{float(half[2]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
+      f"{hrps:,.0f} ({hrps / rps:.0%}) | {float(half[1]):.3f} | **{float(half[2]):.3f}** | "
+      f"{float(half[6]):.3f} | **{float(half[7]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
 PY
 }
 
 echo "# walletscreen-server load, $(date -u +%FT%TZ), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) (1 thread) and $(oha --version) (fixed rate, latency correction), $CONNS connections, ${DURATION} s per run, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) (1 thread), $(oha --version) (fixed rate, latency correction${OHA_THREADS[*]:+, ${OHA_THREADS[*]}}) and openloop (fixed rate, latency from due, 1 s warm-up), $CONNS connections, ${DURATION} s per run, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 start_server
 echo "RSS with the bundled lists, idle: $(rss_kb "$SERVER_PID") kB"
@@ -160,13 +183,55 @@ open(sys.argv[1], "w").write(json.dumps(a))
 PY
 
 echo
-echo "| endpoint | saturating requests/s | × floor | p50 ms | p99 ms | at half rate: requests/s | p50 ms | p99 ms | answers | load avg |"
-echo "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|"
+echo "| endpoint | saturating requests/s | × floor | p50 ms | p99 ms | at half rate: requests/s (oha) | oha p50 ms | oha p99 ms | openloop p50 ms | openloop p99 ms | answers | load avg |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|"
 figure healthz '`GET /healthz` (the HTTP floor)' "$BASE/healthz"
 figure chainalysis-listed 'Chainalysis `GET /api/v1/address/{a}`, listed' "$BASE/api/v1/address/$LISTED"
 figure chainalysis-clear 'Chainalysis, clear' "$BASE/api/v1/address/$CLEAR"
 figure trm-1 'TRM `POST /public/v1/sanctions/screening`, 1 address' "$BASE/public/v1/sanctions/screening" POST "$OUT/trm1.json" application/json
 figure trm-100 'TRM, 100 addresses (1 in 10 listed)' "$BASE/public/v1/sanctions/screening" POST "$OUT/trm100.json" application/json
+
+# The reference server: nginx, one worker, `return 200`, no access log,
+# pinned like the server (which stays up, idle, on the same CPU).
+NGINX_PID=""
+if command -v nginx >/dev/null; then
+    NG=$(realpath "$OUT")/nginx
+    mkdir -p "$NG"
+    cat >"$NG/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $NG/body;
+  proxy_temp_path $NG/proxy;
+  fastcgi_temp_path $NG/fastcgi;
+  uwsgi_temp_path $NG/uwsgi;
+  scgi_temp_path $NG/scgi;
+  server {
+    listen 127.0.0.1:$((PORT + 1));
+    keepalive_requests 10000000;
+    location / { return 200 "ok\n"; }
+  }
+}
+EOF
+    $SERVER_CPU nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
+    NGINX_PID=$!
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$((PORT + 1))") 2>/dev/null && break
+        kill -0 "$NGINX_PID" 2>/dev/null || { cat "$NG/error.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    figure nginx 'nginx `return 200` (reference), at half its rate' "http://127.0.0.1:$((PORT + 1))/"
+    SAT_OF=nginx RATE_OF=healthz figure nginx-at-floor 'nginx, at the `/healthz` row'"'"'s half rate' "http://127.0.0.1:$((PORT + 1))/"
+    kill -TERM "$NGINX_PID" 2>/dev/null || true
+    wait "$NGINX_PID" 2>/dev/null || true
+    NGINX_PID=""
+else
+    echo "(nginx not installed: no reference row; apt-get install nginx-light)"
+fi
 echo
 echo "RSS with the bundled lists, after load: $(rss_kb "$SERVER_PID") kB"
 

@@ -18,7 +18,15 @@ fn main() -> std::process::ExitCode {
     // taken them all). Not lossy: when 128k lines wait, the next one waits
     // for room instead of being dropped. `_flush` writes out what is queued
     // when `main` returns.
-    let stderr = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
+    // After each write the thread pauses (`Paced`), so that at a steady
+    // rate it wakes once per pause for all the lines queued meanwhile
+    // rather than once per request: on a server with one core, a wake per
+    // request is two context switches per request taken from the runtime
+    // (BENCHMARKS.md, "Latency at half rate, measured two ways").
+    let stderr = Paced {
+        inner: std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()),
+        pause: std::time::Duration::from_millis(1),
+    };
     let (writer, _flush) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .thread_name("walletscreen-log")
@@ -47,5 +55,54 @@ fn main() -> std::process::ExitCode {
             eprintln!("walletscreen-server: {e:#}");
             std::process::ExitCode::from(2)
         }
+    }
+}
+
+/// The log thread's writer: `inner`, whose `flush` (called by
+/// tracing-appender's thread once it has taken every queued line) is
+/// followed by a sleep of `pause`, during which new lines wait in the
+/// channel (bounded, not lossy: a full channel makes a request wait, as
+/// before) and are then written together. A line reaches stderr at most
+/// `pause` later than without it.
+struct Paced<W> {
+    inner: W,
+    pause: std::time::Duration,
+}
+
+impl<W: std::io::Write> std::io::Write for Paced<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()?;
+        std::thread::sleep(self.pause);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paced;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn paced_writes_through_and_pauses_after_a_flush() {
+        let mut w = Paced {
+            inner: std::io::BufWriter::new(Vec::new()),
+            pause: Duration::from_millis(20),
+        };
+        w.write_all(b"one line\n").unwrap();
+        assert_eq!(w.write(b"two\n").unwrap(), 4);
+        let t = Instant::now();
+        w.flush().unwrap();
+        // `sleep` sleeps at least its duration.
+        assert!(t.elapsed() >= Duration::from_millis(20));
+        assert_eq!(w.inner.get_ref().as_slice(), b"one line\ntwo\n");
     }
 }
