@@ -13,7 +13,17 @@
 #   * the same by `openloop` (server/examples/openloop.rs): the same rate and
 #     connections, each request due at t0 + k/rate on a spinning thread and
 #     its latency counted from its due time (wrk2's correction), where oha
-#     releases a millisecond's requests at once on its timer's tick.
+#     releases a millisecond's requests at once on its timer's tick; and
+#     from when the generator saw it due (the same, less the generator's own
+#     lateness, which is not the server's).
+#
+# CPU 0 is the server's own, as one isolates a core for a latency-critical
+# service: the generators run on CPU 1, and so does the kernel's DAMON
+# thread (kdamond) where there is one and we may move it (root). This VM's
+# kernel (PREEMPT_NONE) runs kdamond for ~4 ms at a time, about once a
+# second, on the less busy CPU: the server's, under a generator that spins
+# (server/bench/cpu_stalls.py shows it). Its CPU mask is put back at exit;
+# ISOLATE=0 leaves it alone.
 #
 # With nginx installed (Debian nginx-light), two reference rows: nginx with
 # one worker answering `return 200` (config written to $OUT/nginx/), pinned
@@ -57,6 +67,23 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     OHA_THREADS=(--worker-threads 1)
 fi
 
+# kdamond onto the generators' CPU (see the top), its mask restored at exit.
+KDAMOND=()
+if [ "${ISOLATE:-1}" = 1 ] && [ -n "$CLIENT_CPU" ]; then
+    for stat in /proc/[0-9]*/stat; do
+        read -r pid comm _ <"$stat" 2>/dev/null || continue
+        case $comm in
+            "(kdamond"*)
+                mask=$(taskset -p "$pid" 2>/dev/null | awk '{print $NF}') || continue
+                taskset -p 2 "$pid" >/dev/null 2>&1 && KDAMOND+=("$pid:$mask")
+                ;;
+        esac
+    done
+fi
+restore_kdamond() {
+    for pm in "${KDAMOND[@]}"; do taskset -p "${pm#*:}" "${pm%%:*}" >/dev/null 2>&1 || true; done
+}
+
 LISTED=0x098B716B8Aaf21512996dC57EB0615e2383E2f96
 CLEAR=0x52908400098527886E0F7030069857D2E4169EE7
 BASE=http://127.0.0.1:$PORT
@@ -79,7 +106,7 @@ stop_server() {
     SERVER_PID=""
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-trap 'stop_server; [ -z "${NGINX_PID:-}" ] || kill -TERM "$NGINX_PID" 2>/dev/null || true' EXIT
+trap 'stop_server; [ -z "${NGINX_PID:-}" ] || kill -TERM "$NGINX_PID" 2>/dev/null || true; restore_kdamond' EXIT
 
 # The Lua script of a wrk run: method, body, content type, and a RESULT
 # line: requests, seconds, p50 and p99 in microseconds, non-2xx answers,
@@ -139,9 +166,10 @@ err = sum(d.get("errorDistribution", {}).values())
 p = d["latencyPercentiles"]
 o = json.load(open(sys.argv[2]))
 due = o["latency_from_due"]
+seen = o["latency_from_seen"]
 obad = o["non_2xx"] + o["errors"] + o["unfinished"] + o["unsent"]
 print(d["summary"]["requestsPerSec"], p["p50"] * 1e3, p["p99"] * 1e3, n, bad, err,
-      due["p50_ms"], due["p99_ms"], o["completed"], obad)
+      due["p50_ms"], due["p99_ms"], o["completed"], obad, seen["p99_ms"])
 PY
 }
 
@@ -164,13 +192,18 @@ n = int(half[3]) + int(half[8]) + (int(sat[3]) if sat_of == name else 0)
 answers = f"{n:,} answers, " + ("all 2xx" if bad == 0 else f"{bad} non-2xx or errors")
 print(f"| {label} | {rps:,.0f} | {rps / floor:.2f} | {float(sat[1]):.3f} | {float(sat[2]):.3f} | "
       f"{hrps:,.0f} ({hrps / rps:.0%}) | {float(half[1]):.3f} | **{float(half[2]):.3f}** | "
-      f"{float(half[6]):.3f} | **{float(half[7]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
+      f"{float(half[6]):.3f} | **{float(half[7]):.3f}** | **{float(half[10]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
 PY
 }
 
 echo "# walletscreen-server load, $(date -u +%FT%TZ), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) (1 thread), $(oha --version) (fixed rate, latency correction${OHA_THREADS[*]:+, ${OHA_THREADS[*]}}) and openloop (fixed rate, latency from due, 1 s warm-up), $CONNS connections, ${DURATION} s per run, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
+if [ ${#KDAMOND[@]} -gt 0 ]; then
+    echo "# kdamond (pid:mask ${KDAMOND[*]}) moved to CPU 1 for the run"
+else
+    echo "# kdamond not moved (none, not root, ISOLATE=0 or one CPU)"
+fi
 start_server
 echo "RSS with the bundled lists, idle: $(rss_kb "$SERVER_PID") kB"
 
@@ -183,8 +216,8 @@ open(sys.argv[1], "w").write(json.dumps(a))
 PY
 
 echo
-echo "| endpoint | saturating requests/s | × floor | p50 ms | p99 ms | at half rate: requests/s (oha) | oha p50 ms | oha p99 ms | openloop p50 ms | openloop p99 ms | answers | load avg |"
-echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|"
+echo "| endpoint | saturating requests/s | × floor | p50 ms | p99 ms | at half rate: requests/s (oha) | oha p50 ms | oha p99 ms | openloop p50 ms | openloop p99 ms, from due | openloop p99 ms, from seen due | answers | load avg |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|"
 figure healthz '`GET /healthz` (the HTTP floor)' "$BASE/healthz"
 figure chainalysis-listed 'Chainalysis `GET /api/v1/address/{a}`, listed' "$BASE/api/v1/address/$LISTED"
 figure chainalysis-clear 'Chainalysis, clear' "$BASE/api/v1/address/$CLEAR"

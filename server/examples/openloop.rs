@@ -15,7 +15,13 @@
 //! queue, and its latency still counts **from its due time**: a server stall
 //! that holds every connection is charged to every request it delayed, the
 //! coordinated-omission correction of wrk2. The latency from the moment the
-//! request was written is recorded too, as is the wait in between.
+//! request was written is recorded too, as is the wait in between. And the
+//! latency from the moment the loop saw the request due ("from seen"): the
+//! same correction less the generator's own lateness (its thread preempted
+//! by the machine), which a server cannot cause; on a machine whose cores
+//! are taken away for milliseconds now and then, it keeps the generator's
+//! stalls out of the server's figure while still charging the server for
+//! every request that waited for a busy connection.
 //!
 //! **One thread, spinning.** The caller pins it to a core of its own
 //! (`taskset`); the loop never sleeps: it reads the clock (`Instant::now`,
@@ -69,7 +75,10 @@ use serde::Serialize;
 
 /// A constant-rate, open-loop HTTP/1.1 load generator (one thread).
 #[derive(Parser, Debug, Clone)]
-#[command(version, about)]
+#[command(
+    version,
+    about = "A constant-rate, open-loop HTTP/1.1 load generator (wrk2's schedule): latency from each request's due time"
+)]
 struct Args {
     /// `http://HOST:PORT/PATH` (plain HTTP only).
     url: String,
@@ -254,6 +263,11 @@ struct Report {
     achieved_rate: f64,
     /// Due time to whole answer (coordinated-omission corrected).
     latency_from_due: Latency,
+    /// The moment the loop saw the request due to whole answer: the same
+    /// correction (a request waiting for a busy connection counts), less
+    /// the generator's own lateness ([`Report::generator_lag`]), which is
+    /// not the server's.
+    latency_from_seen: Latency,
     /// Write of the request to whole answer.
     latency_from_send: Latency,
     /// Due time to write: the wait for an idle connection (and the
@@ -271,7 +285,8 @@ struct Conn {
     /// Connected (first writable event seen).
     ready: bool,
     /// The request on this connection: its due and write times.
-    in_flight: Option<(Instant, Instant)>,
+    /// Due, seen due, sent.
+    in_flight: Option<(Instant, Instant, Instant)>,
     /// Bytes of the request not yet written.
     out: Vec<u8>,
     out_at: usize,
@@ -373,6 +388,7 @@ struct Run<'p> {
     head_request: bool,
     measured_from: Instant,
     from_due: Histogram<u64>,
+    from_seen: Histogram<u64>,
     from_send: Histogram<u64>,
     wait: Histogram<u64>,
     lag: Histogram<u64>,
@@ -433,11 +449,11 @@ impl<'p> Run<'p> {
     }
 
     /// Writes request `due` on idle connection `i`.
-    fn send(&mut self, i: usize, due: Instant) -> anyhow::Result<()> {
+    fn send(&mut self, i: usize, (due, seen): (Instant, Instant)) -> anyhow::Result<()> {
         let now = Instant::now();
         let c = &mut self.conns[i];
         debug_assert!(c.in_flight.is_none() && c.ready);
-        c.in_flight = Some((due, now));
+        c.in_flight = Some((due, seen, now));
         c.out.clear();
         c.out.extend_from_slice(&self.plan.request);
         c.out_at = 0;
@@ -490,7 +506,7 @@ impl<'p> Run<'p> {
                             );
                         }
                         let done = Instant::now();
-                        let (due, sent) = c.in_flight.take().expect("checked above");
+                        let (due, seen, sent) = c.in_flight.take().expect("checked above");
                         c.inbuf.clear();
                         self.report.completed += 1;
                         if !(200..300).contains(&status) {
@@ -498,6 +514,7 @@ impl<'p> Run<'p> {
                         }
                         if due >= self.measured_from {
                             self.from_due.saturating_record(micros(done - due));
+                            self.from_seen.saturating_record(micros(done - seen));
                             self.from_send.saturating_record(micros(done - sent));
                         }
                         if close {
@@ -556,6 +573,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
         head_request,
         measured_from: Instant::now(),
         from_due: histogram(),
+        from_seen: histogram(),
         from_send: histogram(),
         wait: histogram(),
         lag: histogram(),
@@ -574,6 +592,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
             reconnects: 0,
             achieved_rate: 0.0,
             latency_from_due: Latency::of(&histogram()),
+            latency_from_seen: Latency::of(&histogram()),
             latency_from_send: Latency::of(&histogram()),
             wait_before_send: Latency::of(&histogram()),
             generator_lag: Latency::of(&histogram()),
@@ -610,7 +629,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
     let due_at = |k: u64| t0 + Duration::from_nanos((k as f64 * 1e9 / plan.rate) as u64);
     let mut next = 0u64;
     let mut next_due = due_at(0);
-    let mut queue: VecDeque<Instant> = VecDeque::new();
+    let mut queue: VecDeque<(Instant, Instant)> = VecDeque::new();
     let zero = Some(Duration::ZERO);
     loop {
         let now = Instant::now();
@@ -618,7 +637,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
             if next_due >= r.measured_from {
                 r.lag.saturating_record(micros(now - next_due));
             }
-            queue.push_back(next_due);
+            queue.push_back((next_due, now));
             next += 1;
             next_due = due_at(next);
         }
@@ -643,6 +662,7 @@ fn run(plan: &Plan, head_request: bool) -> anyhow::Result<Report> {
     r.report.due = next;
     r.report.achieved_rate = r.from_due.len() as f64 / plan.duration.as_secs_f64().max(1e-9);
     r.report.latency_from_due = Latency::of(&r.from_due);
+    r.report.latency_from_seen = Latency::of(&r.from_seen);
     r.report.latency_from_send = Latency::of(&r.from_send);
     r.report.wait_before_send = Latency::of(&r.wait);
     r.report.generator_lag = Latency::of(&r.lag);
@@ -668,6 +688,7 @@ fn print_text(url: &str, r: &Report) {
     );
     for (name, l) in [
         ("from due (corrected)", &r.latency_from_due),
+        ("from seen due", &r.latency_from_seen),
         ("from send", &r.latency_from_send),
         ("wait before send", &r.wait_before_send),
         ("generator lag", &r.generator_lag),
@@ -808,6 +829,12 @@ mod tests {
         // Only requests due after the warm-up are recorded: 400/s × 0.5 s.
         assert_eq!(r.latency_from_due.count, 200, "{r:?}");
         assert_eq!(r.latency_from_send.count, 200, "{r:?}");
+        assert_eq!(r.latency_from_seen.count, 200, "{r:?}");
+        // Seen due no earlier than due: never a longer latency from it.
+        assert!(
+            r.latency_from_seen.max_ms <= r.latency_from_due.max_ms,
+            "{r:?}"
+        );
         assert!(
             r.latency_from_due.p99_ms >= r.latency_from_send.p50_ms,
             "{r:?}"
