@@ -17,13 +17,14 @@
 #     from when the generator saw it due (the same, less the generator's own
 #     lateness, which is not the server's).
 #
-# CPU 0 is the server's own, as one isolates a core for a latency-critical
-# service: the generators run on CPU 1, and so does the kernel's DAMON
-# thread (kdamond) where there is one and we may move it (root). This VM's
-# kernel (PREEMPT_NONE) runs kdamond for ~4 ms at a time, about once a
-# second, on the less busy CPU: the server's, under a generator that spins
-# (server/bench/cpu_stalls.py shows it). Its CPU mask is put back at exit;
-# ISOLATE=0 leaves it alone.
+# The server's core as one keeps a latency-critical service's: the kernel's
+# DAMON proactive reclaim (kdamond), where the kernel has it and we are
+# root, is paused for the run and started again at exit. This VM's kernel
+# (PREEMPT_NONE, its preemption mode locked) runs kdamond for ~4 ms at a
+# time about once a second, unpreempted, on the less busy CPU: the
+# server's, beside a generator that spins. That alone took 1.3 % of CPU 0
+# (server/bench/cpu_stalls.py) and set every p99 at half rate (BENCHMARKS.md,
+# "Service under load"). ISOLATE=0 leaves the machine as it is.
 #
 # With nginx installed (Debian nginx-light), two reference rows: nginx with
 # one worker answering `return 200` (config written to $OUT/nginx/), pinned
@@ -67,22 +68,23 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     OHA_THREADS=(--worker-threads 1)
 fi
 
-# kdamond onto the generators' CPU (see the top), its mask restored at exit.
-KDAMOND=()
-if [ "${ISOLATE:-1}" = 1 ] && [ -n "$CLIENT_CPU" ]; then
-    for stat in /proc/[0-9]*/stat; do
-        read -r pid comm _ <"$stat" 2>/dev/null || continue
-        case $comm in
-            "(kdamond"*)
-                mask=$(taskset -p "$pid" 2>/dev/null | awk '{print $NF}') || continue
-                taskset -p 2 "$pid" >/dev/null 2>&1 && KDAMOND+=("$pid:$mask")
-                ;;
-        esac
+# DAMON paused (see the top), started again at exit.
+DAMON_PAUSED=()
+if [ "${ISOLATE:-1}" = 1 ]; then
+    for d in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
+        [ -w "$d/state" ] && [ "$(cat "$d/state" 2>/dev/null)" = on ] || continue
+        echo off >"$d/state" 2>/dev/null && DAMON_PAUSED+=("$d")
     done
 fi
-restore_kdamond() {
-    for pm in "${KDAMOND[@]}"; do taskset -p "${pm#*:}" "${pm%%:*}" >/dev/null 2>&1 || true; done
+restore_damon() {
+    for d in "${DAMON_PAUSED[@]}"; do
+        echo on >"$d/state" 2>/dev/null \
+            || echo "load.sh: DAMON not restarted: echo on > $d/state" >&2
+    done
+    DAMON_PAUSED=()
 }
+trap 'exit 130' INT TERM
+trap restore_damon EXIT
 
 LISTED=0x098B716B8Aaf21512996dC57EB0615e2383E2f96
 CLEAR=0x52908400098527886E0F7030069857D2E4169EE7
@@ -106,7 +108,7 @@ stop_server() {
     SERVER_PID=""
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-trap 'stop_server; [ -z "${NGINX_PID:-}" ] || kill -TERM "$NGINX_PID" 2>/dev/null || true; restore_kdamond' EXIT
+trap 'stop_server; [ -z "${NGINX_PID:-}" ] || kill -TERM "$NGINX_PID" 2>/dev/null || true; restore_damon' EXIT
 
 # The Lua script of a wrk run: method, body, content type, and a RESULT
 # line: requests, seconds, p50 and p99 in microseconds, non-2xx answers,
@@ -199,10 +201,10 @@ PY
 echo "# walletscreen-server load, $(date -u +%FT%TZ), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) (1 thread), $(oha --version) (fixed rate, latency correction${OHA_THREADS[*]:+, ${OHA_THREADS[*]}}) and openloop (fixed rate, latency from due, 1 s warm-up), $CONNS connections, ${DURATION} s per run, server ${SERVER_CPU:-unpinned}, client ${CLIENT_CPU:-unpinned}, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
-if [ ${#KDAMOND[@]} -gt 0 ]; then
-    echo "# kdamond (pid:mask ${KDAMOND[*]}) moved to CPU 1 for the run"
+if [ ${#DAMON_PAUSED[@]} -gt 0 ]; then
+    echo "# DAMON paused for the run (${DAMON_PAUSED[*]}), started again at exit"
 else
-    echo "# kdamond not moved (none, not root, ISOLATE=0 or one CPU)"
+    echo "# DAMON left as it is (not in this kernel, not root, or ISOLATE=0)"
 fi
 start_server
 echo "RSS with the bundled lists, idle: $(rss_kb "$SERVER_PID") kB"
