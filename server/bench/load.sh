@@ -164,14 +164,17 @@ d = json.load(open(sys.argv[1]))
 codes = d.get("statusCodeDistribution", {})
 n = sum(codes.values())
 bad = n - sum(v for k, v in codes.items() if k.startswith("2"))
-err = sum(d.get("errorDistribution", {}).values())
+errs = d.get("errorDistribution", {})
+# Requests in flight when oha's duration ends are not the server's errors.
+cut = errs.get("aborted due to deadline", 0)
+err = sum(errs.values()) - cut
 p = d["latencyPercentiles"]
 o = json.load(open(sys.argv[2]))
 due = o["latency_from_due"]
 seen = o["latency_from_seen"]
 obad = o["non_2xx"] + o["errors"] + o["unfinished"] + o["unsent"]
 print(d["summary"]["requestsPerSec"], p["p50"] * 1e3, p["p99"] * 1e3, n, bad, err,
-      due["p50_ms"], due["p99_ms"], o["completed"], obad, seen["p99_ms"])
+      due["p50_ms"], due["p99_ms"], o["completed"], obad, seen["p99_ms"], cut)
 PY
 }
 
@@ -192,6 +195,8 @@ rps, hrps = float(sat[0]), float(half[0])
 bad = int(sat[4]) + int(sat[5]) + int(half[4]) + int(half[5]) + int(half[9])
 n = int(half[3]) + int(half[8]) + (int(sat[3]) if sat_of == name else 0)
 answers = f"{n:,} answers, " + ("all 2xx" if bad == 0 else f"{bad} non-2xx or errors")
+if int(half[11]):
+    answers += f", {int(half[11])} cut at oha's deadline"
 print(f"| {label} | {rps:,.0f} | {rps / floor:.2f} | {float(sat[1]):.3f} | {float(sat[2]):.3f} | "
       f"{hrps:,.0f} ({hrps / rps:.0%}) | {float(half[1]):.3f} | **{float(half[2]):.3f}** | "
       f"{float(half[6]):.3f} | **{float(half[7]):.3f}** | **{float(half[10]):.3f}** | {answers} | {os.getloadavg()[0]:.2f} |")
