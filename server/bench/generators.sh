@@ -24,14 +24,7 @@ PORT=${PORT:-18580}
 mkdir -p "$OUT"
 
 command -v oha >/dev/null || { echo "generators.sh: oha not found (cargo install oha --locked)" >&2; exit 2; }
-cargo build --release -p walletscreen-server --bin walletscreen-server --example openloop >&2
-BIN=target/release/walletscreen-server
-OL=target/release/examples/openloop
-
-SERVER_CPU=""; CLIENT_CPU=""; OHA_THREADS=()
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-    SERVER_CPU="taskset -c 0"; CLIENT_CPU="taskset -c 1"; OHA_THREADS=(--worker-threads 1)
-fi
+. server/bench/common.sh
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done' EXIT
 
@@ -50,27 +43,7 @@ TARGETS=("walletscreen-server \`/healthz\`|http://127.0.0.1:$PORT/healthz"
          "walletscreen-server Chainalysis, listed|http://127.0.0.1:$PORT/api/v1/address/0x098B716B8Aaf21512996dC57EB0615e2383E2f96")
 if command -v nginx >/dev/null; then
     NG=$(realpath "$OUT")/nginx
-    mkdir -p "$NG"
-    cat >"$NG/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $NG/body;
-  proxy_temp_path $NG/proxy;
-  fastcgi_temp_path $NG/fastcgi;
-  uwsgi_temp_path $NG/uwsgi;
-  scgi_temp_path $NG/scgi;
-  server {
-    listen 127.0.0.1:$((PORT + 1));
-    keepalive_requests 10000000;
-    location / { return 200 "ok\n"; }
-  }
-}
-EOF
+    nginx_conf "$NG" $((PORT + 1))
     $SERVER_CPU nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
     PIDS+=($!); wait_port $((PORT + 1)) $! "$NG/error.log"
     TARGETS+=("nginx \`return 200\` (reference)|http://127.0.0.1:$((PORT + 1))/")

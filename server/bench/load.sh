@@ -55,18 +55,7 @@ mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "load.sh: wrk not found (apt-get install wrk)" >&2; exit 2; }
 command -v oha >/dev/null || { echo "load.sh: oha not found (cargo install oha --locked)" >&2; exit 2; }
-cargo build --release -p walletscreen-server --bin walletscreen-server --example openloop >&2
-BIN=target/release/walletscreen-server
-OL=target/release/examples/openloop
-
-SERVER_CPU=""; CLIENT_CPU=""; OHA_THREADS=()
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-    SERVER_CPU="taskset -c 0"; CLIENT_CPU="taskset -c 1"
-    # oha starts one runtime thread per physical core whatever its CPU
-    # mask: two threads on the one CPU it may use take turns in time
-    # slices of milliseconds, which its latency correction counts.
-    OHA_THREADS=(--worker-threads 1)
-fi
+. server/bench/common.sh
 
 # DAMON paused (see the top), started again at exit.
 DAMON_PAUSED=()
@@ -236,27 +225,7 @@ figure trm-100 'TRM, 100 addresses (1 in 10 listed)' "$BASE/public/v1/sanctions/
 NGINX_PID=""
 if command -v nginx >/dev/null; then
     NG=$(realpath "$OUT")/nginx
-    mkdir -p "$NG"
-    cat >"$NG/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $NG/nginx.pid;
-error_log $NG/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $NG/body;
-  proxy_temp_path $NG/proxy;
-  fastcgi_temp_path $NG/fastcgi;
-  uwsgi_temp_path $NG/uwsgi;
-  scgi_temp_path $NG/scgi;
-  server {
-    listen 127.0.0.1:$((PORT + 1));
-    keepalive_requests 10000000;
-    location / { return 200 "ok\n"; }
-  }
-}
-EOF
+    nginx_conf "$NG" $((PORT + 1))
     $SERVER_CPU nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
     NGINX_PID=$!
     for _ in $(seq 1 100); do
