@@ -534,7 +534,6 @@ fn screen_array(
     let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
     let family_nulls = NullBuffer::new(BooleanBuffer::new(family_valid.into(), 0, n));
     let kind_nulls = input_nulls.clone();
-    let labels_of = move |keys: Vec<i8>, names: &[&str], nulls| labels(keys, names, nulls);
     let mut columns: [Option<Result<ArrayRef, String>>; 12] = Default::default();
     {
         let [
@@ -560,8 +559,8 @@ fn screen_array(
         let names = &names;
         let input_nulls = &input_nulls;
         rayon::scope(|sc| {
-            sc.spawn(move |_| *kind = Some(labels_of(kinds, &KINDS, kind_nulls)));
-            sc.spawn(move |_| *family = Some(labels_of(families, names, Some(family_nulls))));
+            sc.spawn(move |_| *kind = Some(labels(kinds, &KINDS, kind_nulls)));
+            sc.spawn(move |_| *family = Some(labels(families, names, Some(family_nulls))));
             sc.spawn(move |_| *list = Some(sparse(&|h| Some(&h.list))));
             sc.spawn(move |_| *lists = Some(Ok(sparse_list(n, hits, |h| &h.lists))));
             sc.spawn(move |_| *entity = Some(sparse(&|h| h.entity.as_deref())));
@@ -582,7 +581,7 @@ fn screen_array(
     }
     let columns = columns
         .into_iter()
-        .map(|c| c.expect("every column is built"))
+        .map(|c| c.unwrap_or_else(|| Err("check_arrow: a column was not built".to_owned())))
         .collect::<Result<Vec<ArrayRef>, String>>()
         .map_err(PyValueError::new_err)?;
     StructArray::try_new(fields(), columns, input_nulls)
