@@ -13,16 +13,14 @@ fn main() -> std::process::ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // The log lines (one per request at info) are written to stderr by a
     // thread of tracing-appender's, so a slow write (a full pipe, a file
-    // system flushing) never holds a request; that thread writes the lines
+    // system flushing) never holds a request. That thread writes the lines
     // waiting at once in one `write` (it flushes the buffer when it has
-    // taken them all). Not lossy: when 128k lines wait, the next one waits
-    // for room instead of being dropped. `_flush` writes out what is queued
-    // when `main` returns.
-    // After each write the thread pauses (`Paced`), so that at a steady
-    // rate it wakes once per pause for all the lines queued meanwhile
-    // rather than once per request: on a server with one core, a wake per
-    // request is two context switches per request taken from the runtime
-    // (BENCHMARKS.md, "Latency at half rate, measured two ways").
+    // taken them all), then pauses (`Paced`): at a steady rate it wakes once
+    // per pause rather than once per request, which on a server with one
+    // core was two context switches per request taken from the runtime
+    // (BENCHMARKS.md, "Latency at half rate, measured two ways"). Not lossy:
+    // when 128k lines wait, the next one waits for room instead of being
+    // dropped. `_flush` writes out what is queued when `main` returns.
     let stderr = Paced {
         inner: std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()),
         pause: std::time::Duration::from_millis(1),

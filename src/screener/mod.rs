@@ -317,17 +317,9 @@ impl Screener {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        // Batching pays only when the table is out of cache: below that,
-        // one `check` after the other.
-        if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
-            return inputs
-                .into_iter()
-                .map(|i| self.check_with(i.as_ref(), opts))
-                .collect();
-        }
-        let inputs: Vec<I::Item> = inputs.into_iter().collect();
-        let mut out = Vec::with_capacity(inputs.len());
-        self.check_batches(&inputs, true, opts, |_, v| out.push(v));
+        let inputs = inputs.into_iter();
+        let mut out = Vec::with_capacity(inputs.size_hint().0);
+        self.check_each_with(inputs, opts, |_, v| out.push(v));
         out
     }
 
@@ -355,6 +347,8 @@ impl Screener {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
+        // Batching pays only when the table is out of cache: below that,
+        // one `check` after the other.
         if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
             for (i, input) in inputs.into_iter().enumerate() {
                 each(i, self.check_with(input.as_ref(), opts));

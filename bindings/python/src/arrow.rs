@@ -264,8 +264,9 @@ struct Part {
 }
 
 impl Part {
-    fn clear(out: &mut ChunkOut<'_>, i: usize, f: Family) {
-        out.kinds[i] = CLEAR;
+    /// A valid row's kind (clear or hit) and family.
+    fn valid(out: &mut ChunkOut<'_>, i: usize, kind: i8, f: Family) {
+        out.kinds[i] = kind;
         out.families[i] = family_key(f);
         bit_util::set_bit(out.family_valid, i);
     }
@@ -291,10 +292,9 @@ impl Part {
 
     fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
         match v {
-            Verdict::Clear { family, .. } => Part::clear(out, i, family),
+            Verdict::Clear { family, .. } => Part::valid(out, i, CLEAR, family),
             Verdict::Hit(h) => {
-                Part::clear(out, i, h.family);
-                out.kinds[i] = HIT;
+                Part::valid(out, i, HIT, h.family);
                 let ms = h.matches().map(|m| {
                     (
                         m.list(),
@@ -311,10 +311,9 @@ impl Part {
 
     fn at(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: VerdictAt) {
         match v {
-            VerdictAt::Clear { family, .. } => Part::clear(out, i, family),
+            VerdictAt::Clear { family, .. } => Part::valid(out, i, CLEAR, family),
             VerdictAt::Hit(h) => {
-                Part::clear(out, i, h.family);
-                out.kinds[i] = HIT;
+                Part::valid(out, i, HIT, h.family);
                 let ms = h.matches.iter().map(|d| {
                     let m = &d.matched;
                     (
