@@ -41,7 +41,7 @@ pub(crate) fn looks_like(b: &[u8]) -> bool {
 /// [`is_base58`] without a table: `1-9`, `A-Z` but `I` and `O`, `a-z` but
 /// `l` (a unit test holds it to the table).
 #[inline(always)]
-fn is_base58_arith(c: u8) -> bool {
+pub(crate) fn is_base58_arith(c: u8) -> bool {
     let digit = c.wrapping_sub(b'1') < 9;
     let upper = (c.wrapping_sub(b'A') < 26) & (c != b'I') & (c != b'O');
     let lower = (c.wrapping_sub(b'a') < 26) & (c != b'l');

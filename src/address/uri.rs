@@ -45,7 +45,7 @@ pub(super) fn split_uri(s: &str, lazy: bool) -> (Option<(u8, usize)>, &str) {
             return (Some((0, 11)), &s[12..]);
         }
     }
-    let Some(colon) = b.iter().position(|&c| c == b':') else {
+    let Some(colon) = memchr::memchr(b':', b) else {
         return (None, s);
     };
     let scheme = &b[..colon];

@@ -47,7 +47,8 @@ enum Raw {
     Clear(Family, Checksum, Option<Network>),
     /// Listed: the key's record offset.
     Hit(u32, Family, Checksum),
-    /// Not listed, and invalid: the reason is recomputed.
+    /// Not listed, and invalid: the reason, when it is wanted, is given
+    /// beside (see `Screener::check_raw_why`).
     Invalid,
 }
 
@@ -191,13 +192,17 @@ impl Screener {
     // BENCHMARKS.md).
     #[inline]
     pub fn check_with(&self, input: &str, opts: CheckOptions) -> Verdict {
-        self.expand(self.check_raw(input, opts), input, opts)
+        // The reason of an invalid input comes back through `why`, written
+        // only on that path: a valid input's answer stays in the register.
+        let mut why = None;
+        let raw = self.check_raw_why(input, opts, &mut why);
+        self.expand(raw, input, opts, why)
     }
 
     /// The [`Verdict::kind`] that [`Screener::check_with`] would answer
     /// ([`VerdictKind::Hit`], `Clear` or `Invalid`), without building the verdict:
     /// no [`Hit`], and no [`ParseError`] for an invalid input (which
-    /// `check_with` computes in a second pass). For triage at volume, e.g.
+    /// `check_with` computes on that path). For triage at volume, e.g.
     /// a batch that prints only hits and counts the rest.
     ///
     /// ```
@@ -218,10 +223,17 @@ impl Screener {
         }
     }
 
-    /// A [`Raw`] answer as a `Verdict`. An invalid input is keyed again to
-    /// say why (the error is not carried through the register).
+    /// A [`Raw`] answer as a `Verdict`. The reason of an invalid input is
+    /// `why` (the error is not carried through the register); without one,
+    /// the input is keyed again to say why.
     #[inline(always)]
-    fn expand(&self, raw: Raw, input: &str, opts: CheckOptions) -> Verdict {
+    fn expand(
+        &self,
+        raw: Raw,
+        input: &str,
+        opts: CheckOptions,
+        why: Option<ParseError>,
+    ) -> Verdict {
         match raw {
             Raw::Clear(family, checksum, network) => Verdict::Clear {
                 family,
@@ -240,12 +252,13 @@ impl Screener {
                 key,
             }),
             Raw::Invalid => Verdict::Invalid {
-                reason: self.invalid_reason(input, opts),
+                reason: why.unwrap_or_else(|| self.invalid_reason(input, opts)),
             },
         }
     }
 
-    /// The out-of-line part of [`Screener::check_with`].
+    /// The out-of-line part of [`Screener::check_kind`]: the answer
+    /// without the reason of an invalid input.
     fn check_raw(&self, input: &str, opts: CheckOptions) -> Raw {
         let mut scratch = Scratch::new();
         // Borrowed, not moved out of the `Result`: the move was a copy
@@ -257,6 +270,28 @@ impl Screener {
         };
         let found = self.lookup(k.tag, k.payload);
         self.raw(k, found, opts)
+    }
+
+    /// The out-of-line part of [`Screener::check_with`]: [`Raw`], and
+    /// for an invalid input its reason in `why`, from the same keying (an
+    /// input is keyed once, whatever the answer).
+    fn check_raw_why(&self, input: &str, opts: CheckOptions, why: &mut Option<ParseError>) -> Raw {
+        let mut scratch = Scratch::new();
+        // Borrowed: see `check_raw`.
+        let keyed = address::key(input, &mut scratch);
+        let k = match &keyed {
+            Ok(k) => k,
+            Err(reason) => {
+                *why = Some(reason.clone());
+                return Raw::Invalid;
+            }
+        };
+        let found = self.lookup(k.tag, k.payload);
+        let raw = self.raw(k, found, opts);
+        if let Raw::Invalid = raw {
+            *why = Some(Self::keyed_reason(k, opts));
+        }
+        raw
     }
 
     /// The answer for a keyed string and what the table said.
@@ -281,13 +316,20 @@ impl Screener {
     #[inline(never)]
     fn invalid_reason(&self, input: &str, opts: CheckOptions) -> ParseError {
         let mut scratch = Scratch::new();
-        let k = match address::key(input, &mut scratch) {
-            Ok(k) => k,
-            Err(reason) => return reason,
-        };
+        match address::key(input, &mut scratch) {
+            Ok(k) => Self::keyed_reason(&k, opts),
+            Err(reason) => reason,
+        }
+    }
+
+    /// Why a keyed string that [`Screener::raw`] answers
+    /// [`Raw::Invalid`] is invalid.
+    #[cold]
+    #[inline(never)]
+    fn keyed_reason(k: &Keyed<'_>, opts: CheckOptions) -> ParseError {
         if k.family != Family::Opaque
             && opts.verify_checksum
-            && let Err(reason) = address::parse_keyed(&k)
+            && let Err(reason) = address::parse_keyed(k)
         {
             return reason;
         }
@@ -390,11 +432,15 @@ impl Screener {
                 index.warm(&hashes[..n]);
             }
             for (k, input) in keyed.iter().zip(group) {
-                let raw = match k {
-                    Some((k, h)) => self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts),
-                    None => Raw::Invalid,
+                let (raw, why) = match k {
+                    Some((k, h)) => {
+                        let raw = self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts);
+                        let why = matches!(raw, Raw::Invalid).then(|| Self::keyed_reason(k, opts));
+                        (raw, why)
+                    }
+                    None => (Raw::Invalid, None),
                 };
-                each(at, self.expand(raw, input.as_ref(), opts));
+                each(at, self.expand(raw, input.as_ref(), opts, why));
                 at += 1;
             }
         }

@@ -15,7 +15,6 @@
 //! rows only. No per-row builder calls, no per-row allocation, no
 //! concatenation.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -30,6 +29,7 @@ use arrow_buffer::{
     BooleanBuffer, MutableBuffer, NullBuffer, OffsetBuffer, ScalarBuffer, bit_util,
 };
 use arrow_schema::{DataType, Field, Fields};
+use foldhash::{HashMap, HashMapExt};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
@@ -290,23 +290,30 @@ impl Part {
         bit_util::set_bit(out.reason_valid, i);
     }
 
+    #[inline(always)]
     fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
         match v {
             Verdict::Clear { family, .. } => Part::valid(out, i, CLEAR, family),
-            Verdict::Hit(h) => {
-                Part::valid(out, i, HIT, h.family);
-                let ms = h.matches().map(|m| {
-                    (
-                        m.list(),
-                        m.provenance(),
-                        m.via().name(),
-                        m.address().to_string(),
-                    )
-                });
-                self.hits.extend(HitRow::new(start + i, ms));
-            }
+            Verdict::Hit(h) => self.hit(out, start, i, &h),
             Verdict::Invalid { reason } => self.invalid(out, i, &reason),
         }
+    }
+
+    /// A hit's row: out of line, so that [`Part::now`] stays small where
+    /// it is inlined in the screening loop.
+    #[cold]
+    #[inline(never)]
+    fn hit(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, h: &walletscreen::Hit) {
+        Part::valid(out, i, HIT, h.family);
+        let ms = h.matches().map(|m| {
+            (
+                m.list(),
+                m.provenance(),
+                m.via().name(),
+                m.address().to_string(),
+            )
+        });
+        self.hits.extend(HitRow::new(start + i, ms));
     }
 
     fn at(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: VerdictAt) {

@@ -8,6 +8,15 @@ mod errors;
 mod live;
 mod types;
 
+// mimalloc, as pydantic-core and polars ship an allocator of their own:
+// `check_arrow` allocates its output columns (tens of MB for 10 M rows) on
+// every call, and the system allocator handed them back to the kernel when
+// Python freed them, so each call faulted in and zeroed fresh pages (about
+// 92,000 page faults per call over 10 M rows, about 600 with mimalloc,
+// which reuses them). BENCHMARKS.md, "Fifth session".
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
