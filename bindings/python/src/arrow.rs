@@ -12,22 +12,22 @@
 //! lists. Then the reasons' keys are mapped into one dictionary, and the
 //! twelve columns are finished side by side: the match's fields (null but
 //! for hits) are dictionary-encoded over zeroed memory written at the hits'
-//! rows only. No per-row builder calls, no per-row allocation, no
-//! concatenation.
+//! rows only, and the two list columns are laid out from the hits' rows by
+//! Arrow's `MutableArrayData` ([`scatter`]). No per-row builder calls, no
+//! per-row allocation, no concatenation.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBufferBuilder, StringBuilder};
+use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Int8Type, Int32Type};
 use arrow_array::{
-    Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, ListArray,
-    PrimitiveArray, StringArray, StringViewArray, StructArray,
+    Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, PrimitiveArray,
+    StringArray, StringViewArray, StructArray, make_array,
 };
-use arrow_buffer::{
-    BooleanBuffer, MutableBuffer, NullBuffer, OffsetBuffer, ScalarBuffer, bit_util,
-};
+use arrow_buffer::{BooleanBuffer, MutableBuffer, NullBuffer, ScalarBuffer, bit_util};
+use arrow_data::transform::MutableArrayData;
 use arrow_schema::{DataType, Field, Fields};
 use foldhash::{HashMap, HashMapExt};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -391,7 +391,10 @@ fn too_large() -> String {
 /// A string column null but for a few rows (`(row, value)` in row
 /// order), dictionary-encoded: its keys and validity are allocated zeroed
 /// and written at those rows only, so the pages of the null runs are never
-/// touched here; the values are the distinct strings.
+/// written here (fresh memory is the kernel's zero page until written); the
+/// values are the distinct strings. [`scatter`] was measured here too: it
+/// skips `try_new`'s check of every key, but writes every page (BENCHMARKS.md,
+/// "Fifth session").
 fn sparse_dict<'a>(
     n: usize,
     items: impl Iterator<Item = (usize, Option<&'a str>)>,
@@ -428,44 +431,49 @@ fn dict(
 }
 
 /// A list-of-strings column null but for the hits' rows.
-fn sparse_list(n: usize, hits: &[&HitRow], f: impl Fn(&HitRow) -> &[String]) -> ArrayRef {
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0i32);
-    let mut items = StringBuilder::new();
-    let mut valid = BooleanBufferBuilder::new(n);
-    let mut count = 0i32;
+fn sparse_list(
+    n: usize,
+    hits: &[&HitRow],
+    f: impl Fn(&HitRow) -> &[String],
+) -> Result<ArrayRef, String> {
+    let mut small = ListBuilder::with_capacity(StringBuilder::new(), hits.len());
     for h in hits {
-        offsets.resize(h.row + 1, count);
-        valid.append_n(h.row - valid.len(), false);
-        valid.append(true);
-        for s in f(h) {
-            items.append_value(s);
-        }
-        // Hits are rows: fewer than 2^31 in one array, as their items.
-        count += f(h).len() as i32;
-        offsets.push(count);
+        small.append_value(f(h).iter().map(Some));
     }
-    offsets.resize(n + 1, count);
-    valid.append_n(n - valid.len(), false);
-    let field = Arc::new(Field::new_list_field(DataType::Utf8, true));
-    Arc::new(ListArray::new(
-        field,
-        OffsetBuffer::new(ScalarBuffer::from(offsets)),
-        Arc::new(items.finish()),
-        Some(NullBuffer::new(valid.finish())),
-    ))
+    let rows: Vec<usize> = hits.iter().map(|h| h.row).collect();
+    scatter(&small.finish(), &rows, n)
 }
 
-/// The `reason` column from the first pass's chunk-local keys: one
-/// dictionary of the distinct reasons of every chunk, each chunk's keys
-/// mapped into it (in parallel, invalid rows only).
-fn reasons(
-    mut keys: Vec<i32>,
-    valid: MutableBuffer,
-    kinds: &[i8],
-    parts: &[Part],
-) -> Result<ArrayRef, String> {
-    let n = keys.len();
+/// An `n`-row column with row `i` of `small` at row `rows[i]` (`rows`
+/// increasing) and nulls elsewhere, through Arrow's `MutableArrayData`:
+/// the null runs are appended whole (repeated offsets and cleared
+/// validity bits), and the result is valid by construction, so it is not
+/// read again to be checked (`OffsetBuffer::new` checks every offset of
+/// the `n`; BENCHMARKS.md, "Fifth session").
+fn scatter(small: &dyn Array, rows: &[usize], n: usize) -> Result<ArrayRef, String> {
+    let data = small.to_data();
+    let mut out = MutableArrayData::new(vec![&data], true, n);
+    let mut at = 0;
+    for (i, &row) in rows.iter().enumerate() {
+        let gap = row
+            .checked_sub(at)
+            .ok_or("check_arrow: hit rows out of order")?;
+        out.try_extend_nulls(gap).map_err(|e| e.to_string())?;
+        out.try_extend(0, i, i + 1).map_err(|e| e.to_string())?;
+        at = row + 1;
+    }
+    let rest = n
+        .checked_sub(at)
+        .ok_or("check_arrow: hit row past the end")?;
+    out.try_extend_nulls(rest).map_err(|e| e.to_string())?;
+    Ok(make_array(out.freeze()))
+}
+
+/// The `reason` column's dictionary from the first pass's chunk-local
+/// keys: the distinct reasons of every chunk, each chunk's keys mapped
+/// into it in place (in parallel, invalid rows only). The column itself is
+/// built beside the others.
+fn reasons(keys: &mut [i32], kinds: &[i8], parts: &[Part]) -> Result<ArrayRef, String> {
     let mut values = StringBuilder::new();
     let mut global: HashMap<&str, i32> = HashMap::new();
     let mut maps = Vec::with_capacity(parts.len());
@@ -490,7 +498,7 @@ fn reasons(
                 }
             }
         });
-    dict(keys, valid, n, Arc::new(values.finish()))
+    Ok(Arc::new(values.finish()))
 }
 
 /// Screens one string array: both passes.
@@ -536,7 +544,7 @@ fn screen_array(
     // The twelve columns, each built on a core of its own when one is
     // free; the reasons' keys are remapped before `kinds` moves into its
     // column.
-    let reason = reasons(reason_keys, reason_valid, &kinds, &parts);
+    let reason_values = reasons(&mut reason_keys, &kinds, &parts).map_err(PyValueError::new_err)?;
     let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
     let family_nulls = NullBuffer::new(BooleanBuffer::new(family_valid.into(), 0, n));
     let kind_nulls = input_nulls.clone();
@@ -556,7 +564,7 @@ fn screen_array(
             matches,
             reason_col,
         ] = &mut columns;
-        *reason_col = Some(reason);
+
         let hits = &hits;
         let sparse = |f: &dyn Fn(&HitRow) -> Option<&str>| {
             sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
@@ -565,13 +573,16 @@ fn screen_array(
         let names = &names;
         let input_nulls = &input_nulls;
         rayon::scope(|sc| {
+            sc.spawn(move |_| {
+                *reason_col = Some(dict(reason_keys, reason_valid, n, reason_values));
+            });
             sc.spawn(move |_| *kind = Some(labels(kinds, &KINDS, kind_nulls)));
             sc.spawn(move |_| *family = Some(labels(families, names, Some(family_nulls))));
             sc.spawn(move |_| *list = Some(sparse(&|h| Some(&h.list))));
-            sc.spawn(move |_| *lists = Some(Ok(sparse_list(n, hits, |h| &h.lists))));
+            sc.spawn(move |_| *lists = Some(sparse_list(n, hits, |h| &h.lists)));
             sc.spawn(move |_| *entity = Some(sparse(&|h| h.entity.as_deref())));
             sc.spawn(move |_| *entity_id = Some(sparse(&|h| h.entity_id.as_deref())));
-            sc.spawn(move |_| *programs = Some(Ok(sparse_list(n, hits, |h| &h.programs))));
+            sc.spawn(move |_| *programs = Some(sparse_list(n, hits, |h| &h.programs)));
             sc.spawn(move |_| *listed = Some(sparse(&|h| h.listed.as_deref())));
             sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
             sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
