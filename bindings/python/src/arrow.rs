@@ -389,17 +389,17 @@ fn too_large() -> String {
 }
 
 /// A string column null but for a few rows (`(row, value)` in row
-/// order), dictionary-encoded: its keys and validity are allocated zeroed
-/// and written at those rows only, so the pages of the null runs are never
+/// order), dictionary-encoded: its keys (`n` zeros, given) and validity are
+/// written at those rows only, so the pages of the null runs are never
 /// written here (fresh memory is the kernel's zero page until written); the
 /// values are the distinct strings. [`scatter`] was measured here too: it
 /// skips `try_new`'s check of every key, but writes every page (BENCHMARKS.md,
 /// "Fifth session").
 fn sparse_dict<'a>(
     n: usize,
+    mut keys: Vec<i32>,
     items: impl Iterator<Item = (usize, Option<&'a str>)>,
 ) -> Result<ArrayRef, String> {
-    let mut keys = vec![0i32; n];
     let mut valid = MutableBuffer::from_len_zeroed(n.div_ceil(8));
     let mut values = StringBuilder::new();
     let mut seen: HashMap<&str, i32> = HashMap::new();
@@ -566,9 +566,23 @@ fn screen_array(
         ] = &mut columns;
 
         let hits = &hits;
-        let sparse = |f: &dyn Fn(&HitRow) -> Option<&str>| {
-            sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
+        let sparse = |keys: Vec<i32>, f: &dyn Fn(&HitRow) -> Option<&str>| {
+            sparse_dict(n, keys, hits.iter().map(|h| (h.row, f(h))))
         };
+        // The zeroed keys of the six sparse columns and `matches`,
+        // allocated here, in the calling thread, not in the tasks: Python
+        // frees the output in this thread, and the allocator (mimalloc,
+        // `lib.rs`) reuses a thread's freed memory in that thread, so the
+        // next call gets these pages back (BENCHMARKS.md, "Fifth session").
+        let [
+            list_keys,
+            entity_keys,
+            id_keys,
+            listed_keys,
+            via_keys,
+            address_keys,
+            counts,
+        ]: [Vec<i32>; 7] = std::array::from_fn(|_| vec![0i32; n]);
         let sparse = &sparse;
         let names = &names;
         let input_nulls = &input_nulls;
@@ -578,16 +592,16 @@ fn screen_array(
             });
             sc.spawn(move |_| *kind = Some(labels(kinds, &KINDS, kind_nulls)));
             sc.spawn(move |_| *family = Some(labels(families, names, Some(family_nulls))));
-            sc.spawn(move |_| *list = Some(sparse(&|h| Some(&h.list))));
+            sc.spawn(move |_| *list = Some(sparse(list_keys, &|h| Some(&h.list))));
             sc.spawn(move |_| *lists = Some(sparse_list(n, hits, |h| &h.lists)));
-            sc.spawn(move |_| *entity = Some(sparse(&|h| h.entity.as_deref())));
-            sc.spawn(move |_| *entity_id = Some(sparse(&|h| h.entity_id.as_deref())));
+            sc.spawn(move |_| *entity = Some(sparse(entity_keys, &|h| h.entity.as_deref())));
+            sc.spawn(move |_| *entity_id = Some(sparse(id_keys, &|h| h.entity_id.as_deref())));
             sc.spawn(move |_| *programs = Some(sparse_list(n, hits, |h| &h.programs)));
-            sc.spawn(move |_| *listed = Some(sparse(&|h| h.listed.as_deref())));
-            sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
-            sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
+            sc.spawn(move |_| *listed = Some(sparse(listed_keys, &|h| h.listed.as_deref())));
+            sc.spawn(move |_| *via = Some(sparse(via_keys, &|h| Some(h.via))));
+            sc.spawn(move |_| *address = Some(sparse(address_keys, &|h| Some(&h.address))));
             sc.spawn(move |_| {
-                let mut counts = vec![0i32; n];
+                let mut counts = counts;
                 for h in hits {
                     counts[h.row] = h.lists.len() as i32;
                 }

@@ -12,8 +12,10 @@ mod types;
 // `check_arrow` allocates its output columns (tens of MB for 10 M rows) on
 // every call, and the system allocator handed them back to the kernel when
 // Python freed them, so each call faulted in and zeroed fresh pages (about
-// 92,000 page faults per call over 10 M rows, about 600 with mimalloc,
-// which reuses them). BENCHMARKS.md, "Fifth session".
+// 92,000 page faults per call over 10 M rows); mimalloc gives a thread its
+// freed pages back. Built without its transparent huge pages (`no_thp`): on
+// fresh memory they zeroed 2 MB for each key written in a sparse column,
+// and the first calls took twice as long. BENCHMARKS.md, "Fifth session".
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
