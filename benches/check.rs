@@ -14,6 +14,8 @@
 //!   `address::parse` (the full decode a hit pays for its checksum status),
 //!   and on clear sets `check_with(verify_checksum)` and `address::normalize`.
 //!   Every figure is per element (`Throughput::Elements`).
+//! - `check/invalid`: junk lines and near misses, `check` (which says
+//!   why) and `check_kind` (which does not).
 //! - `reference`: a 42-byte `String` allocation, to read `normalize` (which
 //!   returns an owned `String`) net of its allocation.
 //! - `bundled`: `Screener::bundled()` (the shipped compiled image read in
@@ -365,6 +367,53 @@ fn bench_families(c: &mut Criterion) {
         }
         g.finish();
     }
+
+    // Invalid input: the junk of a batch (the shapes of
+    // `benches/gen_batch_input.py`'s garbage lines: words, spaces and hex)
+    // and near misses of the usual families. `check` says why, which
+    // `check_kind` does not.
+    let mut rng = Rng(0x5eed_0003);
+    let mut invalid: Vec<String> = (0..48)
+        .map(|i| {
+            let hex = hex_lower(&rng.bytes::<16>());
+            format!("not an address {}", &hex[..4 + i % 26])
+        })
+        .collect();
+    invalid.extend(
+        sets[0]
+            .clear
+            .iter()
+            .take(8)
+            .map(|s| format!("{}zz", &s[..40])),
+    );
+    invalid.extend(
+        sets.iter()
+            .flat_map(|s| &s.clear)
+            .filter(|s| s.starts_with('1'))
+            .take(8)
+            .map(|s| s[..20].to_owned()),
+    );
+    // Some junk is base58-shaped once its spaces are gone (a shape is
+    // all `check` tests): only the invalid strings are kept.
+    invalid.retain(|s| matches!(screener.check(s), Verdict::Invalid { .. }));
+    assert!(invalid.len() >= 40, "{}", invalid.len());
+    let mut g = c.benchmark_group("check/invalid");
+    g.throughput(Throughput::Elements(invalid.len() as u64));
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            for s in &invalid {
+                black_box(screener.check(black_box(s)));
+            }
+        })
+    });
+    g.bench_function("check_kind", |b| {
+        b.iter(|| {
+            for s in &invalid {
+                black_box(screener.check_kind(black_box(s), CheckOptions::default()));
+            }
+        })
+    });
+    g.finish();
 
     // What `normalize` pays for returning an owned String.
     let evm_clear = &sets[0].clear;

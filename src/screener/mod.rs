@@ -196,7 +196,14 @@ impl Screener {
         // only on that path: a valid input's answer stays in the register.
         let mut why = None;
         let raw = self.check_raw_why(input, opts, &mut why);
-        self.expand(raw, input, opts, why)
+        if let Raw::Invalid = raw {
+            return self.expand(raw, input, opts, why);
+        }
+        // `why` is `None` here (it is written for an invalid input only):
+        // forgotten rather than dropped, so that the valid path does not
+        // read it back to see whether it holds an error to free.
+        std::mem::forget(why);
+        self.expand(raw, input, opts, None)
     }
 
     /// The [`Verdict::kind`] that [`Screener::check_with`] would answer
@@ -282,16 +289,25 @@ impl Screener {
         let k = match &keyed {
             Ok(k) => k,
             Err(reason) => {
-                *why = Some(reason.clone());
+                Self::explain(why, || reason.clone());
                 return Raw::Invalid;
             }
         };
         let found = self.lookup(k.tag, k.payload);
         let raw = self.raw(k, found, opts);
         if let Raw::Invalid = raw {
-            *why = Some(Self::keyed_reason(k, opts));
+            Self::explain(why, || Self::keyed_reason(k, opts));
         }
         raw
+    }
+
+    /// Writes the reason of an invalid input: out of line, so that the
+    /// valid inputs' path in [`Screener::check_raw_why`] stays as short as
+    /// [`Screener::check_raw`]'s.
+    #[cold]
+    #[inline(never)]
+    fn explain(why: &mut Option<ParseError>, reason: impl FnOnce() -> ParseError) {
+        *why = Some(reason());
     }
 
     /// The answer for a keyed string and what the table said.
