@@ -285,7 +285,7 @@ impl Screener {
         let Ok(k) = &keyed else {
             return AtRaw::Invalid;
         };
-        let raw = self.raw(k, self.lookup(k.tag, k.payload), opts);
+        let raw = self.raw(k, self.lookup(k.tag, k.payload), opts, None);
         // The history's delisted entries: a second, small index.
         let past = self.history.as_deref().and_then(|h| {
             let s = h.screener()?;

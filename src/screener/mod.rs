@@ -276,7 +276,7 @@ impl Screener {
             return Raw::Invalid;
         };
         let found = self.lookup(k.tag, k.payload);
-        self.raw(k, found, opts)
+        self.raw(k, found, opts, None)
     }
 
     /// The out-of-line part of [`Screener::check_with`]: [`Raw`], and
@@ -294,11 +294,7 @@ impl Screener {
             }
         };
         let found = self.lookup(k.tag, k.payload);
-        let raw = self.raw(k, found, opts);
-        if let Raw::Invalid = raw {
-            Self::explain(why, || Self::keyed_reason(k, opts));
-        }
-        raw
+        self.raw(k, found, opts, Some(why))
     }
 
     /// Writes the reason of an invalid input: out of line, so that the
@@ -310,17 +306,34 @@ impl Screener {
         *why = Some(reason());
     }
 
-    /// The answer for a keyed string and what the table said.
+    /// The answer for a keyed string and what the table said. With `why`, the reason of an invalid answer is written there, on the
+    /// branch that finds it (a hit or a clear answer pays nothing for it).
     #[inline(always)]
-    fn raw(&self, k: &Keyed<'_>, found: Option<u32>, opts: CheckOptions) -> Raw {
+    fn raw(
+        &self,
+        k: &Keyed<'_>,
+        found: Option<u32>,
+        opts: CheckOptions,
+        why: Option<&mut Option<ParseError>>,
+    ) -> Raw {
         if let Some(idx) = found {
             return Raw::Hit(idx, k.family, self.hit_checksum(k, opts));
         }
         match k.family {
-            Family::Opaque => Raw::Invalid,
+            Family::Opaque => {
+                if let Some(why) = why {
+                    Self::explain(why, || k.error());
+                }
+                Raw::Invalid
+            }
             family if opts.verify_checksum => match address::parse_keyed(k) {
                 Ok(a) => Raw::Clear(family, a.checksum, Some(a.network())),
-                Err(_) => Raw::Invalid,
+                Err(reason) => {
+                    if let Some(why) = why {
+                        Self::explain(why, || reason);
+                    }
+                    Raw::Invalid
+                }
             },
             family => Raw::Clear(family, Checksum::NotChecked, None),
         }
@@ -450,9 +463,9 @@ impl Screener {
             for (k, input) in keyed.iter().zip(group) {
                 let (raw, why) = match k {
                     Some((k, h)) => {
-                        let raw = self.raw(k, self.lookup_hashed(*h, k.tag, k.payload), opts);
-                        let why = matches!(raw, Raw::Invalid).then(|| Self::keyed_reason(k, opts));
-                        (raw, why)
+                        let mut why = None;
+                        let found = self.lookup_hashed(*h, k.tag, k.payload);
+                        (self.raw(k, found, opts, Some(&mut why)), why)
                     }
                     None => (Raw::Invalid, None),
                 };
