@@ -306,8 +306,9 @@ impl Screener {
         *why = Some(reason());
     }
 
-    /// The answer for a keyed string and what the table said. With `why`, the reason of an invalid answer is written there, on the
-    /// branch that finds it (a hit or a clear answer pays nothing for it).
+    /// The answer for a keyed string and what the table said. With `why`,
+    /// the reason of an invalid answer is written there by the branch that
+    /// finds it (a hit or a clear answer pays nothing for it).
     #[inline(always)]
     fn raw(
         &self,
