@@ -340,30 +340,24 @@ impl Screener {
         }
     }
 
-    /// Why `input` is [`Raw::Invalid`]: the same steps as
-    /// [`Screener::check_raw`], keeping the error.
+    /// Why `input` is [`Raw::Invalid`], keyed again: for the answers that
+    /// did not keep their reason (`check_at`, and a batch's inputs that
+    /// cannot be keyed). The reason comes from the branch of
+    /// [`Screener::raw`] that answers invalid, as for `check`: an invalid
+    /// input is one that no key of the table holds.
     #[cold]
     #[inline(never)]
     fn invalid_reason(&self, input: &str, opts: CheckOptions) -> ParseError {
         let mut scratch = Scratch::new();
-        match address::key(input, &mut scratch) {
-            Ok(k) => Self::keyed_reason(&k, opts),
-            Err(reason) => reason,
-        }
-    }
-
-    /// Why a keyed string that [`Screener::raw`] answers
-    /// [`Raw::Invalid`] is invalid.
-    #[cold]
-    #[inline(never)]
-    fn keyed_reason(k: &Keyed<'_>, opts: CheckOptions) -> ParseError {
-        if k.family != Family::Opaque
-            && opts.verify_checksum
-            && let Err(reason) = address::parse_keyed(k)
-        {
-            return reason;
-        }
-        k.error()
+        let k = match address::key(input, &mut scratch) {
+            Ok(k) => k,
+            Err(reason) => return reason,
+        };
+        let mut why = None;
+        self.raw(&k, None, opts, Some(&mut why));
+        // `raw` writes a reason whenever it answers invalid; an input that
+        // is not, had it been asked, says what it would be.
+        why.unwrap_or_else(|| k.error())
     }
 
     /// Screens many strings, in order; the same verdicts as
@@ -669,16 +663,39 @@ mod tests {
                 "qpzry9x8gf2tvdw0s3jn54khce6mua7l".repeat(2)
             ));
         }
+        // A mistyped Bitcoin address: invalid only when checksums are
+        // verified, its reason from the decoder.
+        inputs.push("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb".to_owned());
+        inputs.push("x".repeat(4096));
         inputs.truncate(inputs.len() - 3);
         let one_by_one: Vec<String> = inputs.iter().map(|i| format!("{:?}", s.check(i))).collect();
-        for warm in [false, true] {
-            let mut many = Vec::new();
-            s.check_batches(&inputs, warm, CheckOptions::default(), |i, v| {
-                assert_eq!(i, many.len());
-                many.push(format!("{v:?}"));
-            });
-            assert_eq!(many, one_by_one, "warm {warm}");
+        let verify = CheckOptions::new().verify_checksum(true);
+        for opts in [CheckOptions::default(), verify] {
+            let one_by_one: Vec<String> = inputs
+                .iter()
+                .map(|i| format!("{:?}", s.check_with(i, opts)))
+                .collect();
+            for warm in [false, true] {
+                let mut many = Vec::new();
+                s.check_batches(&inputs, warm, opts, |i, v| {
+                    assert_eq!(i, many.len());
+                    many.push(format!("{v:?}"));
+                });
+                assert_eq!(many, one_by_one, "warm {warm}, {opts:?}");
+            }
+            // The reason kept from the one keying is the one keyed again.
+            for i in &inputs {
+                if let Verdict::Invalid { reason } = s.check_with(i, opts) {
+                    assert_eq!(reason, s.invalid_reason(i, opts), "{i:.40}");
+                }
+            }
         }
+        assert!(matches!(
+            s.check_with("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", verify),
+            Verdict::Invalid {
+                reason: ParseError::Checksum { .. }
+            }
+        ));
         // The public form, on this small table: one `check` after the other.
         let mut each = Vec::new();
         s.check_each_with(&inputs, CheckOptions::default(), |i, v| {
