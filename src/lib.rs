@@ -74,7 +74,7 @@ pub use index::{FORMAT_VERSION as COMPILED_FORMAT_VERSION, MAGIC as COMPILED_MAG
 pub use list::{Category, Entry, List, ListMeta, Provenance};
 pub use scan::{Scan, ScanMatch};
 pub use screener::{
-    CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match, Matches, OwnedMatch, Screener,
+    Brief, CheckOptions, DatedMatch, Hit, HitAt, ListInfo, Match, Matches, OwnedMatch, Screener,
     ScreenerBuilder, Spelling, Verdict, VerdictAt, VerdictKind, Version, Via,
 };
 pub use snapshot::{Snapshot, SnapshotError};

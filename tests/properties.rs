@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng};
 use walletscreen::address::{self, cashaddr};
 use walletscreen::{
-    Category, CheckOptions, Entry, Family, List, ListMeta, Screener, ScreenerBuilder, Verdict, Via,
+    Brief, Category, CheckOptions, Entry, Family, List, ListMeta, Screener, ScreenerBuilder,
+    Verdict, Via,
 };
 
 const VERIFY: CheckOptions = CheckOptions::new().verify_checksum(true);
@@ -480,6 +481,15 @@ fn exercise(s: &str) {
     assert_eq!(b.is_listed(s), v.is_hit(), "{s:?}");
     let verified = b.check_with(s, VERIFY);
     assert_eq!(b.check_kind(s, VERIFY), verified.kind(), "{s:?}");
+    // In brief: what the verdict says, the reason of an invalid one too.
+    for (opts, v) in [(CheckOptions::default(), &v), (VERIFY, &verified)] {
+        let expected = match v {
+            Verdict::Clear { family, .. } => Brief::Clear(*family),
+            Verdict::Hit(h) => Brief::Hit(h.family),
+            Verdict::Invalid { reason } => Brief::Invalid(reason.clone()),
+        };
+        assert_eq!(b.check_brief(s, opts), expected, "{s:?}");
+    }
     let _ = address::parse(s);
     let _ = address::normalize(s);
 }

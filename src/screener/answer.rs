@@ -356,6 +356,55 @@ impl Verdict {
     }
 }
 
+/// A verdict in brief, from [`Screener::check_each_brief`](super::Screener::check_each_brief):
+/// what a column writer needs for every row (the kind, the family, why an
+/// input is invalid), without the matches of a hit, which are not looked
+/// up (ask [`Screener::check_with`](super::Screener::check_with) for that
+/// input: hits are rare).
+///
+/// Each variant says what the [`Verdict`] of the same input, with the
+/// same options, says.
+///
+/// ```
+/// use walletscreen::{Brief, CheckOptions, Family, Screener, VerdictKind};
+///
+/// let s = Screener::bundled()?;
+/// let inputs = ["0x098B716B8Aaf21512996dC57EB0615e2383E2f96", "not an address"];
+/// let mut briefs = Vec::new();
+/// s.check_each_brief(&inputs, CheckOptions::default(), |_, b| briefs.push(b));
+/// assert_eq!(briefs[0], Brief::Hit(Family::Evm));
+/// assert_eq!(briefs[1].kind(), VerdictKind::Invalid);
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Brief {
+    /// [`Verdict::Hit`]: listed; the family of the input's spelling.
+    Hit(Family),
+    /// [`Verdict::Clear`]: well-formed and not listed.
+    Clear(Family),
+    /// [`Verdict::Invalid`], with its reason.
+    Invalid(ParseError),
+}
+
+impl Brief {
+    /// Which kind of answer this is.
+    pub fn kind(&self) -> VerdictKind {
+        match self {
+            Brief::Hit(_) => VerdictKind::Hit,
+            Brief::Clear(_) => VerdictKind::Clear,
+            Brief::Invalid(_) => VerdictKind::Invalid,
+        }
+    }
+
+    /// The family recognized; `None` for an invalid input.
+    pub fn family(&self) -> Option<Family> {
+        match self {
+            Brief::Hit(f) | Brief::Clear(f) => Some(*f),
+            Brief::Invalid(_) => None,
+        }
+    }
+}
+
 /// A list as compiled into a screener.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListInfo {

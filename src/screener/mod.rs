@@ -27,7 +27,7 @@ mod build;
 mod compiled;
 mod matches;
 
-pub use answer::{CheckOptions, Hit, ListInfo, Verdict, VerdictKind, Version, Via};
+pub use answer::{Brief, CheckOptions, Hit, ListInfo, Verdict, VerdictKind, Version, Via};
 pub(crate) use at::HistoryIndex;
 pub use at::{DatedMatch, HitAt, VerdictAt};
 pub use build::ScreenerBuilder;
@@ -422,17 +422,140 @@ impl Screener {
             return;
         }
         let inputs: Vec<I::Item> = inputs.into_iter().collect();
-        self.check_batches(&inputs, true, opts, each);
+        self.check_batches(&inputs, true, opts, |i, input, raw, why| {
+            each(i, self.expand(raw, input, opts, why.take()));
+        });
+    }
+
+    /// [`Screener::check_each_with`] in brief: each string's [`Brief`]
+    /// (its kind and family, and why it is invalid) is handed to `each`
+    /// with the string's index, in order, and no [`Hit`] is built. For
+    /// writers of columns at volume, where every row needs its kind and
+    /// family and only a hit's row needs its matches: ask
+    /// [`Screener::check_with`] for those.
+    ///
+    /// Cheaper per string than `check_each_with` (no [`Hit`] is built,
+    /// and an invalid input is keyed once); the same batches on a large
+    /// list.
+    ///
+    /// ```
+    /// use walletscreen::{Brief, CheckOptions, Family, Screener};
+    ///
+    /// let s = Screener::bundled()?;
+    /// let inputs = [
+    ///     "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+    ///     "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    ///     "not an address",
+    /// ];
+    /// let mut hits = Vec::new();
+    /// let mut clear = 0;
+    /// s.check_each_brief(&inputs, CheckOptions::default(), |i, b| match b {
+    ///     // The matches of a hit, from the full verdict.
+    ///     Brief::Hit(_) => hits.push(s.check(inputs[i])),
+    ///     Brief::Clear(Family::Bech32) => clear += 1,
+    ///     _ => {}
+    /// });
+    /// assert_eq!((hits.len(), clear), (1, 1));
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    pub fn check_each_brief<I>(
+        &self,
+        inputs: I,
+        opts: CheckOptions,
+        mut each: impl FnMut(usize, Brief),
+    ) where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        if self.inner.index.table_bytes() <= WARM_TABLE_BYTES {
+            for (i, input) in inputs.into_iter().enumerate() {
+                each(i, self.check_brief(input.as_ref(), opts));
+            }
+            return;
+        }
+        self.check_each_brief_batched(inputs, opts, each);
+    }
+
+    /// The batch path of [`Screener::check_each_brief`], out of line: the
+    /// loop of one check after the other stays small enough for the
+    /// caller's `each` to be inlined into it (with the batch path in the
+    /// same function, `each` was called out of line, each answer passed
+    /// through memory; BENCHMARKS.md, "Sixth session").
+    #[inline(never)]
+    fn check_each_brief_batched<I>(
+        &self,
+        inputs: I,
+        opts: CheckOptions,
+        mut each: impl FnMut(usize, Brief),
+    ) where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let inputs: Vec<I::Item> = inputs.into_iter().collect();
+        self.check_batches(&inputs, true, opts, |i, input, raw, why| {
+            each(i, self.brief(raw, input, opts, why));
+        });
+    }
+
+    /// [`Screener::check_with`] in brief: the [`Brief`] of `input`, its
+    /// kind and family and why it is invalid, without building a [`Hit`]
+    /// (see [`Screener::check_each_brief`]).
+    ///
+    /// ```
+    /// use walletscreen::{Brief, CheckOptions, Family, Screener};
+    ///
+    /// let s = Screener::bundled()?;
+    /// let o = CheckOptions::default();
+    /// let hit = s.check_brief("0x098B716B8Aaf21512996dC57EB0615e2383E2f96", o);
+    /// assert_eq!(hit, Brief::Hit(Family::Evm));
+    /// assert!(matches!(s.check_brief("not an address", o), Brief::Invalid(_)));
+    /// # Ok::<(), walletscreen::BuildError>(())
+    /// ```
+    // Inlined whole: the answer stays in registers up to the caller's
+    // match (out of line, the 40-byte `Brief` went through memory).
+    #[inline(always)]
+    pub fn check_brief(&self, input: &str, opts: CheckOptions) -> Brief {
+        let mut why = None;
+        let raw = self.check_raw_why(input, opts, &mut why);
+        if let Raw::Invalid = raw {
+            return self.brief(raw, input, opts, &mut why);
+        }
+        // `why` is `None` here: forgotten, as in `check_with`.
+        std::mem::forget(why);
+        self.brief(raw, input, opts, &mut None)
+    }
+
+    /// A [`Raw`] answer as a [`Brief`]; the reason of an invalid input is
+    /// taken from `why` (or the input is keyed again to say why, as in
+    /// [`Screener::expand`]).
+    #[inline(always)]
+    fn brief(
+        &self,
+        raw: Raw,
+        input: &str,
+        opts: CheckOptions,
+        why: &mut Option<ParseError>,
+    ) -> Brief {
+        match raw {
+            Raw::Clear(family, ..) => Brief::Clear(family),
+            Raw::Hit(_, family, _) => Brief::Hit(family),
+            Raw::Invalid => Brief::Invalid(
+                why.take()
+                    .unwrap_or_else(|| self.invalid_reason(input, opts)),
+            ),
+        }
     }
 
     /// [`Screener::check_many`], reading each batch's groups ahead or not:
-    /// each verdict goes to `each` with its input's index.
-    fn check_batches(
+    /// each answer goes to `each` with its input's index, the input, and
+    /// the slot that holds the reason of an invalid one (when keying kept
+    /// it; `None` otherwise).
+    fn check_batches<'i>(
         &self,
-        inputs: &[impl AsRef<str>],
+        inputs: &'i [impl AsRef<str>],
         warm: bool,
         opts: CheckOptions,
-        mut each: impl FnMut(usize, Verdict),
+        mut each: impl FnMut(usize, &'i str, Raw, &mut Option<ParseError>),
     ) {
         let mut at = 0;
         let mut scratches: [Scratch; Self::BATCH] = std::array::from_fn(|_| Scratch::new());
@@ -456,7 +579,7 @@ impl Screener {
                 index.warm(&hashes[..n]);
             }
             for (k, input) in keyed.iter().zip(group) {
-                let (raw, why) = match k {
+                let (raw, mut why) = match k {
                     Some((k, h)) => {
                         let mut why = None;
                         let found = self.lookup_hashed(*h, k.tag, k.payload);
@@ -464,7 +587,7 @@ impl Screener {
                     }
                     None => (Raw::Invalid, None),
                 };
-                each(at, self.expand(raw, input.as_ref(), opts, why));
+                each(at, input.as_ref(), raw, &mut why);
                 at += 1;
             }
         }
@@ -675,14 +798,40 @@ mod tests {
                 .iter()
                 .map(|i| format!("{:?}", s.check_with(i, opts)))
                 .collect();
+            // In brief: what the verdict says.
+            let briefs: Vec<Brief> = inputs
+                .iter()
+                .map(|i| match s.check_with(i, opts) {
+                    Verdict::Clear { family, .. } => Brief::Clear(family),
+                    Verdict::Hit(h) => Brief::Hit(h.family),
+                    Verdict::Invalid { reason } => Brief::Invalid(reason),
+                })
+                .collect();
             for warm in [false, true] {
                 let mut many = Vec::new();
-                s.check_batches(&inputs, warm, opts, |i, v| {
+                let mut brief = Vec::new();
+                s.check_batches(&inputs, warm, opts, |i, input, raw, why| {
                     assert_eq!(i, many.len());
-                    many.push(format!("{v:?}"));
+                    assert_eq!(input, inputs[i]);
+                    // The same answer as a verdict and in brief (the slot
+                    // is read once: a copy for the verdict).
+                    let mut kept = why.clone();
+                    many.push(format!("{:?}", s.expand(raw, input, opts, why.take())));
+                    brief.push(s.brief(raw, input, opts, &mut kept));
                 });
                 assert_eq!(many, one_by_one, "warm {warm}, {opts:?}");
+                assert_eq!(brief, briefs, "warm {warm}, {opts:?}");
             }
+            // The public form, on this small table: one input after the
+            // other, one slot for the reasons.
+            let mut each = Vec::new();
+            s.check_each_brief(&inputs, opts, |i, b| {
+                assert_eq!(i, each.len());
+                each.push(b);
+            });
+            assert_eq!(each, briefs, "{opts:?}");
+            let one: Vec<Brief> = inputs.iter().map(|i| s.check_brief(i, opts)).collect();
+            assert_eq!(one, briefs, "{opts:?}");
             // The reason kept from the one keying is the one keyed again.
             for i in &inputs {
                 if let Verdict::Invalid { reason } = s.check_with(i, opts) {
