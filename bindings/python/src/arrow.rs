@@ -3,23 +3,27 @@
 //! row per input row, computed on every core without the GIL.
 //!
 //! Two passes, both parallel. The first screens the rows in chunks of
-//! [`CHUNK`] through the library's batch path (`check_each_with`, each
-//! verdict handed over as it is made, none stored) and writes, per row,
-//! straight into output buffers: the keys of the dictionary-encoded `kind`
-//! and `family` columns (one byte each) with `family`'s validity bit, and
-//! for an invalid row its reason's key (into the chunk's own dictionary of
-//! distinct reasons) and validity bit; the rare hits go to per-chunk side
-//! lists. Then the reasons' keys are mapped into one dictionary, and the
-//! twelve columns are finished side by side: the match's fields (null but
-//! for hits) are dictionary-encoded over zeroed memory written at the hits'
-//! rows only, and the two list columns are laid out from the hits' rows by
-//! Arrow's `MutableArrayData` ([`scatter`]). No per-row builder calls, no
-//! per-row allocation, no concatenation.
+//! [`CHUNK`] through the library's batch path in brief
+//! (`check_each_brief`: each row's kind, family and reason handed over as
+//! they are made, no verdict built; a hit's row is asked again with
+//! `check_with`) and writes, per row, straight into output buffers: the
+//! key of the dictionary-encoded `family` column (one byte), and for a hit
+//! or an invalid row its `kind` key (one byte; the column starts clear),
+//! for an invalid row also its reason's key (into the chunk's own
+//! dictionary of distinct reasons) and validity bit; the rare hits go to
+//! per-chunk side lists. Then the reasons' keys are mapped into one
+//! dictionary at each chunk's invalid rows, `family`'s validity is made
+//! from `reason`'s (a row has a family when it has a kind and no reason),
+//! and the twelve columns are finished side by side: the match's fields
+//! (null but for hits) by Arrow's dictionary builder, the null runs
+//! appended whole ([`sparse_dict`]), and the two list columns laid out
+//! from the hits' rows by Arrow's `MutableArrayData` ([`scatter`]). No
+//! per-row builder calls, no per-row allocation, no concatenation.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::builder::{ListBuilder, StringBuilder, StringDictionaryBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Int8Type, Int32Type};
 use arrow_array::{
@@ -36,7 +40,9 @@ use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyArray, PyChunkedArray};
 use rayon::prelude::*;
 
-use walletscreen::{CheckOptions, Date, Family, Provenance, Screener, Verdict, VerdictAt};
+use walletscreen::{
+    Brief, CheckOptions, Date, Family, ParseError, Provenance, Screener, Verdict, VerdictAt,
+};
 
 use crate::{CHUNK, PyScreener};
 
@@ -71,6 +77,10 @@ const CLEAR: i8 = 0;
 const HIT: i8 = 1;
 const INVALID: i8 = 2;
 const KINDS: [&str; 3] = ["clear", "hit", "invalid"];
+
+/// The distinct reasons a chunk compares an invalid row's with before
+/// writing it out (the rest are written out and hashed).
+const MAX_ERRORS: usize = 64;
 
 /// A family's key in the `family` column's dictionary, whose labels are
 /// [`Family::ALL`]'s names in order.
@@ -244,9 +254,12 @@ impl HitRow {
 /// row `i` of the chunk at index `i` (bit `i` for the validity bitmaps:
 /// [`CHUNK`] is a multiple of 8, so a chunk's bits start on a byte).
 struct ChunkOut<'a> {
+    /// [`CLEAR`] until written.
     kinds: &'a mut [i8],
+    /// A valid row's; its validity is not written: a row has a family
+    /// when it has a kind and no reason (the bits are made after the
+    /// pass).
     families: &'a mut [i8],
-    family_valid: &'a mut [u8],
     /// Keys into the chunk's own [`Part::reasons`], made global after the
     /// pass.
     reason_keys: &'a mut [i32],
@@ -261,17 +274,45 @@ struct Part {
     reasons: Vec<String>,
     keys: HashMap<String, i32>,
     text: String,
+    /// The reasons met, with their keys: a reason met again is found by
+    /// comparing errors, not by writing it out and hashing the text (a
+    /// chunk has a few dozen distinct reasons; BENCHMARKS.md, "Sixth
+    /// session").
+    errors: Vec<(ParseError, i32)>,
+    /// The invalid rows (of the chunk), in order: their keys are made
+    /// global after the pass.
+    invalid_rows: Vec<usize>,
 }
 
 impl Part {
-    /// A valid row's kind (clear or hit) and family.
-    fn valid(out: &mut ChunkOut<'_>, i: usize, kind: i8, f: Family) {
-        out.kinds[i] = kind;
+    /// A clear row's family (its kind is [`CLEAR`] already).
+    fn clear(out: &mut ChunkOut<'_>, i: usize, f: Family) {
         out.families[i] = family_key(f);
-        bit_util::set_bit(out.family_valid, i);
     }
 
-    fn invalid(&mut self, out: &mut ChunkOut<'_>, i: usize, reason: &dyn std::fmt::Display) {
+    /// An invalid row: its reason's key, the reasons met so far compared
+    /// first.
+    #[inline(never)]
+    fn invalid_error(&mut self, out: &mut ChunkOut<'_>, i: usize, reason: ParseError) {
+        if let Some(&(_, key)) = self.errors.iter().find(|(e, _)| *e == reason) {
+            self.reason(out, i, key);
+            return;
+        }
+        let key = self.invalid(out, i, &reason);
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push((reason, key));
+        }
+    }
+
+    fn reason(&mut self, out: &mut ChunkOut<'_>, i: usize, key: i32) {
+        out.kinds[i] = INVALID;
+        out.reason_keys[i] = key;
+        bit_util::set_bit(out.reason_valid, i);
+        self.invalid_rows.push(i);
+    }
+
+    /// An invalid row, by its reason's text; the key written.
+    fn invalid(&mut self, out: &mut ChunkOut<'_>, i: usize, reason: &dyn std::fmt::Display) -> i32 {
         self.text.clear();
         // Writing to a String cannot fail.
         let _ = write!(self.text, "{reason}");
@@ -285,26 +326,43 @@ impl Part {
                 k
             }
         };
-        out.kinds[i] = INVALID;
-        out.reason_keys[i] = key;
-        bit_util::set_bit(out.reason_valid, i);
+        self.reason(out, i, key);
+        key
     }
 
+    /// A row's answer in brief; a hit's row from its full verdict.
     #[inline(always)]
-    fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
-        match v {
-            Verdict::Clear { family, .. } => Part::valid(out, i, CLEAR, family),
-            Verdict::Hit(h) => self.hit(out, start, i, &h),
-            Verdict::Invalid { reason } => self.invalid(out, i, &reason),
+    fn brief(&mut self, out: &mut ChunkOut<'_>, at: Row<'_>, i: usize, b: Brief) {
+        match b {
+            Brief::Clear(family) => Part::clear(out, i, family),
+            Brief::Invalid(reason) => self.invalid_error(out, i, reason),
+            Brief::Hit(_) => self.hit_again(out, at, i),
         }
     }
 
-    /// A hit's row: out of line, so that [`Part::now`] stays small where
-    /// it is inlined in the screening loop.
+    /// A hit's row: its verdict, asked again (hits are rare).
     #[cold]
     #[inline(never)]
+    fn hit_again(&mut self, out: &mut ChunkOut<'_>, at: Row<'_>, i: usize) {
+        let Some(x) = at.strs.get(at.start + i) else {
+            return;
+        };
+        self.now(out, at.start, i, at.screener.check_with(x, at.opts));
+    }
+
+    /// A row's full verdict.
+    fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
+        match v {
+            Verdict::Clear { family, .. } => Part::clear(out, i, family),
+            Verdict::Hit(h) => self.hit(out, start, i, &h),
+            Verdict::Invalid { reason } => self.invalid_error(out, i, reason),
+        }
+    }
+
+    /// A hit's row.
     fn hit(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, h: &walletscreen::Hit) {
-        Part::valid(out, i, HIT, h.family);
+        out.kinds[i] = HIT;
+        Part::clear(out, i, h.family);
         let ms = h.matches().map(|m| {
             (
                 m.list(),
@@ -318,9 +376,10 @@ impl Part {
 
     fn at(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: VerdictAt) {
         match v {
-            VerdictAt::Clear { family, .. } => Part::valid(out, i, CLEAR, family),
+            VerdictAt::Clear { family, .. } => Part::clear(out, i, family),
             VerdictAt::Hit(h) => {
-                Part::valid(out, i, HIT, h.family);
+                out.kinds[i] = HIT;
+                Part::clear(out, i, h.family);
                 let ms = h.matches.iter().map(|d| {
                     let m = &d.matched;
                     (
@@ -332,9 +391,20 @@ impl Part {
                 });
                 self.hits.extend(HitRow::new(start + i, ms));
             }
-            VerdictAt::Invalid { reason } => self.invalid(out, i, &reason),
+            VerdictAt::Invalid { reason } => self.invalid_error(out, i, reason),
         }
     }
+}
+
+/// What a chunk's rows are screened with, for a hit's row to be asked
+/// again: the screener, the options, the input column and the chunk's
+/// first row.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    screener: &'a Screener,
+    opts: CheckOptions,
+    strs: Strs<'a>,
+    start: usize,
 }
 
 /// First pass over one chunk (rows `start..start + out.kinds.len()`).
@@ -348,26 +418,42 @@ fn screen_chunk(
 ) -> Result<Part, String> {
     let mut part = Part::default();
     let len = out.kinds.len();
+    let at = Row {
+        screener: s,
+        opts,
+        strs,
+        start,
+    };
     if let Dates::Now = dates {
         // The library's batch path over the chunk's non-null rows, each
-        // verdict written as it is made (in order: `row` follows them).
+        // answer written as it is made, in brief (in order: `row` follows
+        // them).
         let rows = start..start + len;
         if !strs.has_nulls() {
-            // Every row, each array type's own loop.
-            let each = |i, v| part.now(&mut out, start, i, v);
+            // Every row, each array type's own loop, with its own closure:
+            // one closure shared by the three loops was not inlined into
+            // them, and each row's answer went through memory to a call
+            // (BENCHMARKS.md, "Sixth session").
+            let (p, o) = (&mut part, &mut out);
             match strs {
-                Strs::Utf8(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
-                Strs::Large(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
-                Strs::View(a) => s.check_each_with(rows.map(|r| a.value(r)), opts, each),
+                Strs::Utf8(a) => s.check_each_brief(rows.map(|r| a.value(r)), opts, |i, b| {
+                    p.brief(o, at, i, b);
+                }),
+                Strs::Large(a) => s.check_each_brief(rows.map(|r| a.value(r)), opts, |i, b| {
+                    p.brief(o, at, i, b);
+                }),
+                Strs::View(a) => s.check_each_brief(rows.map(|r| a.value(r)), opts, |i, b| {
+                    p.brief(o, at, i, b);
+                }),
             }
             return Ok(part);
         }
         let mut row = start;
-        s.check_each_with(rows.filter_map(|r| strs.get(r)), opts, |_, v| {
+        s.check_each_brief(rows.filter_map(|r| strs.get(r)), opts, |_, b| {
             while !strs.is_valid(row) {
                 row += 1;
             }
-            part.now(&mut out, start, row - start, v);
+            part.brief(&mut out, at, row - start, b);
             row += 1;
         });
         return Ok(part);
@@ -389,41 +475,37 @@ fn too_large() -> String {
 }
 
 /// A string column null but for a few rows (`(row, value)` in row
-/// order), dictionary-encoded: its keys (`n` zeros, given) and validity are
-/// written at those rows only, so the pages of the null runs are never
-/// written here (fresh memory is the kernel's zero page until written); the
-/// values are the distinct strings. [`scatter`] was measured here too: it
-/// skips `try_new`'s check of every key, but writes every page (BENCHMARKS.md,
-/// "Fifth session").
+/// order), dictionary-encoded (the values are the distinct strings) by
+/// Arrow's dictionary builder: the null runs are appended whole, and the
+/// result is valid by construction, so its keys are not read again to be
+/// checked. Zeroed keys written at the rows only, then checked by
+/// `DictionaryArray::try_new`, cost more once the allocator is warm
+/// (BENCHMARKS.md, "Sixth session").
 fn sparse_dict<'a>(
     n: usize,
-    mut keys: Vec<i32>,
     items: impl Iterator<Item = (usize, Option<&'a str>)>,
 ) -> Result<ArrayRef, String> {
-    let mut valid = MutableBuffer::from_len_zeroed(n.div_ceil(8));
-    let mut values = StringBuilder::new();
-    let mut seen: HashMap<&str, i32> = HashMap::new();
+    let mut column = StringDictionaryBuilder::<Int32Type>::with_capacity(n, 0, 0);
+    let mut at = 0;
     for (row, s) in items {
         let Some(s) = s else { continue };
-        let next = i32::try_from(seen.len()).map_err(|_| too_large())?;
-        let key = *seen.entry(s).or_insert_with(|| {
-            values.append_value(s);
-            next
-        });
-        keys[row] = key;
-        bit_util::set_bit(valid.as_slice_mut(), row);
+        let gap = row
+            .checked_sub(at)
+            .ok_or("check_arrow: hit rows out of order")?;
+        column.append_nulls(gap);
+        column.append(s).map_err(|_| too_large())?;
+        at = row + 1;
     }
-    dict(keys, valid, n, Arc::new(values.finish()))
+    let rest = n
+        .checked_sub(at)
+        .ok_or("check_arrow: hit row past the end")?;
+    column.append_nulls(rest);
+    Ok(Arc::new(column.finish()))
 }
 
 /// A dictionary column of int32 keys with their validity bitmap.
-fn dict(
-    keys: Vec<i32>,
-    valid: MutableBuffer,
-    n: usize,
-    values: ArrayRef,
-) -> Result<ArrayRef, String> {
-    let nulls = NullBuffer::new(BooleanBuffer::new(valid.into(), 0, n));
+fn dict(keys: Vec<i32>, valid: BooleanBuffer, values: ArrayRef) -> Result<ArrayRef, String> {
+    let nulls = NullBuffer::new(valid);
     let keys = Int32Array::new(ScalarBuffer::from(keys), Some(nulls));
     DictionaryArray::<Int32Type>::try_new(keys, values)
         .map(|a| Arc::new(a) as ArrayRef)
@@ -471,9 +553,9 @@ fn scatter(small: &dyn Array, rows: &[usize], n: usize) -> Result<ArrayRef, Stri
 
 /// The `reason` column's dictionary from the first pass's chunk-local
 /// keys: the distinct reasons of every chunk, each chunk's keys mapped
-/// into it in place (in parallel, invalid rows only). The column itself is
-/// built beside the others.
-fn reasons(keys: &mut [i32], kinds: &[i8], parts: &[Part]) -> Result<ArrayRef, String> {
+/// into it in place (in parallel, at the chunk's invalid rows). The column
+/// itself is built beside the others.
+fn reasons(keys: &mut [i32], parts: &[Part]) -> Result<ArrayRef, String> {
     let mut values = StringBuilder::new();
     let mut global: HashMap<&str, i32> = HashMap::new();
     let mut maps = Vec::with_capacity(parts.len());
@@ -489,13 +571,11 @@ fn reasons(keys: &mut [i32], kinds: &[i8], parts: &[Part]) -> Result<ArrayRef, S
         maps.push(map);
     }
     keys.par_chunks_mut(CHUNK)
-        .zip(kinds.par_chunks(CHUNK))
+        .zip(parts)
         .zip(&maps)
-        .for_each(|((keys, kinds), map)| {
-            for (k, &kind) in keys.iter_mut().zip(kinds) {
-                if kind == INVALID {
-                    *k = map[*k as usize];
-                }
+        .for_each(|((keys, part), map)| {
+            for &i in &part.invalid_rows {
+                keys[i] = map[keys[i] as usize];
             }
         });
     Ok(Arc::new(values.finish()))
@@ -514,28 +594,23 @@ fn screen_array(
     let bits = n.div_ceil(8);
     let mut kinds = vec![CLEAR; n];
     let mut families = vec![0i8; n];
-    let mut family_valid = MutableBuffer::from_len_zeroed(bits);
     let mut reason_keys = vec![0i32; n];
     let mut reason_valid = MutableBuffer::from_len_zeroed(bits);
     let parts: Vec<Part> = kinds
         .par_chunks_mut(CHUNK)
         .zip(families.par_chunks_mut(CHUNK))
-        .zip(family_valid.as_slice_mut().par_chunks_mut(CHUNK / 8))
         .zip(reason_keys.par_chunks_mut(CHUNK))
         .zip(reason_valid.as_slice_mut().par_chunks_mut(CHUNK / 8))
         .enumerate()
-        .map(
-            |(c, ((((kinds, families), family_valid), reason_keys), reason_valid))| {
-                let out = ChunkOut {
-                    kinds,
-                    families,
-                    family_valid,
-                    reason_keys,
-                    reason_valid,
-                };
-                screen_chunk(s, strs, dates, opts, c * CHUNK, out)
-            },
-        )
+        .map(|(c, (((kinds, families), reason_keys), reason_valid))| {
+            let out = ChunkOut {
+                kinds,
+                families,
+                reason_keys,
+                reason_valid,
+            };
+            screen_chunk(s, strs, dates, opts, c * CHUNK, out)
+        })
         .collect::<Result<_, String>>()
         .map_err(PyValueError::new_err)?;
     let hits: Vec<&HitRow> = parts.iter().flat_map(|p| &p.hits).collect();
@@ -544,9 +619,16 @@ fn screen_array(
     // The twelve columns, each built on a core of its own when one is
     // free; the reasons' keys are remapped before `kinds` moves into its
     // column.
-    let reason_values = reasons(&mut reason_keys, &kinds, &parts).map_err(PyValueError::new_err)?;
+    let reason_values = reasons(&mut reason_keys, &parts).map_err(PyValueError::new_err)?;
     let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-    let family_nulls = NullBuffer::new(BooleanBuffer::new(family_valid.into(), 0, n));
+    // A row has a family when it has a kind (a non-null input) and no
+    // reason.
+    let reason_valid = BooleanBuffer::new(reason_valid.into(), 0, n);
+    let mut family_valid = !&reason_valid;
+    if let Some(input) = &input_nulls {
+        family_valid = &family_valid & input.inner();
+    }
+    let family_nulls = NullBuffer::new(family_valid);
     let kind_nulls = input_nulls.clone();
     let mut columns: [Option<Result<ArrayRef, String>>; 12] = Default::default();
     {
@@ -566,40 +648,31 @@ fn screen_array(
         ] = &mut columns;
 
         let hits = &hits;
-        let sparse = |keys: Vec<i32>, f: &dyn Fn(&HitRow) -> Option<&str>| {
-            sparse_dict(n, keys, hits.iter().map(|h| (h.row, f(h))))
+        let sparse = |f: &dyn Fn(&HitRow) -> Option<&str>| {
+            sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
         };
-        // The zeroed keys of the six sparse columns and `matches`,
-        // allocated here, in the calling thread, not in the tasks: Python
-        // frees the output in this thread, and the allocator (mimalloc,
-        // `lib.rs`) reuses a thread's freed memory in that thread, so the
-        // next call gets these pages back (BENCHMARKS.md, "Fifth session").
-        let [
-            list_keys,
-            entity_keys,
-            id_keys,
-            listed_keys,
-            via_keys,
-            address_keys,
-            counts,
-        ]: [Vec<i32>; 7] = std::array::from_fn(|_| vec![0i32; n]);
+        // The zeroed counts of `matches`, allocated here, in the calling
+        // thread, not in a task: Python frees the output in this thread,
+        // and the allocator (mimalloc, `lib.rs`) reuses a thread's freed
+        // memory in that thread (BENCHMARKS.md, "Fifth session").
+        let counts = vec![0i32; n];
         let sparse = &sparse;
         let names = &names;
         let input_nulls = &input_nulls;
         rayon::scope(|sc| {
             sc.spawn(move |_| {
-                *reason_col = Some(dict(reason_keys, reason_valid, n, reason_values));
+                *reason_col = Some(dict(reason_keys, reason_valid, reason_values));
             });
             sc.spawn(move |_| *kind = Some(labels(kinds, &KINDS, kind_nulls)));
             sc.spawn(move |_| *family = Some(labels(families, names, Some(family_nulls))));
-            sc.spawn(move |_| *list = Some(sparse(list_keys, &|h| Some(&h.list))));
+            sc.spawn(move |_| *list = Some(sparse(&|h| Some(&h.list))));
             sc.spawn(move |_| *lists = Some(sparse_list(n, hits, |h| &h.lists)));
-            sc.spawn(move |_| *entity = Some(sparse(entity_keys, &|h| h.entity.as_deref())));
-            sc.spawn(move |_| *entity_id = Some(sparse(id_keys, &|h| h.entity_id.as_deref())));
+            sc.spawn(move |_| *entity = Some(sparse(&|h| h.entity.as_deref())));
+            sc.spawn(move |_| *entity_id = Some(sparse(&|h| h.entity_id.as_deref())));
             sc.spawn(move |_| *programs = Some(sparse_list(n, hits, |h| &h.programs)));
-            sc.spawn(move |_| *listed = Some(sparse(listed_keys, &|h| h.listed.as_deref())));
-            sc.spawn(move |_| *via = Some(sparse(via_keys, &|h| Some(h.via))));
-            sc.spawn(move |_| *address = Some(sparse(address_keys, &|h| Some(&h.address))));
+            sc.spawn(move |_| *listed = Some(sparse(&|h| h.listed.as_deref())));
+            sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
+            sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
             sc.spawn(move |_| {
                 let mut counts = counts;
                 for h in hits {
