@@ -493,7 +493,7 @@ impl Screener {
     {
         let inputs: Vec<I::Item> = inputs.into_iter().collect();
         self.check_batches(&inputs, true, opts, |i, input, raw, why| {
-            each(i, self.brief(raw, input, opts, why));
+            each(i, self.brief(raw, input, opts, why.take()));
         });
     }
 
@@ -518,31 +518,22 @@ impl Screener {
         let mut why = None;
         let raw = self.check_raw_why(input, opts, &mut why);
         if let Raw::Invalid = raw {
-            return self.brief(raw, input, opts, &mut why);
+            return self.brief(raw, input, opts, why);
         }
         // `why` is `None` here: forgotten, as in `check_with`.
         std::mem::forget(why);
-        self.brief(raw, input, opts, &mut None)
+        self.brief(raw, input, opts, None)
     }
 
-    /// A [`Raw`] answer as a [`Brief`]; the reason of an invalid input is
-    /// taken from `why` (or the input is keyed again to say why, as in
-    /// [`Screener::expand`]).
+    /// A [`Raw`] answer as a [`Brief`], as [`Screener::expand`] makes a
+    /// `Verdict`: the reason of an invalid input is `why`, or the input is
+    /// keyed again to say why.
     #[inline(always)]
-    fn brief(
-        &self,
-        raw: Raw,
-        input: &str,
-        opts: CheckOptions,
-        why: &mut Option<ParseError>,
-    ) -> Brief {
+    fn brief(&self, raw: Raw, input: &str, opts: CheckOptions, why: Option<ParseError>) -> Brief {
         match raw {
             Raw::Clear(family, ..) => Brief::Clear(family),
             Raw::Hit(_, family, _) => Brief::Hit(family),
-            Raw::Invalid => Brief::Invalid(
-                why.take()
-                    .unwrap_or_else(|| self.invalid_reason(input, opts)),
-            ),
+            Raw::Invalid => Brief::Invalid(why.unwrap_or_else(|| self.invalid_reason(input, opts))),
         }
     }
 
@@ -814,16 +805,16 @@ mod tests {
                     assert_eq!(i, many.len());
                     assert_eq!(input, inputs[i]);
                     // The same answer as a verdict and in brief (the slot
-                    // is read once: a copy for the verdict).
-                    let mut kept = why.clone();
+                    // is taken once: a copy for the brief).
+                    let kept = why.clone();
                     many.push(format!("{:?}", s.expand(raw, input, opts, why.take())));
-                    brief.push(s.brief(raw, input, opts, &mut kept));
+                    brief.push(s.brief(raw, input, opts, kept));
                 });
                 assert_eq!(many, one_by_one, "warm {warm}, {opts:?}");
                 assert_eq!(brief, briefs, "warm {warm}, {opts:?}");
             }
-            // The public form, on this small table: one input after the
-            // other, one slot for the reasons.
+            // The public forms, on this small table: one `check_brief`
+            // after the other.
             let mut each = Vec::new();
             s.check_each_brief(&inputs, opts, |i, b| {
                 assert_eq!(i, each.len());

@@ -285,8 +285,8 @@ struct Part {
 }
 
 impl Part {
-    /// A clear row's family (its kind is [`CLEAR`] already).
-    fn clear(out: &mut ChunkOut<'_>, i: usize, f: Family) {
+    /// A valid row's family (a clear row's kind is [`CLEAR`] already).
+    fn family(out: &mut ChunkOut<'_>, i: usize, f: Family) {
         out.families[i] = family_key(f);
     }
 
@@ -334,7 +334,7 @@ impl Part {
     #[inline(always)]
     fn brief(&mut self, out: &mut ChunkOut<'_>, at: Row<'_>, i: usize, b: Brief) {
         match b {
-            Brief::Clear(family) => Part::clear(out, i, family),
+            Brief::Clear(family) => Part::family(out, i, family),
             Brief::Invalid(reason) => self.invalid_error(out, i, reason),
             Brief::Hit(_) => self.hit_again(out, at, i),
         }
@@ -353,7 +353,7 @@ impl Part {
     /// A row's full verdict.
     fn now(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: Verdict) {
         match v {
-            Verdict::Clear { family, .. } => Part::clear(out, i, family),
+            Verdict::Clear { family, .. } => Part::family(out, i, family),
             Verdict::Hit(h) => self.hit(out, start, i, &h),
             Verdict::Invalid { reason } => self.invalid_error(out, i, reason),
         }
@@ -362,7 +362,7 @@ impl Part {
     /// A hit's row.
     fn hit(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, h: &walletscreen::Hit) {
         out.kinds[i] = HIT;
-        Part::clear(out, i, h.family);
+        Part::family(out, i, h.family);
         let ms = h.matches().map(|m| {
             (
                 m.list(),
@@ -376,10 +376,10 @@ impl Part {
 
     fn at(&mut self, out: &mut ChunkOut<'_>, start: usize, i: usize, v: VerdictAt) {
         match v {
-            VerdictAt::Clear { family, .. } => Part::clear(out, i, family),
+            VerdictAt::Clear { family, .. } => Part::family(out, i, family),
             VerdictAt::Hit(h) => {
                 out.kinds[i] = HIT;
-                Part::clear(out, i, h.family);
+                Part::family(out, i, h.family);
                 let ms = h.matches.iter().map(|d| {
                     let m = &d.matched;
                     (
