@@ -15,25 +15,28 @@
 //! dictionary at each chunk's invalid rows, `family`'s validity is made
 //! from `reason`'s (a row has a family when it has a kind and no reason),
 //! and the twelve columns are finished side by side: the match's fields
-//! (null but for hits) by Arrow's dictionary builder, the null runs
-//! appended whole ([`sparse_dict`]), and the two list columns laid out
-//! from the hits' rows by Arrow's `MutableArrayData` ([`scatter`]). No
-//! per-row builder calls, no per-row allocation, no concatenation.
+//! and `matches` (null or zero but for hits) in zeroed memory written at
+//! the hits' rows only ([`Zeroed`], [`sparse_dict`]), and the two list
+//! columns laid out from the hits' rows by Arrow's `MutableArrayData`
+//! ([`scatter`]). No per-row builder calls, no per-row allocation, no
+//! concatenation.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::builder::{ListBuilder, StringBuilder, StringDictionaryBuilder};
+use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Int8Type, Int32Type};
 use arrow_array::{
     Array, ArrayRef, DictionaryArray, Int8Array, Int32Array, LargeStringArray, PrimitiveArray,
     StringArray, StringViewArray, StructArray, make_array,
 };
-use arrow_buffer::{BooleanBuffer, MutableBuffer, NullBuffer, ScalarBuffer, bit_util};
+use arrow_buffer::{BooleanBuffer, Buffer, MutableBuffer, NullBuffer, ScalarBuffer, bit_util};
 use arrow_data::transform::MutableArrayData;
 use arrow_schema::{DataType, Field, Fields};
+use bytes::Bytes;
 use foldhash::{HashMap, HashMapExt};
+use memmap2::MmapMut;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
@@ -474,33 +477,93 @@ fn too_large() -> String {
         .to_owned()
 }
 
-/// A string column null but for a few rows (`(row, value)` in row
-/// order), dictionary-encoded (the values are the distinct strings) by
-/// Arrow's dictionary builder: the null runs are appended whole, and the
-/// result is valid by construction, so its keys are not read again to be
-/// checked. Zeroed keys written at the rows only, then checked by
-/// `DictionaryArray::try_new`, cost more once the allocator is warm
-/// (BENCHMARKS.md, "Sixth session").
+/// `n` zeroed `i32`s written at a few rows: a fresh anonymous mapping,
+/// which the kernel backs with pages only where written (a call on 10 M
+/// rows with 1,000 hits touches some 1,000 pages of each 10,000). An
+/// allocation of the allocator's would not do: memory it hands out again
+/// must be cleared by `calloc`, which touches every page (BENCHMARKS.md,
+/// "Seventh session").
+struct Zeroed {
+    map: MmapMut,
+    n: usize,
+}
+
+impl Zeroed {
+    fn new(n: usize) -> Result<Zeroed, String> {
+        // A mapping is never empty.
+        let bytes = n.checked_mul(4).ok_or_else(too_large)?.max(1);
+        let map = MmapMut::map_anon(bytes)
+            .map_err(|e| format!("check_arrow: cannot map {bytes} bytes: {e}"))?;
+        // Where transparent huge pages are on for every mapping, a key
+        // written would fault in and zero 2 MB, not 4 KB; advice only.
+        #[cfg(target_os = "linux")]
+        let _ = map.advise(memmap2::Advice::NoHugePage);
+        Ok(Zeroed { map, n })
+    }
+
+    fn set(&mut self, row: usize, value: i32) -> Result<(), String> {
+        let at = row.checked_mul(4).filter(|_| row < self.n);
+        let slot = at
+            .and_then(|at| self.map.get_mut(at..at + 4))
+            .ok_or("check_arrow: hit row past the end")?;
+        slot.copy_from_slice(&value.to_ne_bytes());
+        Ok(())
+    }
+
+    fn finish(self) -> ScalarBuffer<i32> {
+        // Page-aligned, so aligned for i32.
+        ScalarBuffer::new(Buffer::from(Bytes::from_owner(self.map)), 0, self.n)
+    }
+}
+
+/// A string column null but for a few rows (`(row, value)`),
+/// dictionary-encoded (the values are the distinct strings): its keys
+/// [`Zeroed`], its validity bits set at those rows only.
+///
+/// The keys are not read again to be checked: that is the package's one
+/// `unsafe`. `DictionaryArray::try_new` would read every key, a page fault
+/// per 4 KB of zeroes, as many as writing them all (BENCHMARKS.md,
+/// "Seventh session").
+#[allow(unsafe_code)]
 fn sparse_dict<'a>(
     n: usize,
     items: impl Iterator<Item = (usize, Option<&'a str>)>,
 ) -> Result<ArrayRef, String> {
-    let mut column = StringDictionaryBuilder::<Int32Type>::with_capacity(n, 0, 0);
-    let mut at = 0;
+    let mut keys = Zeroed::new(n)?;
+    let mut valid = MutableBuffer::from_len_zeroed(n.div_ceil(8));
+    let mut values = StringBuilder::new();
+    let mut distinct: HashMap<&str, i32> = HashMap::new();
+    let mut bytes = 0usize;
     for (row, s) in items {
         let Some(s) = s else { continue };
-        let gap = row
-            .checked_sub(at)
-            .ok_or("check_arrow: hit rows out of order")?;
-        column.append_nulls(gap);
-        column.append(s).map_err(|_| too_large())?;
-        at = row + 1;
+        let key = match distinct.get(s) {
+            Some(&k) => k,
+            None => {
+                // The values' offsets are i32.
+                bytes += s.len();
+                let k = i32::try_from(distinct.len()).map_err(|_| too_large())?;
+                if bytes > i32::MAX as usize {
+                    return Err(too_large());
+                }
+                values.append_value(s);
+                distinct.insert(s, k);
+                k
+            }
+        };
+        keys.set(row, key)?;
+        bit_util::set_bit(valid.as_slice_mut(), row);
     }
-    let rest = n
-        .checked_sub(at)
-        .ok_or("check_arrow: hit row past the end")?;
-    column.append_nulls(rest);
-    Ok(Arc::new(column.finish()))
+    let values: ArrayRef = Arc::new(values.finish());
+    let nulls = NullBuffer::new(BooleanBuffer::new(valid.into(), 0, n));
+    let keys = Int32Array::new(keys.finish(), Some(nulls));
+    // SAFETY: `try_new` would succeed: it requires each valid row's key to
+    // be an index of `values`. A row is valid only if written above (`set`
+    // succeeded first), with the index its value was appended at (`k` is
+    // `values`' length before the append); every other key is a zero of
+    // the mapping, at a null row.
+    Ok(Arc::new(unsafe {
+        DictionaryArray::<Int32Type>::new_unchecked(keys, values)
+    }))
 }
 
 /// A dictionary column of int32 keys with their validity bitmap.
@@ -651,11 +714,6 @@ fn screen_array(
         let sparse = |f: &dyn Fn(&HitRow) -> Option<&str>| {
             sparse_dict(n, hits.iter().map(|h| (h.row, f(h))))
         };
-        // The zeroed counts of `matches`, allocated here, in the calling
-        // thread, not in a task: Python frees the output in this thread,
-        // and the allocator (mimalloc, `lib.rs`) reuses a thread's freed
-        // memory in that thread (BENCHMARKS.md, "Fifth session").
-        let counts = vec![0i32; n];
         let sparse = &sparse;
         let names = &names;
         let input_nulls = &input_nulls;
@@ -674,12 +732,15 @@ fn screen_array(
             sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
             sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
             sc.spawn(move |_| {
-                let mut counts = counts;
-                for h in hits {
-                    counts[h.row] = h.lists.len() as i32;
-                }
-                let counts = Int32Array::new(ScalarBuffer::from(counts), input_nulls.clone());
-                *matches = Some(Ok(Arc::new(counts) as ArrayRef));
+                *matches = Some((|| {
+                    let mut counts = Zeroed::new(n)?;
+                    for h in hits {
+                        // A hit's lists are the screener's: they fit.
+                        counts.set(h.row, h.lists.len() as i32)?;
+                    }
+                    let counts = Int32Array::new(counts.finish(), input_nulls.clone());
+                    Ok(Arc::new(counts) as ArrayRef)
+                })());
             });
         });
     }

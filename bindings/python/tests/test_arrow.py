@@ -43,6 +43,9 @@ def test_array_types(screener, typ):
     arr = pa.array(INPUTS, type=typ)
     out = screener.check_arrow(arr)
     assert isinstance(out, pa.StructArray)
+    # Arrow's own full check: every dictionary key in range, offsets
+    # ordered, UTF-8 valid.
+    out.validate(full=True)
     assert len(out) == len(INPUTS)
     assert out.null_count == 1 and not out.is_valid()[1].as_py()
     assert out.to_pylist() == expected(screener, INPUTS)
@@ -56,6 +59,7 @@ def test_chunked(screener):
     chunked = pa.chunked_array([INPUTS[:2], [], INPUTS[2:]], type=pa.large_string())
     out = screener.check_arrow(chunked)
     assert isinstance(out, pa.ChunkedArray)
+    out.validate(full=True)
     assert [len(c) for c in out.chunks] == [2, 0, len(INPUTS) - 2]
     assert out.to_pylist() == expected(screener, INPUTS)
 
@@ -73,6 +77,7 @@ def test_large_input_in_parallel_chunks(screener):
     pool = INPUTS + junk + [GENESIS[:-k] for k in range(1, 6)]
     inputs = [rng.choice(pool) for _ in range(70_001)]
     out = screener.check_arrow(pa.array(inputs))
+    out.validate(full=True)
     assert len(out) == len(inputs)
     assert out.null_count == inputs.count(None)
     want = {a: e for a, e in zip(pool, expected(screener, pool))}
@@ -90,6 +95,46 @@ def test_large_input_in_parallel_chunks(screener):
         assert len(set(values)) == len(values), name
     frame = pa.Table.from_arrays(out.flatten(), names=[f.name for f in out.type]).to_pandas()
     assert (frame["kind"] == "invalid").sum() == sum(want[a]["kind"] == "invalid" for a in inputs if a)
+
+
+def test_hits_at_the_edges(screener):
+    # The match's columns are zeroed memory written at the hits' rows only:
+    # a hit on the first and the last row, on both sides of a 4 KB page of
+    # keys (1,024 rows) and of a chunk (16,384 rows), null inputs between.
+    n = 40_000
+    inputs = ["hello"] * n
+    hits = [0, 1023, 1024, 16_383, 16_384, n - 1]
+    for i in hits:
+        inputs[i] = LAZARUS
+    for i in [1, 1025, n - 2]:
+        inputs[i] = None
+    out = screener.check_arrow(pa.array(inputs))
+    out.validate(full=True)
+    kinds = out.field("kind").to_pylist()
+    assert [i for i, k in enumerate(kinds) if k == "hit"] == hits
+    want = expected(screener, [LAZARUS])[0]
+    for name in ["list", "lists", "entity", "entity_id", "programs", "listed", "via", "address",
+                 "matches"]:
+        column = out.field(name).to_pylist()
+        assert [column[i] for i in hits] == [want[name]] * len(hits), name
+        others = {column[i] for i in range(n) if i not in hits and inputs[i] is not None}
+        assert others == ({0} if name == "matches" else {None}), name
+        assert {column[i] for i in [1, 1025, n - 2]} == {None}, name
+
+
+def test_no_hits(screener):
+    # Nothing found: the match's columns are all null over empty
+    # dictionaries, and still convert (pandas, Polars).
+    out = screener.check_arrow(pa.array(["hello", GENESIS, None] * 1000))
+    out.validate(full=True)
+    for name in ["list", "entity", "entity_id", "listed", "via", "address"]:
+        column = out.field(name)
+        assert column.null_count == len(column) and len(column.dictionary) == 0, name
+    assert set(out.field("matches").to_pylist()) == {0, None}
+    table = pa.Table.from_arrays(out.flatten(), names=[f.name for f in out.type])
+    assert table.to_pandas()["address"].isna().all()
+    pl = pytest.importorskip("polars")
+    assert pl.from_arrow(table)["address"].null_count() == len(out)
 
 
 def test_sliced_input(screener):
