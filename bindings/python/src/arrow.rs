@@ -560,10 +560,21 @@ fn sparse_dict<'a>(
     // be an index of `values`. A row is valid only if written above (`set`
     // succeeded first), with the index its value was appended at (`k` is
     // `values`' length before the append); every other key is a zero of
-    // the mapping, at a null row.
+    // the mapping (an anonymous mapping starts zeroed), at a null row.
     Ok(Arc::new(unsafe {
         DictionaryArray::<Int32Type>::new_unchecked(keys, values)
     }))
+}
+
+/// The `matches` column: a hit's number of matches, 0 for other rows
+/// ([`Zeroed`], written at the hits' rows only).
+fn counts(n: usize, hits: &[&HitRow], nulls: Option<NullBuffer>) -> Result<ArrayRef, String> {
+    let mut counts = Zeroed::new(n)?;
+    for h in hits {
+        // A hit's lists are the screener's: they fit.
+        counts.set(h.row, h.lists.len() as i32)?;
+    }
+    Ok(Arc::new(Int32Array::new(counts.finish(), nulls)))
 }
 
 /// A dictionary column of int32 keys with their validity bitmap.
@@ -731,17 +742,7 @@ fn screen_array(
             sc.spawn(move |_| *listed = Some(sparse(&|h| h.listed.as_deref())));
             sc.spawn(move |_| *via = Some(sparse(&|h| Some(h.via))));
             sc.spawn(move |_| *address = Some(sparse(&|h| Some(&h.address))));
-            sc.spawn(move |_| {
-                *matches = Some((|| {
-                    let mut counts = Zeroed::new(n)?;
-                    for h in hits {
-                        // A hit's lists are the screener's: they fit.
-                        counts.set(h.row, h.lists.len() as i32)?;
-                    }
-                    let counts = Int32Array::new(counts.finish(), input_nulls.clone());
-                    Ok(Arc::new(counts) as ArrayRef)
-                })());
-            });
+            sc.spawn(move |_| *matches = Some(counts(n, hits, input_nulls.clone())));
         });
     }
     let columns = columns
