@@ -405,6 +405,29 @@ impl Brief {
     }
 }
 
+/// A verdict in brief: what [`Screener::check_brief`](super::Screener::check_brief)
+/// answers for the same input and options.
+///
+/// ```
+/// use walletscreen::{Brief, CheckOptions, Screener};
+///
+/// let s = Screener::bundled()?;
+/// let o = CheckOptions::default();
+/// for input in ["0x098B716B8Aaf21512996dC57EB0615e2383E2f96", "not an address"] {
+///     assert_eq!(Brief::from(&s.check_with(input, o)), s.check_brief(input, o));
+/// }
+/// # Ok::<(), walletscreen::BuildError>(())
+/// ```
+impl From<&Verdict> for Brief {
+    fn from(v: &Verdict) -> Brief {
+        match v {
+            Verdict::Clear { family, .. } => Brief::Clear(*family),
+            Verdict::Hit(h) => Brief::Hit(h.family),
+            Verdict::Invalid { reason } => Brief::Invalid(reason.clone()),
+        }
+    }
+}
+
 /// A list as compiled into a screener.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListInfo {

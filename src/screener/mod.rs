@@ -792,11 +792,7 @@ mod tests {
             // In brief: what the verdict says.
             let briefs: Vec<Brief> = inputs
                 .iter()
-                .map(|i| match s.check_with(i, opts) {
-                    Verdict::Clear { family, .. } => Brief::Clear(family),
-                    Verdict::Hit(h) => Brief::Hit(h.family),
-                    Verdict::Invalid { reason } => Brief::Invalid(reason),
-                })
+                .map(|i| Brief::from(&s.check_with(i, opts)))
                 .collect();
             for warm in [false, true] {
                 let mut many = Vec::new();
